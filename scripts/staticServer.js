@@ -1,0 +1,51 @@
+// A static server with SPA fallback for the built app: used by `npm start`, the end-to-end tests
+// and the benchmarks, so all three serve exactly the same files the same way.
+import { createServer } from 'node:http';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import sirv from 'sirv';
+
+/**
+ * @param {{ dir?: string, port?: number, dev?: boolean }} [options]
+ *   dev: re-read files on every request (tests change sw.js to simulate a new release).
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export function startStaticServer({ dir = 'build', port = 0, dev = false } = {}) {
+  const root = resolve(dir);
+  if (!existsSync(resolve(root, 'index.html'))) {
+    return Promise.reject(new Error(`No build found in ${root}. Run "npm run build" first (or "npm start", which builds).`));
+  }
+  const assets = sirv(root, {
+    single: 'index.html',
+    etag: true,
+    dev,
+    setHeaders(res, pathname) {
+      // The service worker, HTML and manifest must never be HTTP-cached, or updates are not seen.
+      if (pathname === '/sw.js' || pathname.endsWith('.html') || pathname === '/manifest.webmanifest') res.setHeader('Cache-Control', 'no-cache');
+      else if (pathname.startsWith('/_app/immutable/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    },
+  });
+  const server = createServer((req, res) =>
+    assets(req, res, () => {
+      res.statusCode = 404;
+      res.end('Not found');
+    }),
+  );
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  return new Promise((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      const actual = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
+      resolvePromise({
+        url: `http://localhost:${actual}`,
+        port: actual,
+        // Cuts open keep-alive connections too: a closed server must really be unreachable.
+        close: () => new Promise((done) => { for (const s of sockets) s.destroy(); server.close(() => done()); }),
+      });
+    });
+  });
+}

@@ -1,0 +1,74 @@
+import type { Dataset } from '$lib/engine/data/dataset';
+import { joinChunks, splitIntoChunks } from '$lib/engine/data/dataset';
+import type { ImportAnalysis } from '$lib/engine/data/importCsv';
+import type { DatasetVersionRow, SporeprintDb, WorkspaceRow } from './db';
+import { storageError } from './storageErrors';
+
+export type StoreResult = { status: 'stored'; version: DatasetVersionRow } | { status: 'duplicate'; version: DatasetVersionRow };
+
+/**
+ * Stores an analysed import as a new reference data version — metadata and every chunk in one
+ * transaction, so it lands whole or not at all. Content already stored in the workspace (same
+ * SHA-256) is recognised and not stored again.
+ */
+export async function storeDatasetVersion(
+  db: SporeprintDb,
+  workspaceId: string,
+  analysis: ImportAnalysis,
+  /** A workspace created by this import (inferred schema): saved in the same transaction. */
+  newWorkspace?: WorkspaceRow,
+): Promise<StoreResult> {
+  const { report, dataset, profile } = analysis;
+  const chunks = splitIntoChunks(dataset);
+  try {
+    return await db.transaction('rw', [db.workspaces, db.datasetVersions, db.datasetChunks], async () => {
+      if (newWorkspace) await db.workspaces.put(newWorkspace);
+      const existing = await db.datasetVersions.where({ workspaceId, sha256: report.sha256 }).first();
+      if (existing) return { status: 'duplicate', version: existing } as const;
+      const newest = await db.datasetVersions.where('workspaceId').equals(workspaceId).reverse().sortBy('createdAt');
+      const { rejections, ...rest } = report;
+      const row: DatasetVersionRow = {
+        workspaceId,
+        sha256: report.sha256,
+        rows: dataset.rows,
+        classCounts: profile.classCounts,
+        parentId: newest[0]?.id ?? null,
+        sourceName: report.sourceName,
+        createdAt: Date.now(),
+        chunkCount: chunks.length,
+        profile,
+        report: { ...rest, rejectionsListed: rejections.length },
+      };
+      const id = await db.datasetVersions.add(row);
+      await db.datasetChunks.bulkAdd(chunks.map((c) => ({ ...c, versionId: id as number })));
+      return { status: 'stored', version: { ...row, id: id as number } } as const;
+    });
+  } catch (e) {
+    throw storageError(e, `the data version from ${report.sourceName}`);
+  }
+}
+
+export async function findDatasetVersion(db: SporeprintDb, workspaceId: string, sha256: string): Promise<DatasetVersionRow | undefined> {
+  return db.datasetVersions.where({ workspaceId, sha256 }).first();
+}
+
+export async function listDatasetVersions(db: SporeprintDb, workspaceId: string): Promise<DatasetVersionRow[]> {
+  const rows = await db.datasetVersions.where('workspaceId').equals(workspaceId).sortBy('createdAt');
+  return rows.reverse();
+}
+
+export async function loadDataset(db: SporeprintDb, versionId: number): Promise<Dataset> {
+  const chunks = await db.datasetChunks.where('versionId').equals(versionId).toArray();
+  return joinChunks(chunks);
+}
+
+/** Removes a version and its rows in one transaction; children keep pointing at its parent. */
+export async function deleteDatasetVersion(db: SporeprintDb, versionId: number): Promise<void> {
+  await db.transaction('rw', db.datasetVersions, db.datasetChunks, async () => {
+    const v = await db.datasetVersions.get(versionId);
+    if (!v) return;
+    await db.datasetVersions.where('workspaceId').equals(v.workspaceId).filter((c) => c.parentId === versionId).modify({ parentId: v.parentId });
+    await db.datasetChunks.where('versionId').equals(versionId).delete();
+    await db.datasetVersions.delete(versionId);
+  });
+}

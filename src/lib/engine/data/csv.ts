@@ -1,0 +1,99 @@
+import Papa from 'papaparse';
+import { EngineError, throwIfCancelled } from '../errors';
+
+export type CsvInput = Blob | string;
+
+export interface CsvFormat {
+  delimiter: string;
+  linebreak: string;
+  hadBom: boolean;
+}
+
+export interface CsvHandlers {
+  /** Called once per chunk with its rows; `firstRowNumber` is the 1-based line of `rows[0]`. */
+  onRows(rows: string[][], firstRowNumber: number, format: CsvFormat): void;
+  /** Bytes (or characters, for strings) consumed so far. */
+  onProgress?(consumed: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+const CHUNK_BYTES = 512 * 1024;
+
+/**
+ * Streams a CSV through PapaParse chunk by chunk (from a File in the worker, from a string in
+ * Node). The delimiter (comma, semicolon, tab, pipe), line endings and quoting are detected;
+ * a BOM is reported and stripped. Between chunks the parser pauses and yields to the event loop,
+ * so progress messages and a cancel request get through.
+ */
+export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvFormat> {
+  const total = typeof input === 'string' ? input.length : input.size;
+  let hadBom = false;
+  let nextRow = 1;
+  let format: CsvFormat | null = null;
+  return new Promise((resolve, reject) => {
+    let failed = false;
+    const fail = (e: unknown, parser?: Papa.Parser) => {
+      if (failed) return;
+      failed = true;
+      parser?.abort();
+      reject(e);
+    };
+    Papa.parse<string[]>(input as never, {
+      header: false,
+      skipEmptyLines: 'greedy',
+      delimitersToGuess: [',', ';', '\t', '|'],
+      chunkSize: CHUNK_BYTES,
+      chunk(results: Papa.ParseResult<string[]>, parser: Papa.Parser) {
+        try {
+          throwIfCancelled(h.signal);
+          const rows = results.data;
+          if (nextRow === 1 && rows.length && rows[0].length) {
+            if (rows[0][0].charCodeAt(0) === 0xfeff) {
+              hadBom = true;
+              rows[0][0] = rows[0][0].slice(1);
+            }
+          }
+          format ??= { delimiter: results.meta.delimiter, linebreak: results.meta.linebreak, hadBom };
+          format.hadBom = hadBom;
+          h.onRows(rows, nextRow, format);
+          nextRow += rows.length;
+          h.onProgress?.(Math.min(total, results.meta.cursor), total);
+          if (typeof input !== 'string') {
+            // Yield so that a cancel message or a progress post can be processed.
+            parser.pause();
+            setTimeout(() => (h.signal?.aborted ? fail(new EngineError('cancelled', 'Cancelled.'), parser) : parser.resume()), 0);
+          }
+        } catch (e) {
+          fail(e, parser);
+        }
+      },
+      complete() {
+        if (failed) return;
+        try {
+          throwIfCancelled(h.signal);
+        } catch (e) {
+          return fail(e);
+        }
+        h.onProgress?.(total, total);
+        resolve(format ?? { delimiter: ',', linebreak: '\n', hadBom });
+      },
+      error(err: Error) {
+        fail(new EngineError('internal', `Could not read the file: ${err.message}`));
+      },
+    } as Papa.ParseConfig<string[]>);
+  });
+}
+
+/**
+ * A file whose first bytes hold NUL or many control characters is not text (a spreadsheet saved
+ * as .xlsx, an image…): refuse it before parsing instead of reporting thousands of bad rows.
+ */
+export function looksBinary(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  let control = 0;
+  for (const b of head) {
+    if (b === 0) return true;
+    if (b < 9 || (b > 13 && b < 32)) control++;
+  }
+  return control / head.length > 0.1;
+}

@@ -1,0 +1,159 @@
+import { EngineError, throwIfCancelled } from '../errors';
+import type { ProgressCallback } from '../progress';
+import { throttleProgress } from '../progress';
+import type { CsvFormat, CsvInput } from './csv';
+import { looksBinary, parseCsvStream } from './csv';
+import type { Dataset } from './dataset';
+import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
+import type { MatchKind, SchemaMatch } from './match';
+import { inferSchema, matchSchema } from './match';
+import type { DatasetProfile } from './profile';
+import { profileDataset } from './profile';
+import type { WorkspaceSchema } from './schema';
+import type { RowRejection } from './validate';
+import { RowValidator } from './validate';
+import type { RowProblem } from './cells';
+
+/** The data-quality report shown before anything is stored. */
+export interface ImportReport {
+  sourceName: string;
+  bytes: number;
+  format: CsvFormat;
+  schemaId: string;
+  schemaName: string;
+  match: MatchKind;
+  ignoredColumns: string[];
+  rowsRead: number;
+  rowsAccepted: number;
+  rowsRejected: number;
+  /** The first rejections in file order (all bad cells of a row); counts below cover every row. */
+  rejections: RowRejection[];
+  rejectedByReason: Partial<Record<RowProblem, number>>;
+  /** Missing values per feature among accepted rows. */
+  missingByColumn: Record<string, number>;
+  duplicateRows: number;
+  /** [edible, poisonous] among accepted rows. */
+  classCounts: [number, number];
+  /** Numbers written with a decimal comma ("17,09") and read as decimal points. */
+  decimalCommas: number;
+  sha256: string;
+  parseMs: number;
+}
+
+export interface ImportAnalysis {
+  report: ImportReport;
+  schema: WorkspaceSchema;
+  dataset: Dataset;
+  profile: DatasetProfile;
+}
+
+export interface AnalyzeOptions {
+  sourceName: string;
+  /** Known schemas, built-in first; the file is matched against them in this order. */
+  schemas: WorkspaceSchema[];
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+}
+
+/**
+ * Parses, matches and validates a CSV without storing anything: the caller shows the report and
+ * stores the accepted rows only if the user says so. Whole-file problems (empty, header only,
+ * binary, no class column) throw an EngineError; row problems land in the report.
+ */
+export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
+  const started = Date.now();
+  const progress = throttleProgress(opts.onProgress);
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
+  const hadBom = await refuseNonText(input);
+
+  let match: SchemaMatch | null = null;
+  let validator: RowValidator | null = null;
+  let header: string[] | null = null;
+  const buffered: { fields: string[]; row: number }[] = [];
+  let dataRows = 0;
+
+  const format = await parseCsvStream(input, {
+    signal: opts.signal,
+    onProgress: (done, total) => progress({ phase: 'Reading and validating', done, total }),
+    onRows(rows, firstRowNumber, fmt) {
+      let start = 0;
+      if (firstRowNumber === 1) {
+        header = rows[0];
+        match = matchSchema(rows[0], opts.schemas);
+        if (match) validator = new RowValidator(match, rows[0].length, fmt.delimiter !== ",");
+        if (!match?.headerless) start = 1;
+      }
+      for (let i = start; i < rows.length; i++) {
+        dataRows++;
+        if (validator) validator.push(rows[i], firstRowNumber + i);
+        else buffered.push({ fields: rows[i], row: firstRowNumber + i });
+      }
+    },
+  });
+  throwIfCancelled(opts.signal);
+  format.hadBom ||= hadBom;
+
+  if (!header) throw new EngineError('empty-file', `${opts.sourceName} is empty: there is no header and no row.`);
+  if (dataRows === 0) {
+    throw new EngineError('header-only', `${opts.sourceName} has a header but no data rows.`, { columns: header });
+  }
+  if (!match) {
+    const fileHeader: string[] = header;
+    const sample = buffered.filter((r) => r.fields.length === fileHeader.length).map((r) => r.fields);
+    match = inferSchema(fileHeader, sample, opts.sourceName);
+    validator = new RowValidator(match, fileHeader.length, format.delimiter !== ',');
+    for (const r of buffered) validator.push(r.fields, r.row);
+  }
+  const m = match as SchemaMatch;
+  const v = validator as unknown as RowValidator;
+
+  progress({ phase: 'Hashing and profiling', done: 0, total: 1 });
+  const dataset = v.finish();
+  const canonical = canonicalRows(m.schema, dataset);
+  const sha256 = await datasetSha256(m.schema, dataset, canonical);
+  const profile = profileDataset(m.schema, dataset);
+  progress({ phase: 'Hashing and profiling', done: 1, total: 1 });
+
+  const report: ImportReport = {
+    sourceName: opts.sourceName,
+    bytes,
+    format,
+    schemaId: m.schema.id,
+    schemaName: m.schema.name,
+    match: m.kind,
+    ignoredColumns: m.ignoredColumns,
+    rowsRead: v.rowsRead,
+    rowsAccepted: v.rowsAccepted,
+    rowsRejected: v.rowsRejected,
+    rejections: v.rejections,
+    rejectedByReason: v.rejectedByReason,
+    missingByColumn: Object.fromEntries(profile.columns.map((c) => [c.name, c.missing])),
+    duplicateRows: countDuplicates(canonical),
+    classCounts: profile.classCounts,
+    decimalCommas: v.decimalCommas,
+    sha256,
+    parseMs: Date.now() - started,
+  };
+  return { report, schema: m.schema, dataset, profile };
+}
+
+/** Refuses empty and binary input before parsing; returns whether the text starts with a UTF-8 BOM. */
+async function refuseNonText(input: CsvInput): Promise<boolean> {
+  if (typeof input === 'string') {
+    if (!input.trim()) throw new EngineError('empty-file', 'The file is empty.');
+    if (looksBinary(new TextEncoder().encode(input.slice(0, 4096)))) throw binaryError();
+    return input.charCodeAt(0) === 0xfeff;
+  }
+  if (input.size === 0) throw new EngineError('empty-file', 'The file is empty (0 bytes).');
+  const head = new Uint8Array(await input.slice(0, 4096).arrayBuffer());
+  if (looksBinary(head)) throw binaryError();
+  if (!new TextDecoder().decode(head).trim()) throw new EngineError('empty-file', 'The file holds only blank space.');
+  return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+}
+
+function binaryError(): EngineError {
+  return new EngineError(
+    'binary-file',
+    'This is not a text CSV file (it looks binary — an Excel workbook or an image?). Save it as CSV and try again.',
+  );
+}

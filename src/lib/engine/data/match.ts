@@ -1,0 +1,145 @@
+import { EngineError } from '../errors';
+import type { FeatureColumn, WorkspaceSchema } from './schema';
+import { columnNames, normaliseColumnName, CLASS_VALUES } from './schema';
+import { codeLookup, isMissing, parseCategory, parseClass, parseNumber } from './cells';
+
+export type MatchKind = 'exact' | 'reordered' | 'headerless' | 'inferred';
+
+/** How the columns of a file map onto a schema: for each schema column, its index in the file. */
+export interface SchemaMatch {
+  schema: WorkspaceSchema;
+  kind: MatchKind;
+  /** File column index of the class column, then of each feature in schema order. */
+  fileIndex: number[];
+  /** File columns the schema does not use (e.g. an `id` column): reported, then ignored. */
+  ignoredColumns: string[];
+  /** True when the first row is data, not a header. */
+  headerless: boolean;
+}
+
+/**
+ * Finds the known schema a header belongs to, regardless of column order, naming style or extra
+ * columns. When the first row is not a header but has a schema's column count and its values are
+ * valid in that schema's column order (the original UCI `.data` files), it is read as headerless.
+ */
+export function matchSchema(firstRow: string[], schemas: WorkspaceSchema[]): SchemaMatch | null {
+  const names = firstRow.map(normaliseColumnName);
+  for (const schema of schemas) {
+    const wanted = columnNames(schema).map(normaliseColumnName);
+    const fileIndex = wanted.map((w) => names.indexOf(w));
+    if (fileIndex.every((i) => i >= 0) && new Set(names).size === names.length) {
+      const ordered = fileIndex.every((v, i) => v === i) && names.length === wanted.length;
+      return {
+        schema,
+        kind: ordered ? 'exact' : 'reordered',
+        fileIndex,
+        ignoredColumns: firstRow.filter((_, i) => !fileIndex.includes(i)),
+        headerless: false,
+      };
+    }
+  }
+  for (const schema of schemas) {
+    if (firstRow.length !== schema.features.length + 1) continue;
+    if (rowFitsInSchemaOrder(firstRow, schema)) {
+      return {
+        schema,
+        kind: 'headerless',
+        fileIndex: firstRow.map((_, i) => i),
+        ignoredColumns: [],
+        headerless: true,
+      };
+    }
+  }
+  return null;
+}
+
+function rowFitsInSchemaOrder(row: string[], schema: WorkspaceSchema): boolean {
+  const cls = parseClass(row[0]);
+  if (cls !== 0 && cls !== 1) return false;
+  return schema.features.every((f, i) => {
+    const raw = row[i + 1];
+    if (isMissing(raw)) return true;
+    return f.kind === 'numeric' ? parseNumber(raw, true).ok : parseCategory(raw, codeLookup(f)) !== 'unknown';
+  });
+}
+
+const CLASS_NAMES = ['class', 'label', 'target', 'edibility', 'edible', 'poisonous', 'y'];
+/** Categorical columns are stored as bytes (255 = missing): more than this many values cannot be one. */
+export const MAX_CATEGORIES = 254;
+
+/**
+ * Builds a schema for a CSV that matches no known one: the class column is the one named like a
+ * class whose values are e/p/edible/poisonous (or, failing a name, any such column); every other
+ * column is numeric when all its values are numbers with more than two distinct values, otherwise
+ * categorical with its observed values as codes.
+ */
+export function inferSchema(header: string[], rows: string[][], sourceName: string): SchemaMatch {
+  const isClassLike = (i: number) => {
+    let seen = 0;
+    for (const r of rows) {
+      const v = (r[i] ?? '').trim();
+      if (isMissing(v)) continue;
+      if (!CLASS_VALUES.has(v.toLowerCase())) return false;
+      seen++;
+    }
+    return seen > 0;
+  };
+  const norm = header.map(normaliseColumnName);
+  let classIdx = norm.findIndex((n, i) => CLASS_NAMES.includes(n) && isClassLike(i));
+  if (classIdx < 0) classIdx = norm.findIndex((_, i) => isClassLike(i));
+  if (classIdx < 0) {
+    throw new EngineError(
+      'no-class-column',
+      'No class column found: one column must hold e/p or edible/poisonous for every row (e.g. a column named "class").',
+      { columns: header },
+    );
+  }
+  const features: FeatureColumn[] = [];
+  const fileIndex = [classIdx];
+  const ignoredColumns: string[] = [];
+  header.forEach((name, i) => {
+    if (i === classIdx) return;
+    const col = inferColumn(name.replace(/^\uFEFF/, '').trim(), rows.map((r) => r[i] ?? ''));
+    if (col) {
+      features.push(col);
+      fileIndex.push(i);
+    } else ignoredColumns.push(name);
+  });
+  const id = `custom-${hashName(norm.join(','))}`;
+  const schema: WorkspaceSchema = {
+    id,
+    name: sourceName.replace(/\.[^.]+$/, '') || 'Imported data',
+    schemaVersion: 1,
+    description: `Inferred from ${sourceName}`,
+    classColumn: header[classIdx].replace(/^\uFEFF/, '').trim(),
+    features,
+  };
+  return { schema, kind: 'inferred', fileIndex, ignoredColumns, headerless: false };
+}
+
+/** Row identifiers and spreadsheet index columns say nothing about a mushroom. */
+const ID_NAMES = new Set(['', 'id', 'index', 'row', 'row-id', 'rowid', '#', 'unnamed:-0']);
+
+function inferColumn(name: string, values: string[]): FeatureColumn | null {
+  if (ID_NAMES.has(normaliseColumnName(name))) return null;
+  const present = values.map((v) => v.trim()).filter((v) => !isMissing(v));
+  const label = name.replace(/[-_]+/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  const numbers = new Set<number>();
+  const allNumeric = present.length > 0 && present.every((v) => {
+    const p = parseNumber(v, true);
+    if (p.ok) numbers.add(p.value);
+    return p.ok;
+  });
+  if (allNumeric && numbers.size > 2) return { name, label, kind: 'numeric' };
+  const distinct = [...new Set(present)].sort();
+  // An identifier-like column (every value different) carries no category information.
+  if (distinct.length > MAX_CATEGORIES) return null;
+  return { name, label, kind: 'categorical', codes: distinct.map((code) => ({ code, label: code })) };
+}
+
+/** Short stable id from the column names, so re-importing the same layout finds its workspace. */
+function hashName(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}

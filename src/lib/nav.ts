@@ -1,0 +1,10 @@
+/** The app's pages, in navigation order. `ready` pages are built; the rest say so and link to Data. */
+export const PAGES = [
+  { href: '/predict', label: 'Predict', ready: false },
+  { href: '/data', label: 'Data', ready: true },
+  { href: '/models', label: 'Models', ready: false },
+  { href: '/monitor', label: 'Monitor', ready: false },
+  { href: '/experiments', label: 'Experiments', ready: false },
+  { href: '/abtests', label: 'A/B tests', ready: false },
+  { href: '/settings', label: 'Settings & About', ready: true },
+] as const;

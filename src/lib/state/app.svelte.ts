@@ -1,0 +1,22 @@
+import { WorkspaceState } from './workspace.svelte';
+import { DataState } from './data.svelte';
+import { StorageState } from './storage.svelte';
+import { EngineState } from './engine.svelte';
+
+/**
+ * The app's stores, created once in the browser (the root layout calls `appState()` after mount
+ * checks; nothing here runs during the build).
+ */
+class AppState {
+  readonly workspace = new WorkspaceState();
+  readonly data = new DataState(this.workspace);
+  readonly storage = new StorageState();
+  readonly engine = new EngineState();
+}
+
+let app: AppState | null = null;
+
+export function appState(): AppState {
+  app ??= new AppState();
+  return app;
+}

@@ -1,0 +1,47 @@
+/**
+ * The one contract between the page and the engine worker. The worker implements it; the page
+ * imports only these types. Long jobs take a job id (for `cancelJob`) and a progress callback.
+ */
+import type { ImportReport } from '$lib/engine/data/importCsv';
+import type { WorkspaceSchema } from '$lib/engine/data/schema';
+import type { ProgressCallback } from '$lib/engine/progress';
+
+export interface EngineInfo {
+  /** The tfjs backend actually running: 'wasm' normally, 'cpu' when wasm could not start. */
+  backend: string;
+  tfjsVersion: string;
+  /** Why the preferred backend was not used, if it was not. */
+  fallbackReason: string | null;
+  initMs: number;
+}
+
+export type ImportSource = { kind: 'file'; file: File } | { kind: 'url'; url: string };
+
+export interface AnalyzeResult {
+  /** Handle of the analysed rows held in the worker until committed or discarded. */
+  importId: string;
+  report: ImportReport;
+  schema: WorkspaceSchema;
+  /** The workspace the rows would go to. */
+  workspaceId: string;
+  /** True when no known schema matched and committing creates a new workspace. */
+  createsWorkspace: boolean;
+  /** The stored version with exactly this content, if any (re-import of the same data). */
+  existingVersionId: number | null;
+}
+
+export interface CommitResult {
+  status: 'stored' | 'duplicate';
+  versionId: number;
+  workspaceId: string;
+  rows: number;
+}
+
+export interface WorkerApi {
+  getEngineInfo(): Promise<EngineInfo>;
+  analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
+  /** Stores the accepted rows of an analysed import in one transaction. */
+  commitImport(importId: string, options?: { workspaceName?: string }): Promise<CommitResult>;
+  discardImport(importId: string): Promise<void>;
+  cancelJob(jobId: string): Promise<void>;
+}

@@ -1,0 +1,31 @@
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// Bundled by Vite as hashed assets, so the service worker precaches them and no CDN is contacted.
+import wasmUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
+import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
+import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import type { EngineInfo } from './api';
+
+let ready: Promise<EngineInfo> | null = null;
+
+/** Starts tfjs once per worker: the wasm backend (3–4× faster than cpu for dense models), cpu if wasm fails. */
+export function initTfjs(): Promise<EngineInfo> {
+  ready ??= (async () => {
+    const started = performance.now();
+    setWasmPaths({
+      'tfjs-backend-wasm.wasm': wasmUrl,
+      'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
+      'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
+    });
+    let fallbackReason: string | null = null;
+    try {
+      if (!(await tf.setBackend('wasm'))) fallbackReason = 'the wasm backend did not initialise';
+    } catch (e) {
+      fallbackReason = `wasm failed: ${(e as Error).message}`;
+    }
+    if (fallbackReason) await tf.setBackend('cpu');
+    await tf.ready();
+    return { backend: tf.getBackend(), tfjsVersion: tf.version.tfjs, fallbackReason, initMs: Math.round(performance.now() - started) };
+  })();
+  return ready;
+}

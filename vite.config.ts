@@ -1,0 +1,46 @@
+import { sveltekit } from '@sveltejs/kit/vite';
+import { SvelteKitPWA } from '@vite-pwa/sveltekit';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  plugins: [
+    sveltekit(),
+    SvelteKitPWA({
+      registerType: 'prompt',
+      strategies: 'generateSW',
+      injectRegister: false,
+      manifest: {
+        name: 'Sporeprint — mushroom MLOps on your device',
+        short_name: 'Sporeprint',
+        description:
+          'Train, serve and monitor mushroom edibility models entirely in the browser. A data-science tool, not advice on what to eat.',
+        theme_color: '#5b3a29',
+        background_color: '#f7f2e7',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Worker chunks, the tfjs .wasm binaries, model bundles and samples must all be precached.
+        globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,wasm,json,csv}'],
+        maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
+        navigateFallback: '/',
+        navigateFallbackDenylist: [/\.[a-z0-9]+$/i],
+        cleanupOutdatedCaches: true,
+      },
+      kit: { spa: true, adapterFallback: 'index.html' },
+      devOptions: { enabled: false },
+    }),
+  ],
+  worker: { format: 'es' },
+  build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
+  test: {
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    environment: 'node',
+  },
+});
