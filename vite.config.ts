@@ -32,6 +32,9 @@ export default defineConfig({
         navigateFallback: '/',
         navigateFallbackDenylist: [/\.[a-z0-9]+$/i],
         cleanupOutdatedCaches: true,
+        // The first install takes control at once (so the first visit is enough for offline); later
+        // versions wait for the user's "reload" (registerType: 'prompt').
+        clientsClaim: true,
       },
       kit: { spa: true, adapterFallback: 'index.html' },
       devOptions: { enabled: false },

@@ -1,0 +1,70 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+// @ts-expect-error plain JS module shared with `npm start`
+import { startStaticServer } from '../scripts/staticServer.js';
+
+export const SHARED_DATA = resolve(process.env.SPOREPRINT_SHARED ?? resolve(import.meta.dirname, '../../shared'), 'data');
+export const hasSharedData = existsSync(resolve(SHARED_DATA, 'mushrooms.csv')) && existsSync(resolve(SHARED_DATA, 'secondary_data.csv'));
+export const NO_DATA_REASON = `real data sets not found in ${SHARED_DATA} (fresh clone without ../shared): real-data tests skipped`;
+export const SAMPLES = resolve(import.meta.dirname, '../data/samples');
+
+export function sharedFile(name: 'mushrooms.csv' | 'secondary_data.csv'): string {
+  return resolve(SHARED_DATA, name);
+}
+export function sharedText(name: 'mushrooms.csv' | 'secondary_data.csv'): string {
+  return readFileSync(sharedFile(name), 'utf8');
+}
+
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** `server`: the static build served on a free port for this test worker. */
+export const test = base.extend<object, { server: Served }>({
+  server: [
+    async ({}, use) => {
+      const s: Served = await startStaticServer({ dir: 'build', port: 0 });
+      await use(s);
+      await s.close();
+    },
+    { scope: 'worker' },
+  ],
+  baseURL: async ({ server }, use) => use(server.url),
+});
+
+export { expect };
+
+/** Drops a file on the page the way a user dragging from the desktop does (a real DataTransfer). */
+export async function dropFile(page: Page, name: string, content: string | Buffer, target = 'main'): Promise<void> {
+  const base64 = Buffer.from(content).toString('base64');
+  const dt = await page.evaluateHandle(
+    async ({ base64, name }) => {
+      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], name, { type: 'text/csv' }));
+      return transfer;
+    },
+    { base64, name },
+  );
+  await page.dispatchEvent(target, 'dragenter', { dataTransfer: dt });
+  await page.dispatchEvent(target, 'dragover', { dataTransfer: dt });
+  await page.dispatchEvent(target, 'drop', { dataTransfer: dt });
+}
+
+/** Chooses a file with the page's own file picker. */
+export async function pickFile(page: Page, name: string, content: string | Buffer): Promise<void> {
+  await page.getByTestId('file-input').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(content) });
+}
+
+/** Waits until the service worker controls the page and has finished precaching. */
+export async function waitForServiceWorker(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise<void>((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+    }
+    return reg.active?.state;
+  });
+}
