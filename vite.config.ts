@@ -29,7 +29,7 @@ export default defineConfig({
         // Worker chunks, the tfjs .wasm binaries, model bundles and samples must all be precached.
         globPatterns: ['client/**/*.{js,css,html,ico,png,svg,webmanifest,wasm,json,csv}'],
         maximumFileSizeToCacheInBytes: 20 * 1024 * 1024,
-        navigateFallback: '/',
+        navigateFallback: 'index.html',
         navigateFallbackDenylist: [/\.[a-z0-9]+$/i],
         cleanupOutdatedCaches: true,
         // The first install takes control at once (so the first visit is enough for offline); later

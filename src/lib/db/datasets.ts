@@ -3,6 +3,7 @@ import { joinChunks, splitIntoChunks } from '$lib/engine/data/dataset';
 import type { ImportAnalysis } from '$lib/engine/data/importCsv';
 import type { DatasetVersionRow, SporeprintDb, WorkspaceRow } from './db';
 import { storageError } from './storageErrors';
+import { EngineError } from '$lib/engine/errors';
 
 export type StoreResult = { status: 'stored'; version: DatasetVersionRow } | { status: 'duplicate'; version: DatasetVersionRow };
 
@@ -22,9 +23,9 @@ export async function storeDatasetVersion(
   const chunks = splitIntoChunks(dataset);
   try {
     return await db.transaction('rw', [db.workspaces, db.datasetVersions, db.datasetChunks], async () => {
-      if (newWorkspace) await db.workspaces.put(newWorkspace);
       const existing = await db.datasetVersions.where({ workspaceId, sha256: report.sha256 }).first();
       if (existing) return { status: 'duplicate', version: existing } as const;
+      if (newWorkspace) await db.workspaces.put(newWorkspace);
       const newest = await db.datasetVersions.where('workspaceId').equals(workspaceId).reverse().sortBy('createdAt');
       const { rejections, ...rest } = report;
       const row: DatasetVersionRow = {
@@ -59,6 +60,9 @@ export async function listDatasetVersions(db: SporeprintDb, workspaceId: string)
 
 export async function loadDataset(db: SporeprintDb, versionId: number): Promise<Dataset> {
   const chunks = await db.datasetChunks.where('versionId').equals(versionId).toArray();
+  if (!chunks.length && !(await db.datasetVersions.get(versionId))) {
+    throw new EngineError('not-found', `Data version #${versionId} does not exist (deleted in another tab?).`);
+  }
   return joinChunks(chunks);
 }
 

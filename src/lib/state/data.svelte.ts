@@ -22,12 +22,23 @@ export class DataState {
   #error = $state<{ code: string; message: string } | null>(null);
   #jobId: string | null = null;
 
-  #versions: LiveQuery<DatasetVersionRow[]> | null = null;
-  #versionsFor = '';
+  #versions = $state.raw<{ workspaceId: string; query: LiveQuery<DatasetVersionRow[]> } | null>(null);
   #previewId = $state<number | null>(null);
   #preview = $state.raw<Dataset | null>(null);
 
-  constructor(private readonly workspace: WorkspaceState) {}
+  constructor(private readonly workspace: WorkspaceState) {
+    // One live query per workspace, made in an effect of its own: a query created while a page
+    // derives from it would be invisible to that derivation (Svelte ignores state created in the
+    // reaction that reads it), and the list would never update.
+    $effect.root(() => {
+      $effect(() => {
+        const id = this.workspace.currentId;
+        const query = new LiveQuery(() => listDatasetVersions(getDb(), id), []);
+        this.#versions = { workspaceId: id, query };
+        return () => query.stop();
+      });
+    });
+  }
 
   get phase() { return this.#phase; }
   get progress() { return this.#progress; }
@@ -39,17 +50,9 @@ export class DataState {
 
   /** Versions of the current workspace, newest first (live: updates when an import lands anywhere). */
   get versions(): DatasetVersionRow[] {
-    const id = this.workspace.currentId;
-    if (this.#versionsFor !== id) {
-      this.#versions?.stop();
-      this.#versions = new LiveQuery(() => listDatasetVersions(getDb(), id), []);
-      this.#versionsFor = id;
-    }
-    return this.#versions!.current;
-  }
-
-  get versionsLoaded(): boolean {
-    return this.#versions?.loaded ?? false;
+    // Until the new workspace's query runs, show nothing rather than the previous workspace's rows.
+    const v = this.#versions;
+    return v && v.workspaceId === this.workspace.currentId ? v.query.current : [];
   }
 
   async analyse(source: ImportSource): Promise<void> {

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import { EngineError, type EngineErrorCode, type ErrorDetails } from '$lib/engine/errors';
+import { EngineError, isEngineError, type EngineErrorCode, type ErrorDetails } from '$lib/engine/errors';
 
 interface SerializedError {
   name: string;
@@ -12,18 +12,25 @@ interface SerializedError {
 /**
  * Comlink's default 'throw' handler keeps only name/message/stack; this one also carries an
  * EngineError's `code` and `details`, so the page can match on the code. Both sides import this.
+ * It reuses Comlink's own `canHandle`: the marker that tells a thrown value from a returned one is
+ * internal to Comlink, not exported.
  */
 export function registerErrorTransfer(): void {
+  const comlinkThrow = Comlink.transferHandlers.get('throw');
+  if (!comlinkThrow) throw new Error('Comlink has no "throw" transfer handler to extend');
   Comlink.transferHandlers.set('throw', {
-    canHandle: (value: unknown): value is { value: unknown } =>
-      typeof value === 'object' && value !== null && Comlink.throwMarker in value,
+    canHandle: comlinkThrow.canHandle,
     serialize(obj: unknown) {
       const { value } = obj as { value: unknown };
-      const e = value as Partial<EngineError>;
-      const serialized: SerializedError =
-        value instanceof Error
-          ? { name: value.name, message: value.message, stack: value.stack, code: e.code, details: e.details }
-          : { name: 'Error', message: String(value) };
+      let serialized: SerializedError;
+      if (isEngineError(value)) {
+        serialized = { name: value.name, message: value.message, stack: value.stack, code: value.code, details: value.details };
+      } else if (value instanceof Error) {
+        // A DOMException's numeric legacy `code` must not pass for an EngineError code.
+        serialized = { name: value.name, message: value.message, stack: value.stack };
+      } else {
+        serialized = { name: 'Error', message: String(value) };
+      }
       return [serialized, []];
     },
     deserialize(s: SerializedError) {

@@ -1,0 +1,394 @@
+// Benchmarks of the built app (`npm run bench` builds first, then runs this file).
+//
+// Serves build/ with the same static server as `npm start` and the e2e tests, drives the system
+// Chromium headless, and prints one JSON object per line on stdout:
+//   {"bench": NAME, "dataset": "uci" | "secondary" | null, "value": NUMBER, "unit": "ms" | "bytes"}
+// Everything else (progress, per-run parts, skips) goes to stderr, so stdout can be piped as is.
+//
+// Benches:
+//   import_ms              file → validated (worker analysis, report shown) → stored (import-done shown);
+//                          timed inside the page from the input's change event to the report, plus from
+//                          the click on "Import N valid rows" to the done card. Median of 3 fresh contexts.
+//   initial_js_gzip_bytes  every .js the page at / loads (not the worker's chunks), gzip -9, summed.
+//   precache_bytes         sizes on disk of the files in build/sw.js's precache manifest.
+//   cold_start_offline_ms  reload of /data with the server closed and the context offline, served by
+//                          the service worker, until the page is usable. Median of 3.
+//
+// Environment: CHROMIUM_PATH (default /usr/bin/chromium), SPOREPRINT_SHARED (the shared folder that
+// holds data/; default ../shared next to the repository), BENCH_RUNS (default 3), BENCH_BUILD_DIR
+// (default build: the folder served).
+import { chromium } from '@playwright/test';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import { gzipSync, constants as zlibConstants } from 'node:zlib';
+import { startStaticServer } from '../scripts/staticServer.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR ?? 'build');
+const SHARED = resolve(process.env.SPOREPRINT_SHARED ?? resolve(ROOT, '../shared'));
+const DATA = resolve(SHARED, 'data');
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
+const TIMEOUT = 180_000;
+
+// Same launch options as tests/chromium.ts (kept in sync by hand: this file is plain JS).
+const LAUNCH = {
+  headless: true,
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-dev-shm-usage',
+  ],
+};
+const VIEWPORT = { width: 1280, height: 900 };
+
+const log = (...a) => console.error('[bench]', ...a);
+function emit(bench, dataset, value, unit) {
+  process.stdout.write(JSON.stringify({ bench, dataset, value, unit }) + '\n');
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const round1 = (x) => Math.round(x * 10) / 10;
+
+// ---------------------------------------------------------------------------------------------
+// import_ms
+
+/**
+ * Installed in every document of the import contexts: stamps (performance.now()) of the events the
+ * bench needs, taken inside the page so neither CDP round trips nor Playwright's polling count.
+ * Each stamp is taken in the animation frame after the DOM change, i.e. when it is about to paint.
+ */
+function importProbe() {
+  const t = (window.__bench = { change: null, report: null, click: null, done: null, error: null });
+  const frame = (key) => requestAnimationFrame(() => { if (t[key] === null) t[key] = performance.now(); });
+  document.addEventListener('change', (e) => {
+    if (e.target instanceof HTMLInputElement && e.target.type === 'file' && t.change === null) t.change = e.timeStamp;
+  }, true);
+  document.addEventListener('click', (e) => {
+    const b = e.target instanceof Element ? e.target.closest('button') : null;
+    if (b && t.click === null && b.closest('[data-testid="import-report"]') && /^(Import .* valid rows|Create workspace and import)$/.test(b.textContent.trim())) t.click = e.timeStamp;
+  }, true);
+  let pendingReport = false;
+  let pendingDone = false;
+  new MutationObserver(() => {
+    if (t.change !== null && t.report === null && !pendingReport && document.querySelector('[data-testid="import-report"]')) {
+      pendingReport = true;
+      frame('report');
+    }
+    if (t.click !== null && t.done === null && !pendingDone && document.querySelector('[data-testid="import-done"]')) {
+      pendingDone = true;
+      frame('done');
+    }
+    if (t.error === null && document.querySelector('[data-testid="import-error"]')) t.error = document.querySelector('[data-testid="import-error"]').textContent.trim();
+  }).observe(document, { childList: true, subtree: true, characterData: true });
+}
+
+async function waitForStamp(page, key) {
+  const h = await page.waitForFunction((k) => {
+    const t = window.__bench;
+    if (t.error) return { error: t.error };
+    return t[k] !== null ? { ok: true } : false;
+  }, key, { timeout: TIMEOUT, polling: 50 });
+  const r = await h.jsonValue();
+  if (r.error) throw new Error(`import failed in the page: ${r.error}`);
+}
+
+async function importOnce(browser, serverUrl, file) {
+  // Service workers blocked: a first visit's precaching (several MB of wasm) would otherwise compete
+  // with the import for the CPU; the import itself does not go through the service worker.
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  try {
+    await context.addInitScript(importProbe);
+    const page = await context.newPage();
+    await page.goto(`${serverUrl}/data`);
+    // Page settled: import controls enabled, the (empty) version list read from IndexedDB.
+    await page.getByRole('button', { name: 'Choose CSV file…' }).waitFor();
+    await page.locator('[data-testid="no-versions"], [data-testid="versions"]').first().waitFor();
+    await page.waitForLoadState('networkidle');
+
+    await page.getByTestId('file-input').setInputFiles(file);
+    await waitForStamp(page, 'report');
+    const report = page.getByTestId('import-report');
+    const accepted = (await report.getByTestId('rows-accepted').textContent())?.trim();
+    const readIn = (await report.textContent())?.match(/read in (\d+) ms/)?.[1];
+    const button = report.getByRole('button', { name: /^(Import .* valid rows|Create workspace and import)$/ });
+    await button.click();
+    await waitForStamp(page, 'done');
+    const doneText = (await page.getByTestId('import-done').textContent())?.replace(/\s+/g, ' ').trim();
+    const t = await page.evaluate(() => window.__bench);
+    return {
+      analysis: t.report - t.change,
+      store: t.done - t.click,
+      parseMs: readIn === undefined ? null : Number(readIn),
+      accepted,
+      doneText,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+async function benchImport(browser, serverUrl) {
+  const sets = [
+    { dataset: 'uci', file: join(DATA, 'mushrooms.csv') },
+    { dataset: 'secondary', file: join(DATA, 'secondary_data.csv') },
+  ];
+  for (const { dataset, file } of sets) {
+    if (!existsSync(file)) {
+      log(`import_ms/${dataset}: SKIPPED, ${file} not found (real data lives in ../shared/data; set SPOREPRINT_SHARED to the shared folder)`);
+      continue;
+    }
+    const totals = [];
+    for (let i = 1; i <= RUNS; i++) {
+      const r = await importOnce(browser, serverUrl, file);
+      const total = r.analysis + r.store;
+      totals.push(total);
+      log(`import_ms/${dataset} run ${i}: total ${round1(total)} ms = analysis ${round1(r.analysis)} ms (report's own "read in" ${r.parseMs ?? '?'} ms) + store ${round1(r.store)} ms; accepted ${r.accepted}; "${r.doneText}"`);
+    }
+    emit('import_ms', dataset, round1(median(totals)), 'ms');
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// initial_js_gzip_bytes
+
+/** Folders of the built app that hold worker code (module workers and their chunks/assets). */
+function isWorkerPath(pathname) {
+  return pathname.startsWith('/_app/immutable/workers/');
+}
+
+async function benchInitialJs(browser, serverUrl) {
+  // Service workers blocked: what the page itself loads, not the service worker's precache fetches.
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    const seen = new Map(); // pathname → Promise<Buffer>
+    const skipped = [];
+    page.on('response', (response) => {
+      const request = response.request();
+      const { pathname } = new URL(response.url());
+      const type = request.resourceType();
+      if (!(type === 'script' || pathname.endsWith('.js'))) return;
+      let frame = null;
+      try {
+        frame = request.frame();
+      } catch {
+        frame = null; // thrown for requests made by workers / service workers
+      }
+      if (!frame || request.serviceWorker() || isWorkerPath(pathname)) {
+        skipped.push(pathname);
+        return;
+      }
+      if (!seen.has(pathname)) {
+        seen.set(pathname, response.body().catch(() => {
+          const onDisk = join(BUILD, decodeURIComponent(pathname));
+          return readFileSync(onDisk);
+        }));
+      }
+    });
+    await page.goto(`${serverUrl}/`, { waitUntil: 'networkidle' });
+    await page.waitForTimeout(500);
+    await page.waitForLoadState('networkidle');
+
+    let raw = 0;
+    let gz = 0;
+    const rows = [];
+    for (const [pathname, body] of seen) {
+      const buf = await body;
+      const g = gzipSync(buf, { level: zlibConstants.Z_BEST_COMPRESSION }).length;
+      raw += buf.length;
+      gz += g;
+      rows.push({ pathname, raw: buf.length, gz: g });
+    }
+    rows.sort((a, b) => b.gz - a.gz);
+    for (const r of rows) log(`initial JS: ${r.pathname} ${r.raw} B raw, ${r.gz} B gzip`);
+    if (skipped.length) log(`initial JS: excluded (worker / service worker): ${[...new Set(skipped)].join(', ')}`);
+    log(`initial_js_gzip_bytes: ${rows.length} files, ${raw} B raw, ${gz} B gzip (${(gz / 1024).toFixed(1)} KiB)`);
+    emit('initial_js_gzip_bytes', null, gz, 'bytes');
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// precache_bytes
+
+/** The {url, revision} entries of workbox's precacheAndRoute([...]) in build/sw.js (generateSW output). */
+function precacheEntries() {
+  const sw = readFileSync(join(BUILD, 'sw.js'), 'utf8');
+  const start = sw.indexOf('precacheAndRoute(');
+  if (start < 0) throw new Error('build/sw.js has no precacheAndRoute([...]) call');
+  // Take the array literal: from the first "[" to its matching "]" (urls contain no brackets).
+  const open = sw.indexOf('[', start);
+  let depth = 0;
+  let end = open;
+  for (; end < sw.length; end++) {
+    if (sw[end] === '[') depth++;
+    else if (sw[end] === ']' && --depth === 0) break;
+  }
+  const literal = sw.slice(open, end + 1);
+  const entries = [...literal.matchAll(/url\s*:\s*(["'])(.*?)\1/g)].map((m) => m[2]);
+  if (!entries.length) throw new Error('no url entries found in the precache manifest of build/sw.js');
+  // The navigation fallback must be one of the precached URLs (workbox looks it up verbatim); if it is
+  // not, createHandlerBoundToURL throws inside sw.js, no NavigationRoute is registered and only the
+  // precached URLs (e.g. "/" via index.html) open offline.
+  const fallback = sw.match(/createHandlerBoundToURL\((["'])(.*?)\1\)/)?.[2];
+  if (fallback !== undefined) {
+    const key = (u) => new URL(u, 'http://x/').pathname;
+    if (!entries.some((u) => key(u) === key(fallback))) {
+      log(`WARNING: sw.js's navigation fallback "${fallback}" is not in its precache manifest (${entries.filter((u) => u.endsWith('.html')).join(', ') || 'no .html entry'}): workbox throws "non-precached-url" when sw.js starts, so offline navigations to routes other than the precached ones fail.`);
+    }
+  }
+  return entries;
+}
+
+function benchPrecache() {
+  const urls = precacheEntries();
+  let total = 0;
+  const byFolder = new Map();
+  for (const url of urls) {
+    const path = join(BUILD, decodeURIComponent(url.replace(/^\//, '').split(/[?#]/)[0]));
+    if (!existsSync(path)) {
+      log(`precache: ${url} listed in sw.js but missing from build/`);
+      continue;
+    }
+    const size = statSync(path).size;
+    total += size;
+    const folder = url.includes('/') ? url.slice(0, url.lastIndexOf('/')) : '(root)';
+    byFolder.set(folder, (byFolder.get(folder) ?? 0) + size);
+  }
+  for (const [folder, size] of [...byFolder].sort((a, b) => b[1] - a[1])) log(`precache: ${folder}/ ${size} B`);
+  log(`precache_bytes: ${urls.length} entries, ${total} B (${(total / 1024 / 1024).toFixed(2)} MiB)`);
+  emit('precache_bytes', null, total, 'bytes');
+}
+
+// ---------------------------------------------------------------------------------------------
+// cold_start_offline_ms
+
+/** Stamps the first animation frame at which /data is usable: picker enabled, version list rendered. */
+function coldStartProbe() {
+  window.__ready = null;
+  const check = () => {
+    if (window.__ready !== null) return;
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Choose CSV file…');
+    const versions = document.querySelector('[data-testid="no-versions"], [data-testid="versions"]');
+    if (button && !button.disabled && versions) {
+      window.__ready = -1; // pending
+      requestAnimationFrame(() => { window.__ready = performance.now(); });
+    }
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
+}
+
+async function coldStartOnce(browser) {
+  const server = await startStaticServer({ dir: BUILD, port: 0 });
+  let serverOpen = true;
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'allow' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/data`);
+    // Installed (precache complete), active and controlling this page.
+    const state = await page.evaluate(async () => {
+      const reg = await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', () => r(), { once: true }));
+      }
+      // ready resolves while the worker may still be 'activating' (clientsClaim, old-cache cleanup).
+      const sw = reg.active;
+      if (sw && sw.state !== 'activated') {
+        await new Promise((r) => {
+          const done = () => { if (sw.state === 'activated' || sw.state === 'redundant') r(); };
+          sw.addEventListener('statechange', done);
+          done();
+        });
+      }
+      return sw?.state;
+    });
+    if (state !== 'activated') throw new Error(`service worker not activated (state ${state})`);
+    await page.waitForLoadState('networkidle');
+
+    // Really offline: nothing listening any more (this also fails the service worker's own fetches),
+    // and the context offline as well.
+    await server.close();
+    serverOpen = false;
+    await context.setOffline(true);
+    await context.addInitScript(coldStartProbe);
+
+    const wall0 = performance.now();
+    let response;
+    try {
+      response = await page.reload({ waitUntil: 'commit', timeout: TIMEOUT });
+    } catch (e) {
+      throw new Error(`offline reload of /data failed (${String(e?.message ?? e).split('\n')[0]}): the service worker did not answer the navigation`);
+    }
+    await page.waitForFunction(() => typeof window.__ready === 'number' && window.__ready >= 0, null, { timeout: TIMEOUT, polling: 'raf' });
+    const wall = performance.now() - wall0;
+    const inPage = await page.evaluate(() => window.__ready);
+    const viaSw = response ? response.fromServiceWorker() : null;
+    if (viaSw === false) throw new Error('the offline reload was not served by the service worker');
+    return { inPage, wall, viaSw };
+  } finally {
+    await context.close();
+    if (serverOpen) await server.close();
+  }
+}
+
+async function benchColdStart(browser) {
+  const values = [];
+  for (let i = 1; i <= RUNS; i++) {
+    const r = await coldStartOnce(browser);
+    values.push(r.inPage);
+    log(`cold_start_offline_ms run ${i}: ${round1(r.inPage)} ms from navigation start to usable (wall clock incl. CDP ${round1(r.wall)} ms; served by service worker: ${r.viaSw})`);
+  }
+  emit('cold_start_offline_ms', null, round1(median(values)), 'ms');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(join(BUILD, 'index.html')) || !existsSync(join(BUILD, 'sw.js'))) {
+    throw new Error(`No build in ${BUILD}: run "npm run build" first (or "npm run bench", which builds).`);
+  }
+  if (!existsSync(DATA)) log(`shared data folder ${DATA} not found: import benches will be skipped`);
+
+  let failed = false;
+  const step = async (name, fn) => {
+    try {
+      await fn();
+    } catch (e) {
+      failed = true;
+      log(`${name} FAILED: ${e?.stack ?? e}`);
+    }
+  };
+
+  await step('precache_bytes', () => benchPrecache());
+
+  const browser = await chromium.launch(LAUNCH);
+  const server = await startStaticServer({ dir: BUILD, port: 0 });
+  try {
+    log(`serving ${BUILD} at ${server.url}; Chromium ${browser.version()}; ${RUNS} run(s) per timed bench`);
+    await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));
+    await step('import_ms', () => benchImport(browser, server.url));
+  } finally {
+    await server.close();
+  }
+  try {
+    await step('cold_start_offline_ms', () => benchColdStart(browser));
+  } finally {
+    await browser.close();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  log(e?.stack ?? String(e));
+  process.exitCode = 1;
+});

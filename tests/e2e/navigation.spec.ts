@@ -1,0 +1,50 @@
+import { test, expect } from '../fixtures';
+
+const NOT_BUILT = ['Predict', 'Models', 'Monitor', 'Experiments', 'A/B tests'];
+
+test('the navigation reaches every page; pages not built yet say so and link to Data', async ({ page }) => {
+  await page.goto('/');
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  for (const label of NOT_BUILT) {
+    await nav.getByRole('link', { name: label, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(label);
+    await expect(nav.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');
+    await expect(page.getByText('Not built yet.')).toBeVisible();
+    await expect(page.getByRole('main').getByRole('link', { name: 'Data page' })).toHaveAttribute('href', '/data');
+  }
+  await nav.getByRole('link', { name: 'Data', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Import a CSV' })).toBeVisible();
+  await nav.getByRole('link', { name: 'Settings & About' }).click();
+  await expect(page.getByRole('heading', { name: 'About Sporeprint' })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('CC BY 4.0');
+});
+
+test('every page carries the disclaimer that this is not advice on what to eat', async ({ page }) => {
+  for (const path of ['/', '/predict', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
+    await page.goto(path);
+    await expect(page.getByRole('contentinfo')).toContainText(/not advice on what to eat/i);
+  }
+});
+
+test('on a 390×844 phone every page fits the width and the whole navigation is reachable', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  for (const path of ['/', '/predict', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
+    await page.goto(path);
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
+  }
+  const settings = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings & About' });
+  await settings.scrollIntoViewIfNeeded();
+  await settings.click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings & About');
+  await context.close();
+});
+
+test('Settings shows storage status, space used and the engine backend', async ({ page }) => {
+  await page.goto('/settings');
+  await expect(page.getByTestId('persisted')).toHaveText(/granted|not granted/);
+  await expect(page.getByTestId('usage')).toHaveText(/\d/);
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 30_000 });
+});

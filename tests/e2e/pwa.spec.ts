@@ -1,0 +1,100 @@
+import { cpSync, mkdtempSync, appendFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { test, expect, waitForServiceWorker } from '../fixtures';
+import { chromiumLaunchOptions } from '../chromium';
+// @ts-expect-error plain JS module shared with `npm start`
+import { startStaticServer } from '../../scripts/staticServer.js';
+
+const PAGES: [string, string | RegExp][] = [
+  ['/', /Sporeprint/],
+  ['/predict', 'Predict'],
+  ['/data', /^Data/],
+  ['/models', 'Models'],
+  ['/monitor', 'Monitor'],
+  ['/experiments', 'Experiments'],
+  ['/abtests', 'A/B tests'],
+  ['/settings', 'Settings & About'],
+];
+
+test('Chromium reports no installability errors and the manifest is complete', async ({ page, baseURL }) => {
+  // Test contexts are incognito, where nothing is installable: use a real profile for this check.
+  const profile = mkdtempSync(join(tmpdir(), 'sporeprint-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions(), headless: true });
+  try {
+    const installPage = context.pages()[0] ?? (await context.newPage());
+    await installPage.goto(baseURL + '/');
+    await waitForServiceWorker(installPage);
+    const cdp = await context.newCDPSession(installPage);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    expect(installabilityErrors).toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+
+  const manifest = await (await page.request.get('/manifest.webmanifest')).json();
+  expect(manifest).toMatchObject({ name: expect.stringContaining('Sporeprint'), short_name: 'Sporeprint', display: 'standalone', theme_color: expect.any(String) });
+  const sizes = manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose === 'maskable' ? ' maskable' : ''}`);
+  expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512', '512x512 maskable']));
+});
+
+test('with the server gone, every page still opens, the worker imports a sample and tfjs runs on wasm', async ({ browser }) => {
+  const server = await startStaticServer({ dir: 'build', port: 0 });
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  await page.goto(server.url + '/data');
+  await waitForServiceWorker(page);
+  // The toast appears once the first visit's precache is complete.
+  await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible();
+
+  await server.close(); // the service worker's own fetches are not covered by setOffline: really cut it
+  await context.setOffline(true);
+
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Data/);
+  for (const [path, title] of PAGES) {
+    await page.goto(server.url + path);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  }
+
+  // The worker chunk, PapaParse and the bundled sample all come from the precache.
+  await page.goto(server.url + '/data');
+  await page.getByRole('button', { name: 'Secondary-style sample' }).click();
+  await expect(page.getByTestId('import-report').getByTestId('rows-accepted')).toHaveText('400');
+  await page.getByRole('button', { name: 'Import 400 valid rows' }).click();
+  await expect(page.getByTestId('import-done')).toContainText('Stored 400 rows');
+
+  // tfjs and its .wasm files load from the precache too.
+  await page.goto(server.url + '/settings');
+  await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 30_000 });
+  await context.close();
+});
+
+test('a new release shows "Update available — reload", and Reload switches to it', async ({ browser }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'sporeprint-release-'));
+  cpSync('build', dir, { recursive: true });
+  const server = await startStaticServer({ dir, port: 0, dev: true });
+  const context = await browser.newContext({ serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  try {
+    await page.goto(server.url + '/data');
+    await waitForServiceWorker(page);
+    await expect(page.getByText('Update available')).toHaveCount(0);
+
+    appendFileSync(join(dir, 'sw.js'), '\n// release 2\n');
+    await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+    const prompt = page.getByRole('alert').filter({ hasText: 'Update available' });
+    await expect(prompt).toBeVisible();
+    await prompt.getByRole('button', { name: 'Reload' }).click();
+    await expect(prompt).toBeHidden();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Data/);
+    const waiting = await page.evaluate(async () => !!(await navigator.serviceWorker.getRegistration())?.waiting);
+    expect(waiting).toBe(false);
+  } finally {
+    await context.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
