@@ -45,5 +45,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // Under CI a JSON report feeds the "N passed, N failed" line of .ci/run.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'reports/unit.json' },
   },
 });
