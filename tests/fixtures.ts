@@ -1,7 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-// @ts-expect-error plain JS module shared with `npm start`
 import { startStaticServer } from '../scripts/staticServer.js';
 
 export const SHARED_DATA = resolve(process.env.SPOREPRINT_SHARED ?? resolve(import.meta.dirname, '../../shared'), 'data');

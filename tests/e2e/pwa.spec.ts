@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { test, expect, waitForServiceWorker } from '../fixtures';
 import { chromiumLaunchOptions } from '../chromium';
-// @ts-expect-error plain JS module shared with `npm start`
 import { startStaticServer } from '../../scripts/staticServer.js';
 
 const PAGES: [string, string | RegExp][] = [
