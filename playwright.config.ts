@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumLaunchOptions } from './tests/chromium';
+import { chromiumLaunchOptions } from './tests/chromium.js';
 
 // End-to-end tests drive the real static build (npm run build) in the system Chromium: real worker,
 // real IndexedDB, real service worker. Each test file's worker serves the build itself (tests/fixtures.ts).

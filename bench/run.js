@@ -22,6 +22,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { gzipSync, constants as zlibConstants } from 'node:zlib';
 import { startStaticServer } from '../scripts/staticServer.js';
+import { chromiumLaunchOptions } from '../tests/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR ?? 'build');
@@ -30,21 +31,7 @@ const DATA = resolve(SHARED, 'data');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const TIMEOUT = 180_000;
 
-// Same launch options as tests/chromium.ts (kept in sync by hand: this file is plain JS).
-const LAUNCH = {
-  headless: true,
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-dev-shm-usage',
-  ],
-};
+const LAUNCH = { ...chromiumLaunchOptions(), headless: true };
 const VIEWPORT = { width: 1280, height: 900 };
 
 const log = (...a) => console.error('[bench]', ...a);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { test, expect, waitForServiceWorker } from '../fixtures';
-import { chromiumLaunchOptions } from '../chromium';
+import { chromiumLaunchOptions } from '../chromium.js';
 import { startStaticServer } from '../../scripts/staticServer.js';
 
 const PAGES: [string, string | RegExp][] = [
