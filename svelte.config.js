@@ -9,7 +9,7 @@ export default {
     adapter: adapter({ fallback: 'index.html', strict: false }),
     // The PWA plugin registers its own Workbox service worker; SvelteKit's would miss worker chunks.
     serviceWorker: { register: false },
-    alias: { $data: 'data' },
+    alias: { $data: 'data', $artifacts: 'artifacts' },
     version: { name: process.env.npm_package_version ?? '0.0.0' },
   },
 };

@@ -2,9 +2,9 @@
 export const PAGES = [
   { href: '/predict', label: 'Predict', ready: false },
   { href: '/data', label: 'Data', ready: true },
-  { href: '/models', label: 'Models', ready: false },
+  { href: '/models', label: 'Models', ready: true },
   { href: '/monitor', label: 'Monitor', ready: false },
-  { href: '/experiments', label: 'Experiments', ready: false },
+  { href: '/experiments', label: 'Experiments', ready: true },
   { href: '/abtests', label: 'A/B tests', ready: false },
   { href: '/settings', label: 'Settings & About', ready: true },
 ] as const;

@@ -3,6 +3,8 @@ import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { DatasetChunk } from '$lib/engine/data/dataset';
 import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { ImportReport } from '$lib/engine/data/importCsv';
+import type { Evaluation, ModelBundle, SafetyThreshold } from '$lib/engine/ml/bundle';
+import type { ModelKind } from '$lib/engine/ml/model';
 
 export interface WorkspaceRow {
   id: string;
@@ -37,6 +39,99 @@ export interface SettingRow {
   value: unknown;
 }
 
+export type RunStatus = 'running' | 'finished' | 'failed' | 'cancelled';
+export type RunStepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export interface RunStep {
+  id: string;
+  label: string;
+  status: RunStepStatus;
+  ms?: number;
+}
+
+export interface RunEpoch {
+  epoch: number;
+  loss: number;
+  valLoss?: number;
+}
+
+/** What went wrong in a run: an EngineError code (or 'interrupted', 'internal'…) and the message shown. */
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+/** One training run (the MLflow-tracking role): inputs, live progress, and its outcome. */
+export interface RunRow {
+  id?: number;
+  workspaceId: string;
+  datasetVersionId: number;
+  dataSha256: string;
+  appVersion: string;
+  kind: ModelKind;
+  params: Record<string, unknown>;
+  seed: number;
+  status: RunStatus;
+  startedAt: number;
+  endedAt?: number;
+  durationMs?: number;
+  epochs: RunEpoch[];
+  evaluation?: Evaluation;
+  threshold?: SafetyThreshold;
+  steps: RunStep[];
+  log: string[];
+  error?: RunError;
+  /** The model version registered from this run, if any. */
+  modelVersionId?: number;
+}
+
+export type ModelStage = 'staging' | 'production' | 'archived';
+export type ModelSource = 'trained' | 'shipped' | 'imported' | 'retrained';
+export type StageActor = 'user' | 'auto';
+
+export interface StageChange {
+  at: number;
+  /** null for the entry that registered the version. */
+  from: ModelStage | null;
+  to: ModelStage;
+  reason: string;
+  actor: StageActor;
+}
+
+/** The light summary of a bundle shown in lists (the model card); the bundle itself is in `modelBundles`. */
+export interface ModelCard {
+  datasetSha256: string;
+  datasetRows: number;
+  params: Record<string, unknown>;
+  seed: number;
+  trainingMs: number;
+  threshold: SafetyThreshold;
+  metrics: Evaluation['atHalf'];
+  metricsAtSafety: Evaluation['atSafety'];
+}
+
+/** One registered model version (the model-registry role). */
+export interface ModelVersionRow {
+  id?: number;
+  workspaceId: string;
+  /** 1, 2, … per workspace; never reused, even after a version is deleted. */
+  version: number;
+  /** The run that trained it; null for shipped and imported bundles. */
+  runId: number | null;
+  kind: ModelKind;
+  stage: ModelStage;
+  createdAt: number;
+  source: ModelSource;
+  card: ModelCard;
+  history: StageChange[];
+}
+
+/** The heavy part of a model version (weights, preprocessing, evaluation curves), keyed by its version id. */
+export interface ModelBundleRow {
+  versionId: number;
+  bundle: ModelBundle;
+}
+
 /**
  * The one IndexedDB database. Every schema change is a new `version(n)` with an `upgrade()` where
  * data moves; never edit a published version's stores.
@@ -46,6 +141,9 @@ export class SporeprintDb extends Dexie {
   datasetVersions!: EntityTable<DatasetVersionRow, 'id'>;
   datasetChunks!: Dexie.Table<DatasetChunkRow, [number, number]>;
   settings!: EntityTable<SettingRow, 'key'>;
+  runs!: EntityTable<RunRow, 'id'>;
+  modelVersions!: EntityTable<ModelVersionRow, 'id'>;
+  modelBundles!: EntityTable<ModelBundleRow, 'versionId'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -54,6 +152,13 @@ export class SporeprintDb extends Dexie {
       datasetVersions: '++id, workspaceId, [workspaceId+sha256], createdAt',
       datasetChunks: '[versionId+index], versionId',
       settings: 'key',
+    });
+    // Version 2: training runs and the model registry. Only new tables, so no data moves and no
+    // upgrade() is needed; version 1 data is kept as it is.
+    this.version(2).stores({
+      runs: '++id, workspaceId, status, kind, startedAt',
+      modelVersions: '++id, workspaceId, [workspaceId+version], stage, runId',
+      modelBundles: 'versionId',
     });
   }
 }

@@ -2,6 +2,7 @@ import { WorkspaceState } from './workspace.svelte';
 import { DataState } from './data.svelte';
 import { StorageState } from './storage.svelte';
 import { EngineState } from './engine.svelte';
+import { ModelsState } from './models.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -12,6 +13,7 @@ class AppState {
   readonly data = new DataState(this.workspace);
   readonly storage = new StorageState();
   readonly engine = new EngineState();
+  readonly models = new ModelsState(this.workspace);
 }
 
 let app: AppState | null = null;

@@ -5,7 +5,7 @@ import { isEngineError } from '$lib/engine/errors';
 import type { Progress } from '$lib/engine/progress';
 import type { AnalyzeResult, CommitResult, ImportSource } from '$lib/worker/api';
 import { engine, Comlink } from '$lib/worker/client';
-import { LiveQuery } from './liveQuery.svelte';
+import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
 export type ImportPhase = 'idle' | 'analysing' | 'review' | 'storing' | 'done' | 'error';
@@ -22,22 +22,12 @@ export class DataState {
   #error = $state<{ code: string; message: string } | null>(null);
   #jobId: string | null = null;
 
-  #versions = $state.raw<{ workspaceId: string; query: LiveQuery<DatasetVersionRow[]> } | null>(null);
+  readonly #versions: WorkspaceQuery<DatasetVersionRow[]>;
   #previewId = $state<number | null>(null);
   #preview = $state.raw<Dataset | null>(null);
 
   constructor(private readonly workspace: WorkspaceState) {
-    // One live query per workspace, made in an effect of its own: a query created while a page
-    // derives from it would be invisible to that derivation (Svelte ignores state created in the
-    // reaction that reads it), and the list would never update.
-    $effect.root(() => {
-      $effect(() => {
-        const id = this.workspace.currentId;
-        const query = new LiveQuery(() => listDatasetVersions(getDb(), id), []);
-        this.#versions = { workspaceId: id, query };
-        return () => query.stop();
-      });
-    });
+    this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listDatasetVersions(getDb(), id), []);
   }
 
   get phase() { return this.#phase; }
@@ -50,9 +40,7 @@ export class DataState {
 
   /** Versions of the current workspace, newest first (live: updates when an import lands anywhere). */
   get versions(): DatasetVersionRow[] {
-    // Until the new workspace's query runs, show nothing rather than the previous workspace's rows.
-    const v = this.#versions;
-    return v && v.workspaceId === this.workspace.currentId ? v.query.current : [];
+    return this.#versions.current;
   }
 
   async analyse(source: ImportSource): Promise<void> {

@@ -34,3 +34,38 @@ export class LiveQuery<T> {
     this.#sub.unsubscribe();
   }
 }
+
+/**
+ * A live query that follows the current workspace: re-subscribed when the workspace changes, and
+ * empty (`initial`) until the new workspace's first answer, so one workspace's rows never show in
+ * another. Made in an effect of its own: a query created while a page derives from it would be
+ * invisible to that derivation (Svelte ignores state created in the reaction that reads it).
+ */
+export class WorkspaceQuery<T> {
+  #current = $state.raw<{ workspaceId: string; query: LiveQuery<T> } | null>(null);
+
+  constructor(
+    private readonly workspaceId: () => string,
+    query: (workspaceId: string) => Promise<T>,
+    private readonly initial: T,
+  ) {
+    $effect.root(() => {
+      $effect(() => {
+        const id = this.workspaceId();
+        const q = new LiveQuery(() => query(id), initial);
+        this.#current = { workspaceId: id, query: q };
+        return () => q.stop();
+      });
+    });
+  }
+
+  get current(): T {
+    const c = this.#current;
+    return c && c.workspaceId === this.workspaceId() ? c.query.current : this.initial;
+  }
+
+  get loaded(): boolean {
+    const c = this.#current;
+    return !!c && c.workspaceId === this.workspaceId() && c.query.loaded;
+  }
+}

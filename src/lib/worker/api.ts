@@ -5,6 +5,8 @@
 import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
+import type { ModelKind } from '$lib/engine/ml/model';
+import type { ModelStage } from '$lib/db/db';
 
 export interface EngineInfo {
   /** The tfjs backend actually running: 'wasm' normally, 'cpu' when wasm could not start. */
@@ -37,6 +39,23 @@ export interface CommitResult {
   rows: number;
 }
 
+export interface TrainOptions {
+  workspaceId: string;
+  datasetVersionId: number;
+  kind: ModelKind;
+  params?: Record<string, unknown>;
+  /** Drawn at random (and recorded with the run) when not given. */
+  seed?: number;
+  /** Share of validation poisonous rows that may be called edible when choosing the threshold (default 0). */
+  maxFalseEdibleRate?: number;
+}
+
+export interface TrainOutcome {
+  runId: number;
+  versionId: number;
+  version: number;
+}
+
 export interface WorkerApi {
   getEngineInfo(): Promise<EngineInfo>;
   analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
@@ -44,4 +63,17 @@ export interface WorkerApi {
   commitImport(importId: string, options?: { workspaceName?: string }): Promise<CommitResult>;
   discardImport(importId: string): Promise<void>;
   cancelJob(jobId: string): Promise<void>;
+
+  /** Runs the training pipeline as a run; registers a staging version only if it finishes. */
+  trainModel(jobId: string, options: TrainOptions, onProgress?: ProgressCallback): Promise<TrainOutcome>;
+  /** Moves a version to a stage (promotion archives the old production); the live model follows. */
+  setModelStage(versionId: number, stage: ModelStage, reason: string): Promise<void>;
+  /** One file with everything needed to use the version elsewhere. */
+  exportModel(versionId: number): Promise<{ fileName: string; json: string }>;
+  /** Validates and registers an exported version as staging in the workspace. */
+  importModel(workspaceId: string, json: string): Promise<{ versionId: number; version: number }>;
+  /** First launch: installs each workspace's shipped bundle as v1 production if it has no models. */
+  installShippedModels(bundleUrls: Record<string, string>): Promise<string[]>;
+  /** The version serving predictions in this worker, or null. */
+  getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

@@ -6,8 +6,13 @@ import type { ProgressCallback } from '$lib/engine/progress';
 import { getDb } from '$lib/db/db';
 import { findDatasetVersion, storeDatasetVersion } from '$lib/db/datasets';
 import { allSchemas, customWorkspace } from '$lib/db/workspaces';
+import { exportBundle, importBundle, installShippedBundle, setStage } from '$lib/db/registry';
+import { markInterruptedRuns } from '$lib/db/runs';
+import { schemaFingerprint } from '$lib/engine/ml/preprocess';
+import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api';
 import { registerErrorTransfer } from './transfer';
+import { liveModel, trainModel } from './training';
 
 registerErrorTransfer();
 
@@ -90,6 +95,57 @@ const api: WorkerApi = {
 
   async cancelJob(jobId: string) {
     jobs.get(jobId)?.abort();
+  },
+
+  async trainModel(jobId, options, onProgress) {
+    return withJob(jobId, (signal) => trainModel(getDb(), options, signal, onProgress));
+  },
+
+  async setModelStage(versionId, stage, reason) {
+    const db = getDb();
+    const row = await db.modelVersions.get(versionId);
+    if (!row) throw new EngineError('not-found', `Model version #${versionId} does not exist.`);
+    await setStage(db, versionId, stage, reason, 'user');
+    await liveModel(db, row.workspaceId); // swap the served model at once if production changed
+  },
+
+  async exportModel(versionId) {
+    const db = getDb();
+    const exported = await exportBundle(db, versionId);
+    const row = await db.modelVersions.get(versionId);
+    return { fileName: `sporeprint-${row?.workspaceId}-v${row?.version}-${row?.kind}.json`, json: JSON.stringify(exported) };
+  },
+
+  async importModel(workspaceId, json) {
+    const db = getDb();
+    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+    if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new EngineError('invalid-argument', 'This file is not JSON: not a Sporeprint model export.');
+    }
+    const row = await importBundle(db, parsed, { id: workspaceId, name: schema.name, schemaFingerprint: schemaFingerprint(schema) });
+    return { versionId: row.id!, version: row.version };
+  },
+
+  async installShippedModels(bundleUrls) {
+    const db = getDb();
+    await markInterruptedRuns(db);
+    const installed: string[] = [];
+    for (const [workspaceId, url] of Object.entries(bundleUrls)) {
+      if (await db.modelVersions.where('workspaceId').equals(workspaceId).count()) continue;
+      const res = await fetch(url);
+      if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
+      if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
+    }
+    return installed;
+  },
+
+  async getLiveModel(workspaceId) {
+    const m = await liveModel(getDb(), workspaceId);
+    return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
   },
 };
 

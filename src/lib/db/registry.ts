@@ -1,0 +1,418 @@
+import Dexie from 'dexie';
+import type { ModelBundle } from '$lib/engine/ml/bundle';
+import type { ModelKind } from '$lib/engine/ml/model';
+import { EngineError, isEngineError } from '$lib/engine/errors';
+import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor } from './db';
+import { storageError } from './storageErrors';
+import { listWorkspaces } from './workspaces';
+
+/** The model families a bundle may hold; anything else is refused on import. */
+export const MODEL_KINDS: readonly ModelKind[] = ['logistic', 'mlp', 'tree', 'forest', 'baseline'];
+
+/** The export file: the bundle plus the registry's metadata about it (card, stage history). */
+export interface ModelExport {
+  format: 'sporeprint-model-export';
+  formatVersion: 1;
+  exportedAt: number;
+  /** Display name of the workspace it was trained for, so an import elsewhere can say so. */
+  workspaceName: string;
+  version: Pick<ModelVersionRow, 'workspaceId' | 'version' | 'runId' | 'kind' | 'stage' | 'createdAt' | 'source' | 'card' | 'history'>;
+  bundle: ModelBundle;
+}
+
+export interface RegisterModelVersion {
+  workspaceId: string;
+  /** The run that trained the bundle, or null (shipped, imported). */
+  runId: number | null;
+  bundle: ModelBundle;
+  source: ModelSource;
+  /** 'staging' unless given. Registering as 'production' archives the current production. */
+  stage?: ModelStage;
+  reason: string;
+  actor: StageActor;
+}
+
+/** The workspace an import is for: the bundle must match both. `name` is only used in messages. */
+export interface ImportTarget {
+  id: string;
+  schemaFingerprint: string;
+  name?: string;
+}
+
+/** Our own typed errors pass through; IndexedDB failures become quota-exceeded / storage-failed. */
+function asEngineError(e: unknown, what: string): EngineError {
+  return isEngineError(e) ? e : storageError(e, what);
+}
+
+function versionNotFound(versionId: number): EngineError {
+  return new EngineError('not-found', `Model version #${versionId} does not exist (deleted in another tab?).`, { versionId });
+}
+
+const counterKey = (workspaceId: string) => `modelVersionCounter:${workspaceId}`;
+
+const workspaceRange = (db: SporeprintDb, workspaceId: string) =>
+  db.modelVersions.where('[workspaceId+version]').between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey]);
+
+/**
+ * The next version number of the workspace (inside the caller's transaction): one more than both
+ * the highest stored and the highest ever assigned, so a deleted version's number is never reused.
+ */
+async function nextVersionNumber(db: SporeprintDb, workspaceId: string): Promise<number> {
+  const last = await workspaceRange(db, workspaceId).last();
+  const counter = (await db.settings.get(counterKey(workspaceId)))?.value;
+  const n = Math.max(last?.version ?? 0, typeof counter === 'number' ? counter : 0) + 1;
+  await db.settings.put({ key: counterKey(workspaceId), value: n });
+  return n;
+}
+
+/** Archives the workspace's production version(s) other than `exceptId` (inside the caller's transaction). */
+async function archiveProduction(db: SporeprintDb, workspaceId: string, exceptId: number | undefined, reason: string, actor: StageActor, at: number) {
+  const current = await db.modelVersions.where('workspaceId').equals(workspaceId).filter((v) => v.stage === 'production' && v.id !== exceptId).toArray();
+  for (const v of current) {
+    v.history.push({ at, from: 'production', to: 'archived', reason, actor });
+    v.stage = 'archived';
+    await db.modelVersions.put(v);
+  }
+}
+
+/** Registration itself; must run inside a rw transaction over runs, modelVersions, modelBundles and settings. */
+async function registerInTransaction(db: SporeprintDb, opts: RegisterModelVersion): Promise<ModelVersionRow> {
+  const { workspaceId, runId, bundle, source, reason, actor } = opts;
+  const stage = opts.stage ?? 'staging';
+  if (bundle.workspaceId !== workspaceId) {
+    throw new EngineError('invalid-argument', `This model was trained for workspace "${bundle.workspaceId}", not "${workspaceId}".`, {
+      bundleWorkspace: bundle.workspaceId,
+      workspace: workspaceId,
+    });
+  }
+  let run: RunRow | undefined;
+  if (runId !== null) {
+    run = await db.runs.get(runId);
+    if (!run) throw new EngineError('not-found', `Training run #${runId} does not exist (deleted in another tab?).`, { runId });
+    if (run.workspaceId !== workspaceId) {
+      throw new EngineError('invalid-argument', `Training run #${runId} belongs to workspace "${run.workspaceId}", not "${workspaceId}".`, { runId });
+    }
+    const existing = run.modelVersionId === undefined ? undefined : await db.modelVersions.get(run.modelVersionId);
+    if (existing) {
+      throw new EngineError('invalid-argument', `Training run #${runId} is already registered as model v${existing.version}.`, { runId, version: existing.version });
+    }
+  }
+  const version = await nextVersionNumber(db, workspaceId);
+  const at = Date.now();
+  if (stage === 'production') await archiveProduction(db, workspaceId, undefined, `Replaced by v${version}: ${reason}`, actor, at);
+  const row: ModelVersionRow = {
+    workspaceId,
+    version,
+    runId,
+    kind: bundle.kind,
+    stage,
+    createdAt: at,
+    source,
+    card: {
+      datasetSha256: bundle.data.sha256,
+      datasetRows: bundle.data.rows,
+      params: bundle.params,
+      seed: bundle.seed,
+      trainingMs: bundle.trainingMs,
+      threshold: bundle.threshold,
+      metrics: bundle.evaluation.atHalf,
+      metricsAtSafety: bundle.evaluation.atSafety,
+    },
+    history: [{ at, from: null, to: stage, reason, actor }],
+  };
+  const id = (await db.modelVersions.add(row)) as number;
+  if (run) await db.runs.update(runId!, { modelVersionId: id });
+  // Last, and heaviest: if the weights cannot be stored, the row and run link above roll back with them.
+  await db.modelBundles.add({ versionId: id, bundle });
+  return { ...row, id };
+}
+
+const registryTables = (db: SporeprintDb) => [db.runs, db.modelVersions, db.modelBundles, db.settings];
+
+/**
+ * Registers a bundle as the workspace's next model version: the version row, its bundle, the run's
+ * link to it and (for 'production') the archiving of the previous production, in one transaction.
+ */
+export async function registerModelVersion(db: SporeprintDb, opts: RegisterModelVersion): Promise<ModelVersionRow> {
+  try {
+    return await db.transaction('rw', registryTables(db), () => registerInTransaction(db, opts));
+  } catch (e) {
+    throw asEngineError(e, 'the model version');
+  }
+}
+
+/** Moves a version to `stage` inside the caller's transaction; promoting archives the old production. */
+async function changeStage(
+  db: SporeprintDb,
+  v: ModelVersionRow,
+  stage: ModelStage,
+  reason: string,
+  actor: StageActor,
+  archiveReason = `Replaced by v${v.version}: ${reason}`,
+): Promise<ModelVersionRow> {
+  if (v.stage === stage) return v;
+  if (v.stage === 'production') {
+    throw new EngineError(
+      'invalid-argument',
+      `v${v.version} is the production model of this workspace: promote another version first; the current one is then archived automatically.`,
+      { versionId: v.id!, version: v.version },
+    );
+  }
+  const at = Date.now();
+  if (stage === 'production') await archiveProduction(db, v.workspaceId, v.id, archiveReason, actor, at);
+  v.history.push({ at, from: v.stage, to: stage, reason, actor });
+  v.stage = stage;
+  await db.modelVersions.put(v);
+  return v;
+}
+
+/**
+ * Moves a version between stages. Once a workspace has a production version it always has exactly
+ * one: promoting archives the previous one (history entries on both), and the production version
+ * itself cannot be demoted — promote another one instead.
+ */
+export async function setStage(db: SporeprintDb, versionId: number, stage: ModelStage, reason: string, actor: StageActor): Promise<ModelVersionRow> {
+  try {
+    return await db.transaction('rw', db.modelVersions, async () => {
+      const v = await db.modelVersions.get(versionId);
+      if (!v) throw versionNotFound(versionId);
+      return changeStage(db, v, stage, reason, actor);
+    });
+  } catch (e) {
+    throw asEngineError(e, `the stage of model version #${versionId}`);
+  }
+}
+
+/**
+ * Puts an earlier version back into production (the user's decision); the current production is
+ * archived. A version newer than the current production is refused (promote it instead); rolling
+ * back to the version already in production changes nothing.
+ */
+export async function rollback(db: SporeprintDb, workspaceId: string, versionId: number, reason: string): Promise<ModelVersionRow> {
+  try {
+    return await db.transaction('rw', db.modelVersions, async () => {
+      const v = await db.modelVersions.get(versionId);
+      if (!v || v.workspaceId !== workspaceId) throw versionNotFound(versionId);
+      const production = await productionOf(db, workspaceId);
+      if (production?.id === v.id) return v;
+      if (production && v.version > production.version) {
+        throw new EngineError(
+          'invalid-argument',
+          `v${v.version} is newer than the production model v${production.version}: promote it instead of rolling back.`,
+          { version: v.version, production: production.version },
+        );
+      }
+      const from = production ? `Rollback from v${production.version}` : 'Rollback';
+      return changeStage(db, v, 'production', `${from}: ${reason}`, 'user', `Rolled back to v${v.version}: ${reason}`);
+    });
+  } catch (e) {
+    throw asEngineError(e, `the rollback to model version #${versionId}`);
+  }
+}
+
+function productionOf(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow | undefined> {
+  return db.modelVersions.where('workspaceId').equals(workspaceId).filter((v) => v.stage === 'production').first();
+}
+
+/** The workspace's production version, if it has one. */
+export async function getProduction(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow | undefined> {
+  return productionOf(db, workspaceId);
+}
+
+export async function getModelVersion(db: SporeprintDb, versionId: number): Promise<ModelVersionRow | undefined> {
+  return db.modelVersions.get(versionId);
+}
+
+/** The workspace's versions, newest (highest version number) first; without their bundles. */
+export async function listModelVersions(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow[]> {
+  return workspaceRange(db, workspaceId).reverse().toArray();
+}
+
+export async function loadBundle(db: SporeprintDb, versionId: number): Promise<ModelBundle> {
+  const row = await db.modelBundles.get(versionId);
+  if (!row) throw versionNotFound(versionId);
+  return row.bundle;
+}
+
+/**
+ * Deletes a version with its bundle and unlinks its run (the run is kept), in one transaction.
+ * The production version is refused; unknown ids are ignored.
+ */
+export async function deleteModelVersion(db: SporeprintDb, versionId: number): Promise<void> {
+  try {
+    await db.transaction('rw', db.runs, db.modelVersions, db.modelBundles, async () => {
+      const v = await db.modelVersions.get(versionId);
+      if (!v) return;
+      if (v.stage === 'production') {
+        throw new EngineError(
+          'invalid-argument',
+          `v${v.version} is the production model of this workspace and cannot be deleted: promote another version first.`,
+          { versionId, version: v.version },
+        );
+      }
+      await db.modelBundles.delete(versionId);
+      await db.modelVersions.delete(versionId);
+      if (v.runId !== null) {
+        await db.runs
+          .where('id')
+          .equals(v.runId)
+          .modify((r) => {
+            if (r.modelVersionId === versionId) delete r.modelVersionId;
+          });
+      }
+    });
+  } catch (e) {
+    throw asEngineError(e, `the deletion of model version #${versionId}`);
+  }
+}
+
+async function workspaceNames(db: SporeprintDb): Promise<Map<string, string>> {
+  return new Map((await listWorkspaces(db)).map((w) => [w.id, w.name]));
+}
+
+/** A JSON-serialisable export of one version: its bundle plus its card and stage history. */
+export async function exportBundle(db: SporeprintDb, versionId: number): Promise<ModelExport> {
+  const [v, row] = await db.transaction('r', db.modelVersions, db.modelBundles, () =>
+    Promise.all([db.modelVersions.get(versionId), db.modelBundles.get(versionId)]),
+  );
+  if (!v || !row) throw versionNotFound(versionId);
+  const { workspaceId, version, runId, kind, stage, createdAt, source, card, history } = v;
+  return {
+    format: 'sporeprint-model-export',
+    formatVersion: 1,
+    exportedAt: Date.now(),
+    workspaceName: (await workspaceNames(db)).get(workspaceId) ?? workspaceId,
+    version: { workspaceId, version, runId, kind, stage, createdAt, source, card, history },
+    bundle: row.bundle,
+  };
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const isNumber = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
+
+function invalid(message: string, details: Record<string, string | number | null> = {}): EngineError {
+  return new EngineError('invalid-argument', message, details);
+}
+
+/**
+ * Checks that `b` is a bundle this app can store and use: the fields the registry reads are there
+ * with the right types and the kind is known. Throws invalid-argument naming the first problem.
+ */
+export function validateBundle(b: unknown): ModelBundle {
+  const bad = (what: string) => invalid(`This file is not a usable Sporeprint model: ${what}.`);
+  if (!isObject(b)) throw bad('it holds no model bundle');
+  if (b.format !== 'sporeprint-model') throw bad(`its bundle format is ${JSON.stringify(b.format ?? null)}, expected "sporeprint-model"`);
+  if (b.formatVersion !== 1) {
+    throw invalid(`This model was saved in bundle format version ${JSON.stringify(b.formatVersion ?? null)}; this app reads version 1. Update the app, or export the model again.`);
+  }
+  if (typeof b.workspaceId !== 'string' || !b.workspaceId) throw bad('it does not say which workspace it was trained for');
+  if (typeof b.schemaFingerprint !== 'string' || !b.schemaFingerprint) throw bad('it has no schema fingerprint');
+  if (!MODEL_KINDS.includes(b.kind as ModelKind)) {
+    throw invalid(`Unknown model kind ${JSON.stringify(b.kind ?? null)}: this app knows ${MODEL_KINDS.join(', ')}.`, { kind: String(b.kind) });
+  }
+  if (!isObject(b.model)) throw bad('the trained model itself is missing');
+  if (!isObject(b.params)) throw bad('its parameters are missing');
+  if (!isNumber(b.seed)) throw bad('its seed is missing');
+  if (!isNumber(b.trainingMs)) throw bad('its training time is missing');
+  if (!isObject(b.data) || typeof b.data.sha256 !== 'string' || !isNumber(b.data.rows)) throw bad('the description of its training data is missing');
+  if (!isObject(b.threshold) || !isNumber(b.threshold.edibleAbove)) throw bad('its safety threshold is missing');
+  if (!isObject(b.evaluation) || !isObject(b.evaluation.atHalf) || !isObject(b.evaluation.atSafety)) throw bad('its evaluation is missing');
+  return b as unknown as ModelBundle;
+}
+
+/**
+ * Imports an exported model (the export object, its JSON text, a File/Blob of it, or a bare bundle)
+ * into `workspace` as a new 'staging' version with source 'imported'. Refuses, with a message
+ * saying what is wrong, anything that is not a valid export, is for another workspace or column
+ * layout, or holds an unknown model kind.
+ */
+export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget): Promise<ModelVersionRow> {
+  let data = file;
+  if (typeof Blob !== 'undefined' && data instanceof Blob) data = await data.text();
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      throw invalid('This file is not a Sporeprint model export: it is not valid JSON.');
+    }
+  }
+  if (!isObject(data)) throw invalid('This file is not a Sporeprint model export.');
+
+  let exported: ModelExport | undefined;
+  let bundleData: unknown;
+  if (data.format === 'sporeprint-model-export') {
+    if (data.formatVersion !== 1) {
+      throw invalid(`This model export has format version ${JSON.stringify(data.formatVersion ?? null)}; this app reads version 1. It may come from a newer Sporeprint.`);
+    }
+    exported = data as unknown as ModelExport;
+    bundleData = data.bundle;
+  } else if (data.format === 'sporeprint-model') {
+    bundleData = data;
+  } else {
+    throw invalid(
+      data.format === undefined
+        ? 'This file is not a Sporeprint model export (it has no "format" field).'
+        : `This file is not a Sporeprint model export (its format is ${JSON.stringify(data.format)}).`,
+    );
+  }
+  const bundle = validateBundle(bundleData);
+
+  const names = await workspaceNames(db);
+  const here = workspace.name ?? names.get(workspace.id) ?? `"${workspace.id}"`;
+  if (bundle.workspaceId !== workspace.id) {
+    const nameFromFile = exported && isObject(exported.version) && exported.version.workspaceId === bundle.workspaceId ? exported.workspaceName : undefined;
+    const there = names.get(bundle.workspaceId) ?? (typeof nameFromFile === 'string' ? nameFromFile : `"${bundle.workspaceId}"`);
+    throw invalid(`This model was trained for the ${there} workspace, not ${here}. Switch to ${there} to import it.`, {
+      bundleWorkspace: bundle.workspaceId,
+      workspace: workspace.id,
+    });
+  }
+  if (bundle.schemaFingerprint !== workspace.schemaFingerprint) {
+    throw invalid(
+      `This model was trained on a different column layout than the current ${here} data (schema fingerprint ${bundle.schemaFingerprint}, workspace ${workspace.schemaFingerprint}): its inputs would not line up with these columns.`,
+      { bundleFingerprint: bundle.schemaFingerprint, workspaceFingerprint: workspace.schemaFingerprint },
+    );
+  }
+  const was = exported && isObject(exported.version) && isNumber(exported.version.version) ? ` (exported as v${exported.version.version})` : '';
+  try {
+    return await db.transaction('rw', registryTables(db), () =>
+      registerInTransaction(db, {
+        workspaceId: workspace.id,
+        runId: null,
+        bundle,
+        source: 'imported',
+        stage: 'staging',
+        reason: `Imported from a file${was}`,
+        actor: 'user',
+      }),
+    );
+  } catch (e) {
+    throw asEngineError(e, 'the imported model');
+  }
+}
+
+/**
+ * First launch: registers the model shipped with the app as v1 'production' of its workspace —
+ * only if that workspace has no model versions yet. The check runs inside the write transaction,
+ * so two tabs starting together still install it once. Returns the new version, or null when
+ * nothing was installed.
+ */
+export async function installShippedBundle(db: SporeprintDb, bundle: ModelBundle): Promise<ModelVersionRow | null> {
+  const valid = validateBundle(bundle);
+  try {
+    return await db.transaction('rw', registryTables(db), async () => {
+      if ((await db.modelVersions.where('workspaceId').equals(valid.workspaceId).count()) > 0) return null;
+      return registerInTransaction(db, {
+        workspaceId: valid.workspaceId,
+        runId: null,
+        bundle: valid,
+        source: 'shipped',
+        stage: 'production',
+        reason: 'shipped with the app',
+        actor: 'auto',
+      });
+    });
+  } catch (e) {
+    throw asEngineError(e, 'the model shipped with the app');
+  }
+}

@@ -1,0 +1,234 @@
+import type { Matrix } from '../matrix';
+import type { Rng } from '../rng';
+
+/**
+ * A CART classification tree grown on binned features (at most 256 bins per column: exact for
+ * one-hot and small-vocabulary columns, quantile cuts for numbers). Each node tries every bin
+ * boundary of its candidate columns with a histogram, so a level costs O(rows × columns): one tree
+ * on 43k × 128 one-hot rows grows in 1–3 s. ml-cart (what this replaces) re-splits the whole node
+ * for every candidate value: 7 s on 1,000 such rows, 138 s on 4,000, hours on 43,000.
+ */
+
+/** A grown tree in flat arrays (plain JSON). Node 0 is the root; `feature[i] === -1` marks a leaf. */
+export interface FlatTree {
+  feature: number[];
+  /** Go left when x[feature] < threshold. */
+  threshold: number[];
+  left: number[];
+  right: number[];
+  /** Leaf: the (weighted) share of poisonous training rows that reached it. */
+  value: number[];
+}
+
+export type GainFunction = 'gini' | 'entropy';
+
+export interface GrowOptions {
+  maxDepth: number;
+  /** A node with fewer (weighted) rows than this becomes a leaf. */
+  minSamplesSplit: number;
+  gainFunction: GainFunction;
+  /** Columns tried per node: all when ≥ the column count (a plain tree), a seeded sample otherwise (a forest). */
+  featuresPerNode: number;
+  rng?: Rng;
+}
+
+/** The columns binned once and shared by every tree grown on them. */
+export interface BinnedData {
+  rows: number;
+  cols: number;
+  /** Column-major bin codes: codes[c * rows + r]. */
+  codes: Uint8Array;
+  /** Per column, ascending cut points: bin(x) = how many cuts are ≤ x (NaN takes the last bin). */
+  cuts: Float64Array[];
+}
+
+const MAX_BINS = 256;
+/** The cut that parts missing values (NaN, +∞: the last bin) from all numbers; JSON-safe, unlike Infinity. */
+const MISSING_CUT = Number.MAX_VALUE;
+
+function columnCuts(values: Float32Array): Float64Array {
+  let hasNaN = false;
+  const distinct = new Set<number>();
+  for (const v of values) {
+    if (!Number.isFinite(v)) hasNaN = true;
+    else if (distinct.size <= MAX_BINS) distinct.add(v);
+  }
+  // Bin codes are bytes: at most 255 cuts, one of them kept for the missing-value cut.
+  const maxCuts = MAX_BINS - (hasNaN ? 2 : 1);
+  let cuts: number[];
+  if (distinct.size <= maxCuts + 1) {
+    const d = [...distinct].sort((a, b) => a - b);
+    cuts = d.slice(1).map((v, i) => (d[i] + v) / 2);
+  } else {
+    const sorted = values.filter((v) => Number.isFinite(v)).sort();
+    cuts = [];
+    for (let q = 1; q <= maxCuts; q++) {
+      const v = sorted[Math.floor((q * sorted.length) / (maxCuts + 1))];
+      if (v > sorted[0] && (cuts.length === 0 || v > cuts[cuts.length - 1])) cuts.push(v);
+    }
+  }
+  if (hasNaN) cuts.push(MISSING_CUT);
+  return Float64Array.from(cuts);
+}
+
+function binOf(cuts: Float64Array, v: number): number {
+  if (Number.isNaN(v)) return cuts.length;
+  let lo = 0;
+  let hi = cuts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cuts[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function binColumns(x: Matrix): BinnedData {
+  const { rows, cols } = x;
+  const codes = new Uint8Array(rows * cols);
+  const cuts: Float64Array[] = [];
+  const column = new Float32Array(rows);
+  for (let c = 0; c < cols; c++) {
+    for (let r = 0; r < rows; r++) column[r] = x.data[r * cols + c];
+    const cc = columnCuts(column);
+    cuts.push(cc);
+    for (let r = 0; r < rows; r++) codes[c * rows + r] = binOf(cc, column[r]);
+  }
+  return { rows, cols, codes, cuts };
+}
+
+function impurity(fn: GainFunction, w0: number, w1: number): number {
+  const w = w0 + w1;
+  if (w === 0 || w0 === 0 || w1 === 0) return 0;
+  const p = w1 / w;
+  return fn === 'gini' ? 2 * p * (1 - p) : -(p * Math.log2(p) + (1 - p) * Math.log2(1 - p));
+}
+
+/**
+ * Grows one tree on the rows with weight > 0 (bootstrap counts for a forest, all ones for a tree).
+ * Deterministic: ties go to the first column tried and the lowest cut.
+ */
+export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, opts: GrowOptions): FlatTree {
+  const { rows, cols, codes, cuts } = data;
+  const tree: FlatTree = { feature: [], threshold: [], left: [], right: [], value: [] };
+  const idx = new Int32Array(rows);
+  let n = 0;
+  let w0 = 0;
+  let w1 = 0;
+  for (let r = 0; r < rows; r++) {
+    if (weight[r] <= 0) continue;
+    idx[n++] = r;
+    if (y[r]) w1 += weight[r];
+    else w0 += weight[r];
+  }
+  const h0 = new Float64Array(MAX_BINS);
+  const h1 = new Float64Array(MAX_BINS);
+  const features = Int32Array.from({ length: cols }, (_, c) => c);
+  const tryCount = Math.min(cols, Math.max(1, opts.featuresPerNode));
+
+  const addNode = () => {
+    tree.feature.push(-1);
+    tree.threshold.push(0);
+    tree.left.push(-1);
+    tree.right.push(-1);
+    tree.value.push(0);
+    return tree.feature.length - 1;
+  };
+  const stack = [{ node: addNode(), start: 0, end: n, depth: 0, w0, w1 }];
+  while (stack.length) {
+    const s = stack.pop()!;
+    const total = s.w0 + s.w1;
+    tree.value[s.node] = total > 0 ? s.w1 / total : 0;
+    if (s.depth >= opts.maxDepth || total < opts.minSamplesSplit || s.w0 === 0 || s.w1 === 0) continue;
+
+    if (tryCount < cols && opts.rng) {
+      // Partial Fisher–Yates: the first tryCount entries become a fresh random sample.
+      for (let i = 0; i < tryCount; i++) {
+        const j = i + Math.floor(opts.rng() * (cols - i));
+        const t = features[i];
+        features[i] = features[j];
+        features[j] = t;
+      }
+    }
+    const parent = impurity(opts.gainFunction, s.w0, s.w1);
+    let bestGain = 1e-12;
+    let bestCol = -1;
+    let bestBin = -1;
+    let bestL0 = 0;
+    let bestL1 = 0;
+    for (let k = 0; k < tryCount; k++) {
+      const c = features[k];
+      const nCuts = cuts[c].length;
+      if (nCuts === 0) continue;
+      h0.fill(0, 0, nCuts + 1);
+      h1.fill(0, 0, nCuts + 1);
+      const base = c * rows;
+      for (let i = s.start; i < s.end; i++) {
+        const r = idx[i];
+        if (y[r]) h1[codes[base + r]] += weight[r];
+        else h0[codes[base + r]] += weight[r];
+      }
+      let l0 = 0;
+      let l1 = 0;
+      for (let b = 0; b < nCuts; b++) {
+        l0 += h0[b];
+        l1 += h1[b];
+        const wl = l0 + l1;
+        if (wl === 0) continue;
+        if (wl === total) break;
+        const r0 = s.w0 - l0;
+        const r1 = s.w1 - l1;
+        const gain = parent - (wl * impurity(opts.gainFunction, l0, l1) + (total - wl) * impurity(opts.gainFunction, r0, r1)) / total;
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestCol = c;
+          bestBin = b;
+          bestL0 = l0;
+          bestL1 = l1;
+        }
+      }
+    }
+    if (bestCol < 0) continue;
+
+    // Partition the node's rows in place: bin ≤ bestBin ⟺ x < cuts[bestBin] goes left.
+    const base = bestCol * rows;
+    let lo = s.start;
+    let hi = s.end - 1;
+    while (lo <= hi) {
+      if (codes[base + idx[lo]] <= bestBin) lo++;
+      else {
+        const t = idx[lo];
+        idx[lo] = idx[hi];
+        idx[hi--] = t;
+      }
+    }
+    const left = addNode();
+    const right = addNode();
+    tree.feature[s.node] = bestCol;
+    tree.threshold[s.node] = cuts[bestCol][bestBin];
+    tree.left[s.node] = left;
+    tree.right[s.node] = right;
+    stack.push({ node: right, start: lo, end: s.end, depth: s.depth + 1, w0: s.w0 - bestL0, w1: s.w1 - bestL1 });
+    stack.push({ node: left, start: s.start, end: lo, depth: s.depth + 1, w0: bestL0, w1: bestL1 });
+  }
+  return tree;
+}
+
+/** The leaf value reached by row `r` of `x`. */
+export function treeValue(tree: FlatTree, x: Matrix, r: number): number {
+  const off = r * x.cols;
+  let node = 0;
+  while (tree.feature[node] >= 0) node = x.data[off + tree.feature[node]] < tree.threshold[node] ? tree.left[node] : tree.right[node];
+  return tree.value[node];
+}
+
+/** Checks that a saved tree is well formed, so predicting with it cannot loop or read out of range. */
+export function isFlatTree(t: unknown, cols: number): t is FlatTree {
+  const f = t as FlatTree | null;
+  if (!f || ![f.feature, f.threshold, f.left, f.right, f.value].every((a) => Array.isArray(a) && a.length === f.feature.length) || f.feature.length === 0) return false;
+  for (let i = 0; i < f.feature.length; i++) {
+    if (f.feature[i] === -1) continue;
+    if (!(f.feature[i] >= 0 && f.feature[i] < cols && f.left[i] > i && f.right[i] > i && f.left[i] < f.feature.length && f.right[i] < f.feature.length)) return false;
+  }
+  return true;
+}

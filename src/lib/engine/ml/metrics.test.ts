@@ -1,0 +1,186 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '$lib/testing/sharedData';
+import type { MetricSet } from './bundle';
+import { calibrationCurve, evaluate, MAX_CURVE_POINTS, metricSet, prCurve, rocCurve } from './metrics';
+import { seededRng } from './rng';
+import { chooseSafetyThreshold, decide } from './threshold';
+
+const ORACLE = resolve(SHARED_DIR, 'oracles', 'metrics.json');
+const hasOracle = existsSync(ORACLE);
+const SKIP_REASON = `metrics oracle not found at ${ORACLE} (a fresh clone without ../shared): skipped`;
+if (!hasOracle) console.warn(SKIP_REASON);
+
+interface MetricsCase {
+  name: string;
+  y_true: number[];
+  y_score: number[];
+  threshold: number;
+  confusion: MetricSet['confusion'];
+  [metric: string]: unknown;
+}
+
+/** Oracle name → our MetricSet field. */
+const FIELDS = {
+  accuracy: 'accuracy',
+  precision: 'precision',
+  recall: 'recall',
+  f1: 'f1',
+  balanced_accuracy: 'balancedAccuracy',
+  mcc: 'mcc',
+  roc_auc: 'rocAuc',
+  log_loss: 'logLoss',
+  brier: 'brier',
+  average_precision: 'averagePrecision',
+} as const;
+
+const labels = (...ys: number[]) => new Uint8Array(ys);
+
+function expectRel(actual: number, expected: number, what: string, rtol = 1e-6) {
+  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(rtol * Math.abs(expected) + 1e-12);
+}
+
+function randomScores(n: number, seed: number): { y: Uint8Array; p: Float32Array } {
+  const rng = seededRng(seed);
+  const y = new Uint8Array(n);
+  const p = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = rng() < 0.45 ? 1 : 0;
+    p[i] = Math.min(1, Math.max(0, (y[i] ? 0.7 : 0.3) + (rng() - 0.5)));
+  }
+  return { y, p };
+}
+
+describe.skipIf(!hasOracle)(`metricSet against scikit-learn 1.2 (${hasOracle ? 'oracle present' : SKIP_REASON})`, () => {
+  const cases = hasOracle ? (JSON.parse(readFileSync(ORACLE, 'utf8')) as { cases: MetricsCase[] }).cases : [];
+
+  it.each(cases.map((c) => [c.name, c] as const))('%s: confusion counts and every metric to 1e-6', (_, c) => {
+    const y = Uint8Array.from(c.y_true);
+    const m = metricSet(y, c.y_score, c.threshold);
+    expect(m.confusion).toEqual(c.confusion);
+    expect(m.falseEdible).toBe(c.confusion.fn);
+    for (const [oracleName, field] of Object.entries(FIELDS)) expectRel(m[field], c[oracleName] as number, `${c.name} ${oracleName}`);
+    // evaluate()'s atHalf uses decide()'s comparison; on real scores it must equal the plain p ≥ 0.5 cut.
+    expect(evaluate(y, c.y_score, chooseSafetyThreshold(y, c.y_score)).atHalf).toEqual(m);
+  });
+});
+
+describe('metricSet', () => {
+  it('predicts poisonous at exactly the threshold (P(poisonous) ≥ t)', () => {
+    const m = metricSet(labels(1, 0), [0.5, 0.5]);
+    expect(m.confusion).toEqual({ tp: 1, fp: 1, tn: 0, fn: 0 });
+  });
+
+  it('defines 0/0 like sklearn with no poisonous rows: precision, recall, F1, MCC 0; AP 0; ROC AUC NaN', () => {
+    const m = metricSet(labels(0, 0, 0), [0.1, 0.2, 0.7]);
+    expect(m.confusion).toEqual({ tp: 0, fp: 1, tn: 2, fn: 0 });
+    expect([m.precision, m.recall, m.f1, m.mcc, m.averagePrecision]).toEqual([0, 0, 0, 0, 0]);
+    expect(m.balancedAccuracy).toBeCloseTo(2 / 3, 12); // the recall of the one class present
+    expect(m.rocAuc).toBeNaN();
+  });
+
+  it('gives MCC 0 and balanced accuracy = recall with only poisonous rows', () => {
+    const m = metricSet(labels(1, 1, 1), [0.9, 0.8, 0.3]);
+    expect(m.mcc).toBe(0);
+    expect(m.balancedAccuracy).toBeCloseTo(2 / 3, 12);
+    expect(m.averagePrecision).toBe(1);
+  });
+
+  it('clips log loss at 1e-15 so saturated scores stay finite', () => {
+    const m = metricSet(labels(1, 0), [0, 1]);
+    // As sklearn: P(edible) of the clipped 1 is 1 − (1 − 1e-15), which float64 rounds to 1.11e-15.
+    expect(m.logLoss).toBeCloseTo((-Math.log(1e-15) - Math.log(1 - (1 - 1e-15))) / 2, 10);
+    expect(m.logLoss).toBeLessThan(35);
+    expect(m.brier).toBe(1);
+  });
+
+  it('counts tied scores half in ROC AUC (Mann–Whitney)', () => {
+    // Pairs (poisonous, edible): 0.9>0.5, 0.9>0.2, 0.5=0.5 (½), 0.5>0.2 → 3.5 / 4.
+    expect(metricSet(labels(0, 1, 0, 1), [0.5, 0.5, 0.2, 0.9]).rocAuc).toBe(0.875);
+  });
+
+  it.each([
+    ['mismatched lengths', () => metricSet(labels(1, 0), [0.5])],
+    ['no rows', () => metricSet(labels(), [])],
+    ['a label other than 0/1', () => metricSet(labels(2), [0.5])],
+    ['a NaN score', () => metricSet(labels(1), [NaN])],
+    ['a score above 1', () => metricSet(labels(1), [1.5])],
+    ['zero calibration bins', () => calibrationCurve(labels(1), [0.5], 0)],
+  ])('rejects %s with invalid-argument', (_, f) => {
+    expect(f).toThrow(expect.objectContaining({ name: 'EngineError', code: 'invalid-argument' }));
+  });
+});
+
+describe('curves (hand-computed)', () => {
+  // sklearn's documented example: roc_curve and precision_recall_curve of these four rows.
+  const y = labels(0, 0, 1, 1);
+  const p = [0.1, 0.4, 0.35, 0.8];
+
+  it('ROC runs from (0, 0) to (1, 1) through one point per distinct score', () => {
+    expect(rocCurve(y, p)).toEqual({ fpr: [0, 0, 0.5, 0.5, 1], tpr: [0, 0.5, 0.5, 1, 1] });
+    expect(metricSet(y, p).rocAuc).toBe(0.75);
+  });
+
+  it('PR rises in recall from (0, 1) down to the share of poisonous rows at full recall', () => {
+    expect(prCurve(y, p)).toEqual({ recall: [0, 0.5, 0.5, 1, 1], precision: [1, 1, 0.5, 2 / 3, 0.5] });
+    expect(metricSet(y, p).averagePrecision).toBeCloseTo(0.5 * 1 + 0.5 * (2 / 3), 12);
+  });
+
+  it('ROC moves diagonally through tied scores and drops points on straight runs', () => {
+    expect(rocCurve(labels(0, 1, 0, 1), [0.5, 0.5, 0.2, 0.9])).toEqual({ fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1] });
+    expect(rocCurve(labels(1, 1, 1, 0), [0.9, 0.8, 0.7, 0.1])).toEqual({ fpr: [0, 0, 1], tpr: [0, 1, 1] });
+  });
+
+  it('calibration bins are (edge, next edge] as sklearn (numpy edges: 3 × 0.1 > 0.3), empty bins dropped', () => {
+    const c = calibrationCurve(labels(0, 1, 0, 1, 1, 0, 1), [0.05, 0.1, 0.0, 0.15, 0.95, 1.0, 0.3]);
+    expect(c.count).toEqual([3, 1, 1, 2]);
+    expect(c.observed).toEqual([1 / 3, 1, 1, 0.5]);
+    [0.05, 0.15, 0.3, 0.975].forEach((v, i) => expect(c.predicted[i]).toBeCloseTo(v, 12));
+    expect(calibrationCurve(labels(1, 0), [0.2, 0.9], 2)).toEqual({ predicted: [0.2, 0.9], observed: [1, 0], count: [1, 1] });
+  });
+
+  it(`keeps long curves to ${MAX_CURVE_POINTS} points with both ends and their order`, () => {
+    const { y: yy, p: pp } = randomScores(20_000, 3);
+    const roc = rocCurve(yy, pp);
+    const pr = prCurve(yy, pp);
+    expect(roc.fpr.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
+    expect(pr.recall.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
+    expect([roc.fpr[0], roc.tpr[0], roc.fpr.at(-1), roc.tpr.at(-1)]).toEqual([0, 0, 1, 1]);
+    expect([pr.recall[0], pr.precision[0], pr.recall.at(-1)]).toEqual([0, 1, 1]);
+    for (let k = 1; k < roc.fpr.length; k++) expect(roc.fpr[k] >= roc.fpr[k - 1] && roc.tpr[k] >= roc.tpr[k - 1]).toBe(true);
+    // The thinned ROC still encloses nearly the exact AUC (its chords cut the staircase's corners).
+    let area = 0;
+    for (let k = 1; k < roc.fpr.length; k++) area += ((roc.fpr[k] - roc.fpr[k - 1]) * (roc.tpr[k] + roc.tpr[k - 1])) / 2;
+    expect(Math.abs(area - metricSet(yy, pp).rocAuc)).toBeLessThan(0.005);
+  });
+});
+
+describe('evaluate', () => {
+  it('counts at the safety threshold exactly what decide() would say, the uncertain band as poisonous', () => {
+    const val = randomScores(3000, 5);
+    const test = randomScores(4000, 6);
+    const safety = chooseSafetyThreshold(val.y, val.p);
+    const e = evaluate(test.y, test.p, safety);
+    const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+    for (let i = 0; i < test.y.length; i++) {
+      const poisonous = decide(test.p[i], safety) !== 'edible';
+      counts[poisonous ? (test.y[i] ? 'tp' : 'fp') : test.y[i] ? 'fn' : 'tn']++;
+    }
+    expect(e.atSafety.confusion).toEqual(counts);
+    expect(e.atSafety.threshold).toBeCloseTo(1 - safety.edibleAbove, 12);
+    expect(e.atSafety.falseEdible).toBeLessThanOrEqual(e.atHalf.falseEdible);
+    expect(e.rows).toBe(4000);
+    // Threshold-free metrics do not depend on the cut.
+    expect(e.atSafety.rocAuc).toBe(e.atHalf.rocAuc);
+    expect(e.atHalf).toEqual(metricSet(test.y, test.p, 0.5));
+  });
+
+  it('calls a row sitting exactly on edibleAbove poisonous', () => {
+    const safety = chooseSafetyThreshold(labels(1, 0), [0.25, 0.1]); // edibleAbove = 0.75
+    const e = evaluate(labels(1, 0, 0), [0.25, 0.25, 0.1], safety);
+    expect(e.atSafety.confusion).toEqual({ tp: 1, fp: 1, tn: 1, fn: 0 });
+    expect(e.atHalf.confusion).toEqual({ tp: 0, fp: 0, tn: 2, fn: 1 });
+    expect(e.curves.calibration.count.reduce((a, b) => a + b)).toBe(3);
+  });
+});

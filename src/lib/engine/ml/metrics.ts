@@ -1,0 +1,230 @@
+import { EngineError } from '../errors';
+import type { Evaluation, MetricSet, SafetyThreshold } from './bundle';
+import { calledEdible, HALF, pEdible } from './threshold';
+
+/**
+ * Test-split metrics with scikit-learn 1.2's definitions (checked against ../shared/oracles/metrics.json).
+ * Positive class = 1 = poisonous. Undefined ratios follow sklearn: precision/recall/F1 0 on 0/0,
+ * MCC 0 on a zero denominator, average precision 0 with no poisonous rows. ROC AUC, which sklearn
+ * refuses for a one-class set, is NaN here (stored as null in JSON).
+ */
+
+/** Curves are stored in every bundle and drawn: this many points is plenty for a chart. */
+export const MAX_CURVE_POINTS = 200;
+/** sklearn 1.2's log_loss clip, so a saturated float32 sigmoid (exactly 0 or 1) costs 34.5, not ∞. */
+const LOG_LOSS_EPS = 1e-15;
+
+type Predicate = (pPoisonous: number) => boolean;
+
+/** One entry per distinct score, highest first: cumulative poisonous (tps) and edible (fps) rows at or above it. */
+interface Sweep {
+  scores: number[];
+  tps: number[];
+  fps: number[];
+  positives: number;
+  negatives: number;
+}
+
+function check(yTrue: Uint8Array, p: ArrayLike<number>): void {
+  if (yTrue.length !== p.length) {
+    throw new EngineError('invalid-argument', `${yTrue.length} labels but ${p.length} probabilities.`, { labels: yTrue.length, probabilities: p.length });
+  }
+  if (yTrue.length === 0) throw new EngineError('invalid-argument', 'No rows to evaluate.', { rows: 0 });
+  for (let i = 0; i < p.length; i++) {
+    if (yTrue[i] > 1) throw new EngineError('invalid-argument', `Label at row ${i} is ${yTrue[i]}, not 0 or 1.`, { row: i, value: yTrue[i] });
+    if (!(p[i] >= 0 && p[i] <= 1)) throw new EngineError('invalid-argument', `Probability at row ${i} is ${p[i]}, not in [0, 1].`, { row: i, value: p[i] });
+  }
+}
+
+/** Sorting each class's scores apart (a typed-array numeric sort) and merging beats sorting 43k indices with a comparator. */
+function sweep(yTrue: Uint8Array, p: ArrayLike<number>): Sweep {
+  let positives = 0;
+  for (let i = 0; i < yTrue.length; i++) positives += yTrue[i];
+  const negatives = yTrue.length - positives;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  for (let i = 0, a = 0, b = 0; i < yTrue.length; i++) {
+    if (yTrue[i] === 1) pos[a++] = p[i];
+    else neg[b++] = p[i];
+  }
+  pos.sort();
+  neg.sort();
+  const out: Sweep = { scores: [], tps: [], fps: [], positives, negatives };
+  let i = positives - 1;
+  let j = negatives - 1;
+  while (i >= 0 || j >= 0) {
+    const s = Math.max(i >= 0 ? pos[i] : -Infinity, j >= 0 ? neg[j] : -Infinity);
+    // Tied scores form one threshold: the curve moves diagonally through them (sklearn's tie handling).
+    while (i >= 0 && pos[i] === s) i--;
+    while (j >= 0 && neg[j] === s) j--;
+    out.scores.push(s);
+    out.tps.push(positives - 1 - i);
+    out.fps.push(negatives - 1 - j);
+  }
+  return out;
+}
+
+function rankingStats(s: Sweep): { rocAuc: number; averagePrecision: number } {
+  let area = 0;
+  let ap = 0;
+  for (let k = 0, tp0 = 0, fp0 = 0; k < s.scores.length; k++) {
+    const tp = s.tps[k];
+    const fp = s.fps[k];
+    area += ((fp - fp0) * (tp + tp0)) / 2;
+    if (tp > tp0) ap += (tp - tp0) * (tp / (tp + fp));
+    tp0 = tp;
+    fp0 = fp;
+  }
+  return {
+    rocAuc: s.positives > 0 && s.negatives > 0 ? area / (s.positives * s.negatives) : NaN,
+    averagePrecision: s.positives > 0 ? ap / s.positives : 0,
+  };
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
+
+function metricSetBy(yTrue: Uint8Array, p: ArrayLike<number>, threshold: number, poisonous: Predicate, s: Sweep): MetricSet {
+  let tp = 0;
+  let fp = 0;
+  let logLoss = 0;
+  let brier = 0;
+  for (let i = 0; i < yTrue.length; i++) {
+    const y = yTrue[i];
+    if (poisonous(p[i])) {
+      if (y === 1) tp++;
+      else fp++;
+    }
+    const c = Math.min(Math.max(p[i], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+    logLoss -= y === 1 ? Math.log(c) : Math.log(1 - c);
+    brier += (p[i] - y) ** 2;
+  }
+  const n = yTrue.length;
+  const fn = s.positives - tp;
+  const tn = s.negatives - fp;
+  const precision = ratio(tp, tp + fp);
+  const recall = ratio(tp, tp + fn);
+  // sklearn averages the recall of the classes present in y_true only.
+  const classRecalls = [s.positives > 0 ? recall : null, s.negatives > 0 ? tn / s.negatives : null].filter((r) => r !== null);
+  const mccDenominator = Math.sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+  return {
+    threshold,
+    confusion: { tp, fp, tn, fn },
+    falseEdible: fn,
+    accuracy: (tp + tn) / n,
+    precision,
+    recall,
+    f1: ratio(2 * precision * recall, precision + recall),
+    balancedAccuracy: classRecalls.reduce((a, b) => a + b, 0) / classRecalls.length,
+    mcc: ratio(tp * tn - fp * fn, mccDenominator),
+    ...rankingStats(s),
+    logLoss: logLoss / n,
+    brier: brier / n,
+  };
+}
+
+/** Metrics with "poisonous" predicted when P(poisonous) ≥ `threshold`. */
+export function metricSet(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, threshold = HALF): MetricSet {
+  check(yTrue, pPoisonous);
+  return metricSetBy(yTrue, pPoisonous, threshold, (p) => p >= threshold, sweep(yTrue, pPoisonous));
+}
+
+/** Evenly spaced indices into n points, both ends kept. */
+function thin(n: number, maxPoints: number): number[] {
+  maxPoints = Math.max(2, Math.floor(maxPoints));
+  if (n <= maxPoints) return Array.from({ length: n }, (_, k) => k);
+  return Array.from({ length: maxPoints }, (_, k) => Math.round((k * (n - 1)) / (maxPoints - 1)));
+}
+
+function rocFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['roc'] {
+  const tps = [0, ...s.tps];
+  const fps = [0, ...s.fps];
+  // Drop points lying on a straight segment between their neighbours (exact: integer counts).
+  const kept = [0];
+  for (let k = 1; k < tps.length - 1; k++) {
+    const a = kept[kept.length - 1];
+    if ((fps[k] - fps[a]) * (tps[k + 1] - tps[a]) !== (fps[k + 1] - fps[a]) * (tps[k] - tps[a])) kept.push(k);
+  }
+  if (tps.length > 1) kept.push(tps.length - 1);
+  const idx = thin(kept.length, maxPoints).map((k) => kept[k]);
+  return { fpr: idx.map((k) => ratio(fps[k], s.negatives)), tpr: idx.map((k) => ratio(tps[k], s.positives)) };
+}
+
+function prFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['pr'] {
+  // Like sklearn ≥ 1.1: start at (recall 0, precision 1) and run to the loosest threshold, where
+  // precision falls to the share of poisonous rows.
+  const recall = [s.positives > 0 ? 0 : 1];
+  const precision = [1];
+  for (let k = 0; k < s.scores.length; k++) {
+    recall.push(s.positives > 0 ? s.tps[k] / s.positives : 1);
+    precision.push(ratio(s.tps[k], s.tps[k] + s.fps[k]));
+  }
+  const idx = thin(recall.length, maxPoints);
+  return { recall: idx.map((k) => recall[k]), precision: idx.map((k) => precision[k]) };
+}
+
+/**
+ * ROC points from the strictest threshold to the loosest: (0, 0) first, (1, 1) last. A rate with no
+ * rows of its class is 0 (sklearn gives NaN, which JSON cannot store).
+ */
+export function rocCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): Evaluation['curves']['roc'] {
+  check(yTrue, pPoisonous);
+  return rocFromSweep(sweep(yTrue, pPoisonous), maxPoints);
+}
+
+/** Precision–recall points in order of rising recall, (0, 1) first; with no poisonous rows recall is 1, as in sklearn. */
+export function prCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): Evaluation['curves']['pr'] {
+  check(yTrue, pPoisonous);
+  return prFromSweep(sweep(yTrue, pPoisonous), maxPoints);
+}
+
+/**
+ * sklearn calibration_curve(strategy='uniform'): `bins` equal-width bins on [0, 1], each (edge, next
+ * edge] except the first, which also holds 0; empty bins dropped. Edges are i × (1 / bins) as numpy's
+ * linspace makes them, so a score on an edge falls in the same bin as in sklearn.
+ */
+export function calibrationCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, bins = 10): Evaluation['curves']['calibration'] {
+  check(yTrue, pPoisonous);
+  if (!Number.isInteger(bins) || bins < 1) throw new EngineError('invalid-argument', `Bins must be a positive whole number, got ${bins}.`, { bins });
+  const step = 1 / bins;
+  const sumP = new Float64Array(bins);
+  const positives = new Float64Array(bins);
+  const count = new Float64Array(bins);
+  for (let i = 0; i < yTrue.length; i++) {
+    const p = pPoisonous[i];
+    let b = Math.min(bins - 1, Math.max(0, Math.ceil(p * bins) - 1));
+    while (b > 0 && p <= b * step) b--;
+    while (b < bins - 1 && p > (b + 1) * step) b++;
+    sumP[b] += p;
+    positives[b] += yTrue[i];
+    count[b]++;
+  }
+  const out: Evaluation['curves']['calibration'] = { predicted: [], observed: [], count: [] };
+  for (let b = 0; b < bins; b++) {
+    if (count[b] === 0) continue;
+    out.predicted.push(sumP[b] / count[b]);
+    out.observed.push(positives[b] / count[b]);
+    out.count.push(count[b]);
+  }
+  return out;
+}
+
+/**
+ * Both metric sets and the curves for a test split. `atHalf` calls poisonous what decide() calls
+ * poisonous (P(edible) ≤ 0.5), which is P(poisonous) ≥ 0.5 for every float32 score. `atSafety` calls
+ * poisonous everything decide() does not call edible, the "uncertain" band included, using
+ * threshold.ts's own comparison so the two can never disagree on a row.
+ */
+export function evaluate(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, safety: SafetyThreshold): Evaluation {
+  check(yTrue, pPoisonous);
+  const s = sweep(yTrue, pPoisonous);
+  return {
+    atHalf: metricSetBy(yTrue, pPoisonous, HALF, (p) => !(pEdible(p) > HALF), s),
+    atSafety: metricSetBy(yTrue, pPoisonous, 1 - safety.edibleAbove, (p) => !calledEdible(p, safety), s),
+    rows: yTrue.length,
+    curves: {
+      roc: rocFromSweep(s, MAX_CURVE_POINTS),
+      pr: prFromSweep(s, MAX_CURVE_POINTS),
+      calibration: calibrationCurve(yTrue, pPoisonous),
+    },
+  };
+}

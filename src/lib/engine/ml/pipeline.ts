@@ -1,0 +1,160 @@
+import type { Dataset } from '../data/dataset';
+import { profileDataset } from '../data/profile';
+import type { WorkspaceSchema } from '../data/schema';
+import { EngineError, throwIfCancelled } from '../errors';
+import type { ProgressCallback } from '../progress';
+import type { ModelBundle } from './bundle';
+import { createModel } from './families';
+import { evaluate } from './metrics';
+import type { Model, ModelKind } from './model';
+import { fitPca } from './pca';
+import { Preprocessor, schemaFingerprint } from './preprocess';
+import { DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions } from './split';
+import { chooseSafetyThreshold, MIN_EDIBLE_ABOVE } from './threshold';
+
+/** The steps of a training run, in order, as the Models page draws them. */
+export const PIPELINE_STEPS = [
+  { id: 'validate', label: 'Validate' },
+  { id: 'split', label: 'Split (stratified)' },
+  { id: 'impute', label: 'Clean / impute' },
+  { id: 'encode', label: 'Encode' },
+  { id: 'pca', label: 'Fit PCA' },
+  { id: 'train', label: 'Train' },
+  { id: 'evaluate', label: 'Evaluate' },
+  { id: 'register', label: 'Register' },
+] as const;
+
+export type StepId = (typeof PIPELINE_STEPS)[number]['id'];
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'cancelled' | 'skipped';
+
+export interface TrainRequest {
+  workspaceId: string;
+  schema: WorkspaceSchema;
+  dataset: Dataset;
+  dataSha256: string;
+  kind: ModelKind;
+  params?: Record<string, unknown>;
+  seed: number;
+  split?: SplitFractions;
+  pcaComponents?: number;
+  maxFalseEdibleRate?: number;
+  appVersion: string;
+}
+
+export interface PipelineEvents {
+  signal?: AbortSignal;
+  onStep?: (id: StepId, status: StepStatus, ms?: number) => void;
+  onLog?: (line: string) => void;
+  onProgress?: ProgressCallback;
+  onEpoch?: (epoch: number, loss: number, valLoss?: number) => void;
+}
+
+export interface TrainResult {
+  bundle: ModelBundle;
+  /** The trained model, still live (the worker may serve it at once); dispose when done. */
+  model: Model;
+  preprocessor: Preprocessor;
+}
+
+/**
+ * validate → split → impute/encode (fitted on the training split only) → PCA → train → evaluate.
+ * Registration is the caller's (it needs storage). Every step reports its status and time, the run
+ * can be cancelled between steps and inside training, and a failure names its step.
+ */
+export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents = {}): Promise<TrainResult> {
+  const log = (line: string) => ev.onLog?.(line);
+  async function step<T>(id: StepId, run: () => T | Promise<T>): Promise<T> {
+    throwIfCancelled(ev.signal);
+    ev.onStep?.(id, 'running');
+    const t0 = performance.now();
+    try {
+      const out = await run();
+      ev.onStep?.(id, 'done', Math.round(performance.now() - t0));
+      return out;
+    } catch (e) {
+      const cancelled = (e as EngineError)?.code === 'cancelled';
+      ev.onStep?.(id, cancelled ? 'cancelled' : 'failed', Math.round(performance.now() - t0));
+      if (!cancelled) log(`${id} failed: ${(e as Error).message}`);
+      throw e;
+    }
+  }
+
+  const started = performance.now();
+  const { dataset: ds, schema } = req;
+  await step('validate', () => {
+    const poisonous = ds.label.reduce((n, v) => n + v, 0);
+    if (ds.rows < 20) throw new EngineError('invalid-argument', `Only ${ds.rows} rows: too few to train and test a model.`);
+    if (poisonous === 0 || poisonous === ds.rows) throw new EngineError('invalid-argument', 'The data holds only one class: a classifier needs both edible and poisonous rows.');
+    if (ds.columns.length !== schema.features.length) throw new EngineError('invalid-argument', 'The data does not match the workspace schema.');
+    log(`${ds.rows} rows, ${ds.rows - poisonous} edible / ${poisonous} poisonous, ${schema.features.length} features.`);
+  });
+
+  const split = req.split ?? DEFAULT_SPLIT;
+  const idx = await step('split', () => stratifiedSplit(ds.label, split, req.seed));
+  log(`Split (seed ${req.seed}): ${idx.train.length} train / ${idx.validation.length} validation / ${idx.test.length} test.`);
+  const train = takeDatasetRows(ds, idx.train);
+  const validation = takeDatasetRows(ds, idx.validation);
+  const test = takeDatasetRows(ds, idx.test);
+
+  const pre = await step('impute', () => Preprocessor.fit(schema, train));
+  const { xTrain, xVal, xTest } = await step('encode', () => {
+    const enc = (d: Dataset) => pre.transform(d);
+    const [t, v, s] = [enc(train), enc(validation), enc(test)];
+    log(`Encoded to ${pre.dims} columns (one-hot + standardised numbers). Unseen in training: ${v.unknown.length} validation and ${s.unknown.length} test values.`);
+    return { xTrain: t.x, xVal: v.x, xTest: s.x };
+  });
+
+  const pcaComponents = Math.min(req.pcaComponents ?? 3, pre.dims);
+  const pca = await step('pca', () => fitPca(xTrain, pcaComponents));
+  log(`PCA: explained variance ratio ${pca.explainedVarianceRatio.map((r) => r.toFixed(3)).join(', ')}.`);
+
+  const model = createModel(req.kind, req.params);
+  try {
+    const trainStarted = performance.now();
+    await step('train', () =>
+      model.fit(xTrain, train.label, {
+        seed: req.seed,
+        signal: ev.signal,
+        onProgress: ev.onProgress,
+        onEpoch: ev.onEpoch,
+        validation: idx.validation.length ? { x: xVal, y: validation.label } : undefined,
+      }),
+    );
+    const trainingMs = Math.round(performance.now() - trainStarted);
+    log(`Trained ${req.kind} in ${(trainingMs / 1000).toFixed(2)} s.`);
+
+    const { evaluation, threshold } = await step('evaluate', async () => {
+      // The safety threshold comes from the validation split; the test split only measures.
+      const pVal = idx.validation.length ? await model.predictProba(xVal) : await model.predictProba(xTrain);
+      const threshold = chooseSafetyThreshold(idx.validation.length ? validation.label : train.label, pVal, req.maxFalseEdibleRate ?? 0, MIN_EDIBLE_ABOVE);
+      const evaluation = evaluate(test.label, await model.predictProba(xTest), threshold);
+      log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
+      return { evaluation, threshold };
+    });
+
+    const bundle: ModelBundle = {
+      format: 'sporeprint-model',
+      formatVersion: 1,
+      workspaceId: req.workspaceId,
+      schemaFingerprint: schemaFingerprint(schema),
+      kind: req.kind,
+      params: model.params,
+      seed: req.seed,
+      createdAt: Date.now(),
+      appVersion: req.appVersion,
+      data: { sha256: req.dataSha256, rows: ds.rows, split: { train: idx.train.length, validation: idx.validation.length, test: idx.test.length } },
+      trainingMs,
+      model: await model.toJSON(),
+      preprocessor: pre.toJSON(),
+      pca: pca.toJSON(),
+      threshold,
+      evaluation,
+      referenceProfile: profileDataset(schema, train),
+    };
+    log(`Pipeline finished in ${((performance.now() - started) / 1000).toFixed(2)} s.`);
+    return { bundle, model, preprocessor: pre };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}

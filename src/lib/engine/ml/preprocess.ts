@@ -1,0 +1,170 @@
+import { MISSING_CODE, type Dataset } from '../data/dataset';
+import type { WorkspaceSchema } from '../data/schema';
+import { EngineError } from '../errors';
+import { matrix, type Matrix } from './matrix';
+
+/** One feature that a row could not encode: a code (or a missing value) never seen in training. */
+export interface UnknownValue {
+  row: number;
+  column: string;
+  /** The code, or null for a missing value when training had no missing values in that column. */
+  code: string | null;
+}
+
+export interface Encoded {
+  x: Matrix;
+  /** Unknown values, row by row; such a row's one-hot block is all zeros and the row is flagged. */
+  unknown: UnknownValue[];
+  /** Number of unknown values per row (0 = clean). */
+  unknownPerRow: Uint16Array;
+}
+
+interface CategoricalStep {
+  kind: 'categorical';
+  name: string;
+  /** Code indices seen in training, in code order; MISSING_CODE (255) stands for "missing" as its own category. */
+  vocabulary: number[];
+}
+
+interface NumericStep {
+  kind: 'numeric';
+  name: string;
+  /** Training median, used for missing values. */
+  median: number;
+  mean: number;
+  std: number;
+}
+
+export interface SavedPreprocessor {
+  kind: 'preprocessor';
+  schemaVersion: 1;
+  schemaFingerprint: string;
+  /** Explicit class → label map: the model's output is P(label 1). */
+  classes: { 0: 'edible'; 1: 'poisonous' };
+  steps: (CategoricalStep | NumericStep)[];
+}
+
+/**
+ * Imputation, one-hot encoding and standardisation, fitted on the training split only and saved
+ * with the model version: categorical missing values are a category of their own; numeric missing
+ * values take the training median; numbers are standardised with the training mean and std.
+ */
+export class Preprocessor {
+  readonly #schema: WorkspaceSchema;
+  readonly #saved: SavedPreprocessor;
+  /** Per categorical step: code index → output column offset within the block, -1 = unknown. */
+  readonly #lookups: (Int16Array | null)[];
+  readonly dims: number;
+  readonly featureNames: string[];
+
+  private constructor(schema: WorkspaceSchema, saved: SavedPreprocessor) {
+    this.#schema = schema;
+    this.#saved = saved;
+    this.#lookups = saved.steps.map((s) => {
+      if (s.kind !== 'categorical') return null;
+      const lut = new Int16Array(256).fill(-1);
+      s.vocabulary.forEach((code, i) => (lut[code] = i));
+      return lut;
+    });
+    this.featureNames = saved.steps.flatMap((s, j) => {
+      if (s.kind === 'numeric') return [s.name];
+      const col = schema.features[j];
+      return s.vocabulary.map((c) => `${s.name}=${c === MISSING_CODE ? 'missing' : col.kind === 'categorical' ? col.codes[c].code : c}`);
+    });
+    this.dims = this.featureNames.length;
+  }
+
+  static fit(schema: WorkspaceSchema, train: Dataset): Preprocessor {
+    if (train.rows === 0) throw new EngineError('invalid-argument', 'No training rows to fit the preprocessing on.');
+    const steps = train.columns.map((c): CategoricalStep | NumericStep => {
+      if (c.kind === 'categorical') {
+        const seen = new Uint8Array(256);
+        for (let i = 0; i < c.values.length; i++) seen[c.values[i]] = 1;
+        const vocabulary: number[] = [];
+        for (let code = 0; code < 256; code++) if (seen[code]) vocabulary.push(code);
+        return { kind: 'categorical', name: c.name, vocabulary };
+      }
+      const present = Float64Array.from(c.values.filter((v) => !Number.isNaN(v))).sort();
+      const median = present.length ? medianOfSorted(present) : 0;
+      let sum = 0;
+      for (const v of c.values) sum += Number.isNaN(v) ? median : v;
+      const mean = sum / c.values.length;
+      let ss = 0;
+      for (const v of c.values) ss += ((Number.isNaN(v) ? median : v) - mean) ** 2;
+      const std = Math.sqrt(ss / c.values.length) || 1; // a constant column: leave it centred, unscaled
+      return { kind: 'numeric', name: c.name, median, mean, std };
+    });
+    return new Preprocessor(schema, {
+      kind: 'preprocessor',
+      schemaVersion: 1,
+      schemaFingerprint: schemaFingerprint(schema),
+      classes: { 0: 'edible', 1: 'poisonous' },
+      steps,
+    });
+  }
+
+  static load(schema: WorkspaceSchema, json: unknown): Preprocessor {
+    const saved = json as SavedPreprocessor;
+    if (saved?.kind !== 'preprocessor' || saved.schemaVersion !== 1) {
+      throw new EngineError('invalid-argument', 'Not a saved Sporeprint preprocessing step (or a newer format).');
+    }
+    if (saved.schemaFingerprint !== schemaFingerprint(schema)) {
+      throw new EngineError('invalid-argument', `This preprocessing was fitted on another column layout than ${schema.name}.`);
+    }
+    return new Preprocessor(schema, saved);
+  }
+
+  toJSON(): SavedPreprocessor {
+    return structuredClone(this.#saved);
+  }
+
+  transform(ds: Dataset): Encoded {
+    const x = matrix(ds.rows, this.dims);
+    const unknown: UnknownValue[] = [];
+    const unknownPerRow = new Uint16Array(ds.rows);
+    let offset = 0;
+    this.#saved.steps.forEach((step, j) => {
+      const col = ds.columns[j];
+      if (step.kind === 'numeric') {
+        const values = col.values as Float64Array;
+        for (let r = 0; r < ds.rows; r++) {
+          const v = Number.isNaN(values[r]) ? step.median : values[r];
+          x.data[r * this.dims + offset] = (v - step.mean) / step.std;
+        }
+        offset += 1;
+        return;
+      }
+      const lut = this.#lookups[j]!;
+      const values = col.values as Uint8Array;
+      const feature = this.#schema.features[j];
+      for (let r = 0; r < ds.rows; r++) {
+        const k = lut[values[r]];
+        if (k >= 0) x.data[r * this.dims + offset + k] = 1;
+        else {
+          unknownPerRow[r]++;
+          const code = values[r] === MISSING_CODE ? null : feature.kind === 'categorical' ? (feature.codes[values[r]]?.code ?? String(values[r])) : String(values[r]);
+          unknown.push({ row: r, column: step.name, code });
+        }
+      }
+      offset += step.vocabulary.length;
+    });
+    return { x, unknown, unknownPerRow };
+  }
+}
+
+function medianOfSorted(xs: Float64Array): number {
+  const m = xs.length >> 1;
+  return xs.length % 2 ? xs[m] : (xs[m - 1] + xs[m]) / 2;
+}
+
+/** A short, stable fingerprint of a schema's layout (names, kinds, codes): models refuse other layouts. */
+export function schemaFingerprint(schema: WorkspaceSchema): string {
+  const text = schema.features.map((f) => `${f.name}:${f.kind}${f.kind === 'categorical' ? `[${f.codes.map((c) => c.code).join(',')}]` : ''}`).join('|');
+  // FNV-1a, 32 bit, twice with different offsets for 64 bits of spread.
+  const fnv = (seed: number) => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+    return h.toString(16).padStart(8, '0');
+  };
+  return fnv(0x811c9dc5) + fnv(0x050c5d1f);
+}

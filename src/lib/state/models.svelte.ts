@@ -1,0 +1,136 @@
+import { getDb, type ModelStage, type ModelVersionRow, type RunRow } from '$lib/db/db';
+import { listModelVersions, loadBundle } from '$lib/db/registry';
+import type { Evaluation } from '$lib/engine/ml/bundle';
+import { listRuns } from '$lib/db/runs';
+import { isEngineError } from '$lib/engine/errors';
+import type { Progress } from '$lib/engine/progress';
+import type { TrainOptions } from '$lib/worker/api';
+import { engine, Comlink } from '$lib/worker/client';
+import { WorkspaceQuery } from './liveQuery.svelte';
+import { downloadText } from '$lib/download';
+// The shipped production models (npm run train), precached like any asset: prediction works on first launch, offline.
+import uciBundleUrl from '$artifacts/uci.model.json?url';
+import secondaryBundleUrl from '$artifacts/secondary.model.json?url';
+import type { WorkspaceState } from './workspace.svelte';
+
+export interface ActionError {
+  code: string;
+  message: string;
+}
+
+function asActionError(e: unknown): ActionError {
+  return isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error)?.message ?? String(e) };
+}
+
+/**
+ * Training runs and the model registry of the current workspace. Runs and versions are live
+ * queries: the worker writes a run's steps, epochs and log as it trains, and the pages redraw.
+ */
+export class ModelsState {
+  readonly #versions: WorkspaceQuery<ModelVersionRow[]>;
+  readonly #runs: WorkspaceQuery<RunRow[]>;
+  #jobId = $state<string | null>(null);
+  #runningRunId = $state<number | null>(null);
+  #progress = $state<Progress | null>(null);
+  #error = $state<ActionError | null>(null);
+  #notice = $state<string | null>(null);
+
+  constructor(private readonly workspace: WorkspaceState) {
+    this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listModelVersions(getDb(), id), []);
+    this.#runs = new WorkspaceQuery(() => workspace.currentId, (id) => listRuns(getDb(), id), []);
+  }
+
+  get versions(): ModelVersionRow[] { return this.#versions.current; }
+  get versionsLoaded(): boolean { return this.#versions.loaded; }
+  get runs(): RunRow[] { return this.#runs.current; }
+  get training(): boolean { return this.#jobId !== null; }
+  get progress(): Progress | null { return this.#progress; }
+  get error(): ActionError | null { return this.#error; }
+  get notice(): string | null { return this.#notice; }
+  get production(): ModelVersionRow | null { return this.versions.find((v) => v.stage === 'production') ?? null; }
+
+  /** The run being trained now, or the newest one. */
+  get currentRun(): RunRow | null {
+    const runs = this.runs;
+    return (this.#runningRunId !== null ? runs.find((r) => r.id === this.#runningRunId) : null) ?? runs.find((r) => r.status === 'running') ?? runs[0] ?? null;
+  }
+
+  /** First launch: each built-in workspace without models gets its shipped bundle as v1 production. */
+  async installShipped(): Promise<void> {
+    try {
+      await engine().installShippedModels({ uci: uciBundleUrl, secondary: secondaryBundleUrl });
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
+
+  dismiss(): void {
+    this.#error = null;
+    this.#notice = null;
+  }
+
+  async train(options: Omit<TrainOptions, 'workspaceId'>): Promise<void> {
+    if (this.#jobId) return;
+    this.dismiss();
+    const jobId = (this.#jobId = crypto.randomUUID());
+    this.#runningRunId = null;
+    this.#progress = { phase: 'Starting', done: 0, total: 1 };
+    try {
+      const out = await engine().trainModel(
+        jobId,
+        { ...options, workspaceId: this.workspace.currentId },
+        Comlink.proxy((p: Progress) => (this.#progress = p)),
+      );
+      this.#runningRunId = out.runId;
+      this.#notice = `Registered v${out.version} (staging). Check its metrics, then promote it if it is better.`;
+    } catch (e) {
+      const err = asActionError(e);
+      this.#error = err.code === 'cancelled' ? null : err;
+      if (err.code === 'cancelled') this.#notice = 'Training cancelled: nothing was registered.';
+    } finally {
+      this.#jobId = null;
+      this.#progress = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#jobId) await engine().cancelJob(this.#jobId);
+  }
+
+  async setStage(version: ModelVersionRow, stage: ModelStage, reason: string): Promise<void> {
+    this.dismiss();
+    try {
+      await engine().setModelStage(version.id!, stage, reason);
+      this.#notice = `v${version.version} is now ${stage}.`;
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
+
+  /** Saves the version as one JSON file through the browser's download. */
+  async exportVersion(version: ModelVersionRow): Promise<void> {
+    this.dismiss();
+    try {
+      const { fileName, json } = await engine().exportModel(version.id!);
+      downloadText(fileName, json, 'application/json');
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
+
+  /** The full test-split evaluation (curves too): from the run if there is one, else from the bundle. */
+  async loadEvaluation(version: ModelVersionRow): Promise<Evaluation> {
+    const run = this.runs.find((r) => r.id === version.runId);
+    return run?.evaluation ?? (await loadBundle(getDb(), version.id!)).evaluation;
+  }
+
+  async importVersion(file: File): Promise<void> {
+    this.dismiss();
+    try {
+      const { version } = await engine().importModel(this.workspace.currentId, await file.text());
+      this.#notice = `Imported ${file.name} as v${version} (staging).`;
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
+}

@@ -1,0 +1,191 @@
+import { loadDataset } from '$lib/db/datasets';
+import type { RunRow, SporeprintDb } from '$lib/db/db';
+import { registerModelVersion, getProduction, loadBundle } from '$lib/db/registry';
+import { runLockName, startRun, updateRun } from '$lib/db/runs';
+import { allSchemas } from '$lib/db/workspaces';
+import { EngineError, isEngineError } from '$lib/engine/errors';
+import type { ModelBundle } from '$lib/engine/ml/bundle';
+import { loadModel } from '$lib/engine/ml/families';
+import type { Model } from '$lib/engine/ml/model';
+import { PIPELINE_STEPS, runTrainingPipeline, type StepId, type StepStatus } from '$lib/engine/ml/pipeline';
+import { Preprocessor } from '$lib/engine/ml/preprocess';
+import type { ProgressCallback } from '$lib/engine/progress';
+import type { TrainOptions, TrainOutcome } from './api';
+import { initTfjs } from './tfjsBackend';
+
+/** A model ready to answer in this worker: the production version of a workspace, held in memory. */
+export interface LiveModel {
+  versionId: number;
+  workspaceId: string;
+  bundle: ModelBundle;
+  model: Model;
+  preprocessor: Preprocessor;
+}
+
+const live = new Map<string, LiveModel>();
+
+/**
+ * One training run: a run row that the Models page watches (steps, epochs, log), the pipeline in
+ * this worker, and — only if it finishes — a new staging version with its bundle, registered in one
+ * transaction. Cancelled or failed runs register nothing.
+ */
+export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: AbortSignal, onProgress?: ProgressCallback): Promise<TrainOutcome> {
+  await initTfjs();
+  const schema = (await allSchemas(db)).find((s) => s.id === opts.workspaceId);
+  if (!schema) throw new EngineError('not-found', `No workspace "${opts.workspaceId}".`);
+  const version = await db.datasetVersions.get(opts.datasetVersionId);
+  if (!version || version.workspaceId !== opts.workspaceId) throw new EngineError('not-found', `Data version #${opts.datasetVersionId} is not in this workspace.`);
+  const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+
+  const steps: RunRow['steps'] = PIPELINE_STEPS.map((s) => ({ id: s.id, label: s.label, status: 'pending' }));
+  const epochs: RunRow['epochs'] = [];
+  const logLines: string[] = [];
+  const runId = await startRun(db, {
+    workspaceId: opts.workspaceId,
+    datasetVersionId: version.id!,
+    dataSha256: version.sha256,
+    appVersion: __APP_VERSION__,
+    kind: opts.kind,
+    params: opts.params ?? {},
+    seed,
+    steps,
+    epochs,
+    log: logLines,
+  });
+
+  // Run-row writes are chained so they land in order, and batched at most ~4 per second.
+  let writes = Promise.resolve();
+  let dirty = false;
+  let lastWrite = 0;
+  const save = (force = false) => {
+    dirty = true;
+    if (!force && Date.now() - lastWrite < 250) return;
+    lastWrite = Date.now();
+    dirty = false;
+    const patch = { steps: structuredClone(steps), epochs: structuredClone(epochs), log: [...logLines] };
+    writes = writes.then(() => updateRun(db, runId, patch)).catch(() => {});
+  };
+  const setStep = (id: StepId, status: StepStatus, ms?: number) => {
+    const s = steps.find((x) => x.id === id)!;
+    s.status = status;
+    if (ms !== undefined) s.ms = ms;
+    save(true);
+  };
+
+  const started = Date.now();
+  // Held while this run lives: another tab starting up must not mark it interrupted.
+  const releaseLock = await holdLock(runLockName(runId));
+  try {
+    const dataset = await loadDataset(db, version.id!);
+    const result = await runTrainingPipeline(
+      {
+        workspaceId: opts.workspaceId,
+        schema,
+        dataset,
+        dataSha256: version.sha256,
+        kind: opts.kind,
+        params: opts.params,
+        seed,
+        maxFalseEdibleRate: opts.maxFalseEdibleRate,
+        appVersion: __APP_VERSION__,
+      },
+      {
+        signal,
+        onStep: setStep,
+        onLog: (line) => {
+          logLines.push(line);
+          save();
+        },
+        onEpoch: (epoch, loss, valLoss) => {
+          epochs.push({ epoch, loss, valLoss });
+          save();
+        },
+        onProgress,
+      },
+    );
+    result.model.dispose(); // the registry holds the bundle; the live model is loaded on promotion
+    throwIfAbortedBeforeRegister(signal);
+    setStep('register', 'running');
+    const t0 = Date.now();
+    await writes;
+    const registered = await registerModelVersion(db, {
+      workspaceId: opts.workspaceId,
+      runId,
+      bundle: result.bundle,
+      source: 'trained',
+      stage: 'staging',
+      reason: 'trained from the Models page',
+      actor: 'user',
+    });
+    setStep('register', 'done', Date.now() - t0);
+    await writes;
+    await updateRun(db, runId, {
+      status: 'finished',
+      error: undefined,
+      endedAt: Date.now(),
+      durationMs: Date.now() - started,
+      evaluation: result.bundle.evaluation,
+      threshold: result.bundle.threshold,
+      steps: structuredClone(steps),
+      epochs: structuredClone(epochs),
+      log: [...logLines, `Registered as version v${registered.version} (staging).`],
+    });
+    return { runId, versionId: registered.id!, version: registered.version };
+  } catch (e) {
+    const cancelled = isEngineError(e) && e.code === 'cancelled';
+    for (const s of steps) if (s.status === 'pending' || s.status === 'running') s.status = cancelled ? 'cancelled' : s.status === 'running' ? 'failed' : 'skipped';
+    await writes;
+    await updateRun(db, runId, {
+      status: cancelled ? 'cancelled' : 'failed',
+      endedAt: Date.now(),
+      durationMs: Date.now() - started,
+      steps: structuredClone(steps),
+      epochs: structuredClone(epochs),
+      log: [...logLines, cancelled ? 'Cancelled by the user: nothing was registered.' : `Failed: ${(e as Error).message}`],
+      error: { code: isEngineError(e) ? e.code : 'internal', message: (e as Error).message },
+    });
+    throw e;
+  } finally {
+    if (dirty) save(true);
+    releaseLock();
+  }
+}
+
+/** Takes a Web Lock and returns the function that releases it (a no-op where locks are missing). */
+function holdLock(name: string): Promise<() => void> {
+  if (!navigator.locks) return Promise.resolve(() => {});
+  return new Promise((acquired) => {
+    void navigator.locks.request(name, () => new Promise<void>((release) => acquired(release)));
+  });
+}
+
+function throwIfAbortedBeforeRegister(signal: AbortSignal) {
+  if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
+}
+
+/** The production model of a workspace, loaded once and kept in memory for predictions. */
+export async function liveModel(db: SporeprintDb, workspaceId: string): Promise<LiveModel | null> {
+  const production = await getProduction(db, workspaceId);
+  const current = live.get(workspaceId);
+  if (!production) {
+    if (current) current.model.dispose();
+    live.delete(workspaceId);
+    return null;
+  }
+  if (current && current.versionId === production.id) return current;
+  await initTfjs();
+  const bundle = await loadBundle(db, production.id!);
+  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
+  const next: LiveModel = {
+    versionId: production.id!,
+    workspaceId,
+    bundle,
+    model: await loadModel(bundle.model),
+    preprocessor: Preprocessor.load(schema, bundle.preprocessor),
+  };
+  // Swap, then free the old one: a prediction already running keeps its own reference.
+  live.set(workspaceId, next);
+  current?.model.dispose();
+  return next;
+}

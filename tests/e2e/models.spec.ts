@@ -1,0 +1,135 @@
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
+
+async function importUci(page: Page) {
+  await page.goto('/data');
+  await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
+  await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+}
+
+async function train(page: Page, family: string, params: Record<string, string> = {}) {
+  const form = page.getByRole('region', { name: 'Train a model' });
+  await form.getByLabel('Model family').selectOption({ label: family });
+  for (const [label, value] of Object.entries(params)) await form.getByLabel(label, { exact: true }).fill(value);
+  await form.getByRole('button', { name: /^Train / }).click();
+}
+
+test('the shipped model is installed as v1 production on first launch, offline-ready', async ({ page }) => {
+  await page.goto('/models');
+  const row = page.getByTestId('model-row').filter({ has: page.getByTestId('model-stage').filter({ hasText: 'production' }) });
+  await expect(row).toHaveCount(1, { timeout: 30_000 });
+  await expect(row).toHaveAttribute('data-version', '1');
+  await expect(row).toContainText('shipped');
+  await page.reload();
+  await expect(page.getByTestId('model-row')).toHaveCount(1); // installed once, not again on reload
+});
+
+test.describe('training on the real UCI data', () => {
+  test.skip(!hasSharedData, NO_DATA_REASON);
+
+  test('train an MLP from the UI, watch it, read its metrics, promote it, and it stays production after a reload', async ({ page }) => {
+    await importUci(page);
+    await page.goto('/models');
+    await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 }); // the shipped v1
+    await train(page, 'Neural network (MLP)', { Epochs: '15' });
+
+    const run = page.getByTestId('run');
+    await expect(run.getByTestId('step-train')).toHaveAttribute('data-status', /running|done/, { timeout: 60_000 });
+    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+    for (const step of ['validate', 'split', 'impute', 'encode', 'pca', 'train', 'evaluate', 'register']) {
+      await expect(run.getByTestId(`step-${step}`)).toHaveAttribute('data-status', 'done');
+    }
+    await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)');
+
+    const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
+    await expect(v2).toHaveAttribute('data-stage', 'staging');
+    await v2.getByRole('button', { name: 'v2' }).click();
+    const card = page.getByTestId('model-card');
+    await expect(card.getByTestId('metric-accuracy')).toHaveText('1.0000');
+    await expect(card.getByTestId('false-edible-half')).toHaveText('0');
+    await expect(card.getByTestId('false-edible-safety')).toHaveText('0');
+    await expect(card.getByTestId('confusion').first()).toBeVisible();
+
+    await v2.getByRole('button', { name: 'Promote to production' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Reason/).fill('Trained on the imported data');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect(v2).toHaveAttribute('data-stage', 'production');
+    const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
+    await expect(v1).toHaveAttribute('data-stage', 'archived');
+
+    await page.reload();
+    await expect(v2).toHaveAttribute('data-stage', 'production');
+    await expect(page.getByTestId('model-stage').filter({ hasText: 'production' })).toHaveCount(1);
+
+    // Rollback: the shipped v1 becomes production again in one action, with the reason in its history.
+    await v1.getByRole('button', { name: 'Roll back to this' }).click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await expect(v1).toHaveAttribute('data-stage', 'production');
+    await v1.getByRole('button', { name: 'v1' }).click();
+    await expect(page.getByTestId('model-history')).toContainText('Roll back');
+  });
+
+  test('two runs compare side by side on the Experiments page and export as JSON and CSV', async ({ page }) => {
+    await importUci(page);
+    await page.goto('/models');
+    await train(page, 'Decision tree');
+    await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+    await train(page, 'Logistic regression', { Epochs: '5' });
+    await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+    await expect(page.getByTestId('run')).toContainText('logistic');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Experiments' }).click();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await page.getByLabel('Family').selectOption('tree');
+    await expect(page.getByTestId('run-row')).toHaveCount(1);
+    await page.getByLabel('Family').selectOption('');
+    for (const box of await page.getByRole('checkbox', { name: /Compare run/ }).all()) await box.check();
+    const compare = page.getByTestId('compare');
+    await expect(compare).toContainText('Run #1 · tree');
+    await expect(compare).toContainText('Run #2 · logistic');
+    await expect(compare.locator('td.best').first()).toBeVisible();
+
+    const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON' }).click()]);
+    const runs = JSON.parse(readFileSync((await json.path())!, 'utf8'));
+    expect(runs.map((r: { kind: string }) => r.kind).sort()).toEqual(['logistic', 'tree']);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toContain('test_falseEdible');
+  });
+
+  test('cancelling a training midway registers nothing; export and import a version; a wrong-workspace file is refused', async ({ page }) => {
+    await importUci(page);
+    await page.goto('/models');
+    await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 });
+    await train(page, 'Neural network (MLP)', { Epochs: '300' });
+    const run = page.getByTestId('run');
+    await expect(run.getByTestId('step-train')).toHaveAttribute('data-status', 'running', { timeout: 60_000 });
+    await run.getByRole('button', { name: 'Cancel' }).click();
+    await expect(run).toHaveAttribute('data-status', 'cancelled', { timeout: 30_000 });
+    await expect(page.getByTestId('models-notice')).toContainText('nothing was registered');
+    await page.reload();
+    await expect(page.getByTestId('model-row')).toHaveCount(1);
+
+    // Export the shipped v1 and import it back as a new staging version.
+    const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
+    const [download] = await Promise.all([page.waitForEvent('download'), v1.getByRole('button', { name: 'Export' }).click()]);
+    const exported = readFileSync((await download.path())!, 'utf8');
+    await page.getByTestId('model-file-input').setInputFiles({ name: 'v1.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+    await expect(page.getByTestId('models-notice')).toContainText('as v2 (staging)');
+    await expect(page.getByTestId('model-row')).toHaveCount(2);
+
+    // The same file in the Secondary workspace: refused with a clear message.
+    await page.getByRole('combobox', { name: 'Workspace' }).selectOption('secondary');
+    const dir = mkdtempSync(join(tmpdir(), 'sporeprint-model-'));
+    writeFileSync(join(dir, 'uci.json'), exported);
+    await page.getByTestId('model-file-input').setInputFiles(join(dir, 'uci.json'));
+    await expect(page.getByTestId('models-error')).toContainText('UCI Mushroom');
+    await expect(page.getByTestId('models-error')).toHaveAttribute('data-code', 'invalid-argument');
+  });
+});
