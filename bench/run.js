@@ -145,6 +145,81 @@ async function benchImport(browser, serverUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// train_ms: each family with its default hyperparameters, trained from the Models page in the
+// worker on the real data (70/15/15 split, seed 42). The value is the training step alone; the
+// same line carries the test-split accuracy and poisonous-called-edible at the safety threshold.
+
+const FAMILIES = [
+  ['mlp', 'Neural network (MLP)'],
+  ['logistic', 'Logistic regression'],
+  ['tree', 'Decision tree'],
+  ['forest', 'Random forest'],
+  ['baseline', 'Baseline: scaler + PCA + logistic'],
+];
+
+/** The newest run, read straight from IndexedDB (what the Models page shows, without parsing it). */
+function newestRun() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('sporeprint');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction('runs').objectStore('runs').getAll();
+      req.onsuccess = () => {
+        const run = req.result.sort((a, b) => b.id - a.id)[0];
+        open.result.close();
+        if (!run) return resolve({ id: 0 });
+        resolve({
+          id: run.id,
+          status: run.status,
+          trainMs: run.steps.find((s) => s.id === 'train')?.ms,
+          accuracy: run.evaluation?.atHalf.accuracy,
+          falseEdible: run.evaluation?.atSafety.falseEdible,
+        });
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
+}
+
+async function benchTrain(browser, serverUrl) {
+  const sets = [
+    { dataset: 'uci', file: join(DATA, 'mushrooms.csv') },
+    { dataset: 'secondary', file: join(DATA, 'secondary_data.csv') },
+  ];
+  for (const { dataset, file } of sets) {
+    if (!existsSync(file)) {
+      log(`train_ms/${dataset}: SKIPPED, ${file} not found`);
+      continue;
+    }
+    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${serverUrl}/data`);
+      await page.getByTestId('file-input').setInputFiles(file);
+      await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
+      await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+      const form = page.getByRole('region', { name: 'Train a model' });
+      for (const [kind, label] of FAMILIES) {
+        await form.getByLabel('Model family').selectOption({ label });
+        const before = (await page.evaluate(newestRun)).id;
+        await form.getByRole('button', { name: /^Train / }).click();
+        let r;
+        for (const started = Date.now(); Date.now() - started < TIMEOUT; await new Promise((ok) => setTimeout(ok, 200))) {
+          r = await page.evaluate(newestRun);
+          if (r.id > before && r.status !== 'running') break;
+        }
+        if (r.status !== 'finished') throw new Error(`${kind} on ${dataset}: run ${r.status}`);
+        log(`train_ms/${dataset}/${kind}: train ${r.trainMs} ms, accuracy ${r.accuracy}, poisonous called edible ${r.falseEdible}`);
+        console.log(JSON.stringify({ bench: 'train_ms', dataset, family: kind, value: r.trainMs, unit: 'ms', accuracy: r.accuracy, false_edible: r.falseEdible }));
+      }
+    } finally {
+      await context.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // initial_js_gzip_bytes
 
 /** Folders of the built app that hold worker code (module workers and their chunks/assets). */
@@ -364,6 +439,7 @@ async function main() {
     log(`serving ${BUILD} at ${server.url}; Chromium ${browser.version()}; ${RUNS} run(s) per timed bench`);
     await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));
     await step('import_ms', () => benchImport(browser, server.url));
+    if (process.env.BENCH_SKIP_TRAIN !== '1') await step('train_ms', () => benchTrain(browser, server.url));
   } finally {
     await server.close();
   }

@@ -10,9 +10,9 @@ const PAGES: [string, string | RegExp][] = [
   ['/', /Sporeprint/],
   ['/predict', 'Predict'],
   ['/data', /^Data/],
-  ['/models', 'Models'],
+  ['/models', /^Models/],
   ['/monitor', 'Monitor'],
-  ['/experiments', 'Experiments'],
+  ['/experiments', /^Experiments/],
   ['/abtests', 'A/B tests'],
   ['/settings', 'Settings & About'],
 ];
@@ -64,6 +64,10 @@ test('with the server gone, every page still opens, the worker imports a sample 
   await expect(page.getByTestId('import-report').getByTestId('rows-accepted')).toHaveText('400');
   await page.getByRole('button', { name: 'Import 400 valid rows' }).click();
   await expect(page.getByTestId('import-done')).toContainText('Stored 400 rows');
+
+  // The shipped production model came from the precache too.
+  await page.goto(server.url + '/models');
+  await expect(page.getByTestId('model-stage').filter({ hasText: 'production' })).toHaveCount(1);
 
   // tfjs and its .wasm files load from the precache too.
   await page.goto(server.url + '/settings');

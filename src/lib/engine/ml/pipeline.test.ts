@@ -1,0 +1,66 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeCsv } from '../data/importCsv';
+import { BUILTIN_SCHEMAS } from '../data/builtinSchemas';
+import { readSample } from '$lib/testing/sharedData';
+import { loadModel } from './families';
+import { runTrainingPipeline, PIPELINE_STEPS, type StepId, type StepStatus } from './pipeline';
+import { Preprocessor } from './preprocess';
+import { initTfjsForNode } from './tfjsNode';
+import { decide } from './threshold';
+
+describe('runTrainingPipeline on the synthetic UCI-style sample', () => {
+  let input: Awaited<ReturnType<typeof analyzeCsv>>;
+  beforeAll(async () => {
+    await initTfjsForNode();
+    input = await analyzeCsv(readSample('uci-synthetic.csv'), { sourceName: 'sample', schemas: [...BUILTIN_SCHEMAS] });
+  });
+  const request = (kind: 'tree' | 'mlp', seed = 5) => ({
+    workspaceId: 'uci', schema: input.schema, dataset: input.dataset, dataSha256: input.report.sha256, kind, seed, appVersion: 'test',
+  });
+
+  it('runs every step in order and returns a bundle that predicts the same after a JSON round trip', async () => {
+    const steps: [StepId, StepStatus][] = [];
+    const { bundle, model, preprocessor } = await runTrainingPipeline(request('tree'), { onStep: (id, status) => steps.push([id, status]) });
+    expect(steps.filter(([, s]) => s === 'done').map(([id]) => id)).toEqual(PIPELINE_STEPS.map((s) => s.id).filter((id) => id !== 'register'));
+    expect(bundle.data.split).toEqual({ train: 280, validation: 60, test: 60 });
+    expect(bundle.evaluation.rows).toBe(60);
+    expect(bundle.evaluation.atHalf.accuracy).toBeGreaterThan(0.8);
+    expect(bundle.threshold.edibleAbove).toBeGreaterThanOrEqual(0.9);
+    // The threshold is honest on its own validation split: no poisonous row there is called edible.
+    expect(bundle.threshold.validation.falseEdible).toBe(0);
+    expect((bundle.referenceProfile as { rows: number }).rows).toBe(280); // statistics of the training split only
+
+    const saved = JSON.parse(JSON.stringify(bundle));
+    const again = await loadModel(saved.model);
+    const pre = Preprocessor.load(input.schema, saved.preprocessor);
+    const x = pre.transform(input.dataset).x;
+    expect(Array.from(await again.predictProba(x))).toEqual(Array.from(await model.predictProba(preprocessor.transform(input.dataset).x)));
+    const verdicts = new Set(Array.from(await again.predictProba(x)).map((p) => decide(p, bundle.threshold)));
+    expect([...verdicts].every((v) => ['edible', 'uncertain', 'poisonous'].includes(v))).toBe(true);
+  });
+
+  it('repeats exactly with the same seed', async () => {
+    const a = await runTrainingPipeline(request('mlp', 9));
+    const b = await runTrainingPipeline(request('mlp', 9));
+    expect(b.bundle.evaluation).toEqual(a.bundle.evaluation);
+    a.model.dispose();
+    b.model.dispose();
+  });
+
+  it('stops on cancel during training with the step marked cancelled', async () => {
+    const ctrl = new AbortController();
+    const statuses = new Map<StepId, StepStatus>();
+    const run = runTrainingPipeline(
+      { ...request('mlp'), params: { epochs: 200 } },
+      { signal: ctrl.signal, onStep: (id, s) => statuses.set(id, s), onEpoch: (e) => e === 2 && ctrl.abort() },
+    );
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    expect(statuses.get('train')).toBe('cancelled');
+    expect(statuses.has('evaluate')).toBe(false);
+  });
+
+  it('refuses data with a single class', async () => {
+    const oneClass = { ...input.dataset, label: new Uint8Array(input.dataset.rows) };
+    await expect(runTrainingPipeline({ ...request('tree'), dataset: oneClass })).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+});

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { Dataset } from '../data/dataset';
+import { MISSING_CODE } from '../data/dataset';
+import type { WorkspaceSchema } from '../data/schema';
+import { Preprocessor, schemaFingerprint } from './preprocess';
+import { stratifiedSplit, takeDatasetRows } from './split';
+
+const schema: WorkspaceSchema = {
+  id: 'custom-pre',
+  name: 'Preprocess test',
+  schemaVersion: 1,
+  classColumn: 'class',
+  features: [
+    { name: 'colour', label: 'Colour', kind: 'categorical', codes: [{ code: 'r', label: 'red' }, { code: 'b', label: 'blue' }, { code: 'g', label: 'green' }] },
+    { name: 'width', label: 'Width', kind: 'numeric' },
+  ],
+};
+
+const M = MISSING_CODE;
+function ds(colour: number[], width: number[], label: number[]): Dataset {
+  return {
+    rows: label.length,
+    label: Uint8Array.from(label),
+    columns: [
+      { name: 'colour', kind: 'categorical', values: Uint8Array.from(colour) },
+      { name: 'width', kind: 'numeric', values: Float64Array.from(width) },
+    ],
+  };
+}
+
+describe('Preprocessor', () => {
+  // Training has red, blue and missing colours and one missing width; green appears only in "test".
+  const train = ds([0, 1, 0, M], [1, 2, NaN, 5], [0, 1, 0, 1]);
+  const test = ds([2, 0, M], [NaN, 4, 3], [1, 0, 1]);
+  const pre = Preprocessor.fit(schema, train);
+
+  it('learns its vocabulary from the training split only: a test-only category is flagged, not encoded', () => {
+    expect(pre.featureNames).toEqual(['colour=r', 'colour=b', 'colour=missing', 'width']);
+    const enc = pre.transform(test);
+    expect(enc.unknown).toEqual([{ row: 0, column: 'colour', code: 'g' }]);
+    expect(Array.from(enc.unknownPerRow)).toEqual([1, 0, 0]);
+    expect(Array.from(enc.x.data.subarray(0, 3))).toEqual([0, 0, 0]); // green: no one-hot slot at all
+    expect(Array.from(enc.x.data.subarray(8, 11))).toEqual([0, 0, 1]); // missing is a category of its own
+  });
+
+  it('imputes numbers with the training median and standardises with training statistics', () => {
+    // Training widths 1, 2, 5 → median 2; with the gap filled: 1, 2, 2, 5 → mean 2.5, population std 1.5.
+    const enc = pre.transform(test);
+    expect(enc.x.data[3]).toBeCloseTo((2 - 2.5) / 1.5, 6); // test row 0 width missing → training median
+    expect(enc.x.data[7]).toBeCloseTo((4 - 2.5) / 1.5, 6);
+  });
+
+  it('round-trips through JSON and refuses another layout', () => {
+    const again = Preprocessor.load(schema, JSON.parse(JSON.stringify(pre.toJSON())));
+    expect(Array.from(again.transform(test).x.data)).toEqual(Array.from(pre.transform(test).x.data));
+    const other = { ...schema, features: [schema.features[1], schema.features[0]] };
+    expect(schemaFingerprint(other)).not.toBe(schemaFingerprint(schema));
+    expect(() => Preprocessor.load(other, pre.toJSON())).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    expect(() => Preprocessor.load(schema, { kind: 'pca' })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+});
+
+describe('stratifiedSplit', () => {
+  it('keeps the class balance in each part, covers every row once and repeats with its seed', () => {
+    const label = Uint8Array.from({ length: 1000 }, (_, i) => (i % 4 === 0 ? 1 : 0)); // 250 poisonous
+    const s = stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 7);
+    const count = (idx: Uint32Array) => idx.reduce((n, i) => n + label[i], 0);
+    // Each class is cut on its own: 250 poisonous → 38/38 test/validation (37.5 rounds up), 750 edible → 113/113.
+    expect([s.train.length, s.validation.length, s.test.length]).toEqual([698, 151, 151]);
+    expect([count(s.train), count(s.validation), count(s.test)]).toEqual([174, 38, 38]);
+    expect(new Set([...s.train, ...s.validation, ...s.test]).size).toBe(1000);
+    expect(stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 7)).toEqual(s);
+    expect(stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 8).test).not.toEqual(s.test);
+    const part = takeDatasetRows(ds([0, 1, 2], [1, 2, 3], [0, 1, 0]), Uint32Array.of(2, 0));
+    expect(Array.from(part.columns[1].values)).toEqual([3, 1]);
+  });
+});
