@@ -31,6 +31,13 @@ export const test = base.extend<object, { server: Served }>({
     { scope: 'worker' },
   ],
   baseURL: async ({ server }, use) => use(server.url),
+  // An uncaught error in the page fails the test, even when what the user sees looks right.
+  page: async ({ page }, use) => {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+    await use(page);
+    expect(errors, 'uncaught errors in the page').toEqual([]);
+  },
 });
 
 export { expect };

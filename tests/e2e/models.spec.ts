@@ -62,15 +62,19 @@ test.describe('training on the real UCI data', () => {
     const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
     await expect(v1).toHaveAttribute('data-stage', 'archived');
 
+    await expect(page.getByTestId('serving')).toContainText('v2 (mlp)'); // swapped in the worker at once
     await page.reload();
     await expect(v2).toHaveAttribute('data-stage', 'production');
+    await expect(page.getByTestId('serving')).toContainText('v2 (mlp)');
     await expect(page.getByTestId('model-stage').filter({ hasText: 'production' })).toHaveCount(1);
 
     // Rollback: the shipped v1 becomes production again in one action, with the reason in its history.
     await v1.getByRole('button', { name: 'Roll back to this' }).click();
     await dialog.getByRole('button', { name: 'Confirm' }).click();
     await expect(v1).toHaveAttribute('data-stage', 'production');
+    await expect(page.getByTestId('serving')).toContainText('v1 (mlp)');
     await v1.getByRole('button', { name: 'v1' }).click();
+    await expect(page.getByTestId('pca')).toContainText('3 components');
     await expect(page.getByTestId('model-history')).toContainText('Roll back');
   });
 

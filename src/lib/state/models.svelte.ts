@@ -1,6 +1,7 @@
 import { getDb, type ModelStage, type ModelVersionRow, type RunRow } from '$lib/db/db';
 import { listModelVersions, loadBundle } from '$lib/db/registry';
 import type { Evaluation } from '$lib/engine/ml/bundle';
+import type { SavedPca } from '$lib/engine/ml/pca';
 import { listRuns } from '$lib/db/runs';
 import { isEngineError } from '$lib/engine/errors';
 import type { Progress } from '$lib/engine/progress';
@@ -34,6 +35,7 @@ export class ModelsState {
   #progress = $state<Progress | null>(null);
   #error = $state<ActionError | null>(null);
   #notice = $state<string | null>(null);
+  #serving = $state<{ workspaceId: string; versionId: number } | null>(null);
 
   constructor(private readonly workspace: WorkspaceState) {
     this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listModelVersions(getDb(), id), []);
@@ -47,6 +49,18 @@ export class ModelsState {
   get progress(): Progress | null { return this.#progress; }
   get error(): ActionError | null { return this.#error; }
   get notice(): string | null { return this.#notice; }
+  /** The version the worker holds in memory for predictions in this workspace, once it has loaded it. */
+  get serving(): ModelVersionRow | null {
+    const s = this.#serving;
+    return s && s.workspaceId === this.workspace.currentId ? (this.versions.find((v) => v.id === s.versionId) ?? null) : null;
+  }
+
+  async refreshServing(): Promise<void> {
+    const workspaceId = this.workspace.currentId;
+    const live = await engine().getLiveModel(workspaceId);
+    this.#serving = live ? { workspaceId, versionId: live.versionId } : null;
+  }
+
   get production(): ModelVersionRow | null { return this.versions.find((v) => v.stage === 'production') ?? null; }
 
   /** The run being trained now, or the newest one. */
@@ -59,6 +73,7 @@ export class ModelsState {
   async installShipped(): Promise<void> {
     try {
       await engine().installShippedModels({ uci: uciBundleUrl, secondary: secondaryBundleUrl });
+      await this.refreshServing();
     } catch (e) {
       this.#error = asActionError(e);
     }
@@ -79,7 +94,9 @@ export class ModelsState {
       const out = await engine().trainModel(
         jobId,
         { ...options, workspaceId: this.workspace.currentId },
-        Comlink.proxy((p: Progress) => (this.#progress = p)),
+        Comlink.proxy((p: Progress) => {
+          this.#progress = p; // returns nothing: a returned $state proxy cannot be posted back to the worker
+        }),
       );
       this.#runningRunId = out.runId;
       this.#notice = `Registered v${out.version} (staging). Check its metrics, then promote it if it is better.`;
@@ -101,6 +118,7 @@ export class ModelsState {
     this.dismiss();
     try {
       await engine().setModelStage(version.id!, stage, reason);
+      await this.refreshServing();
       this.#notice = `v${version.version} is now ${stage}.`;
     } catch (e) {
       this.#error = asActionError(e);
@@ -118,10 +136,10 @@ export class ModelsState {
     }
   }
 
-  /** The full test-split evaluation (curves too): from the run if there is one, else from the bundle. */
-  async loadEvaluation(version: ModelVersionRow): Promise<Evaluation> {
-    const run = this.runs.find((r) => r.id === version.runId);
-    return run?.evaluation ?? (await loadBundle(getDb(), version.id!)).evaluation;
+  /** What the model card shows beyond the registry row: the full evaluation (curves too) and the PCA. */
+  async loadDetails(version: ModelVersionRow): Promise<{ evaluation: Evaluation; pcaVarianceRatio: number[] }> {
+    const bundle = await loadBundle(getDb(), version.id!);
+    return { evaluation: bundle.evaluation, pcaVarianceRatio: (bundle.pca as SavedPca).explainedVarianceRatio };
   }
 
   async importVersion(file: File): Promise<void> {
