@@ -8,7 +8,7 @@ import { startStaticServer } from '../../scripts/staticServer.js';
 
 const PAGES: [string, string | RegExp][] = [
   ['/', /Sporeprint/],
-  ['/predict', 'Predict'],
+  ['/predict', /^Predict/],
   ['/data', /^Data/],
   ['/models', /^Models/],
   ['/monitor', 'Monitor'],

@@ -144,6 +144,7 @@ export class SporeprintDb extends Dexie {
   runs!: EntityTable<RunRow, 'id'>;
   modelVersions!: EntityTable<ModelVersionRow, 'id'>;
   modelBundles!: EntityTable<ModelBundleRow, 'versionId'>;
+  predictions!: EntityTable<PredictionRow, 'id'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -160,7 +161,27 @@ export class SporeprintDb extends Dexie {
       modelVersions: '++id, workspaceId, [workspaceId+version], stage, runId',
       modelBundles: 'versionId',
     });
+    this.version(3).stores({
+      predictions: '++id, workspaceId, [workspaceId+createdAt], versionId',
+    });
   }
+}
+
+/** A prediction served to the user: production data, kept with the version that answered it. */
+export interface PredictionRow {
+  id?: number;
+  workspaceId: string;
+  versionId: number;
+  version: number;
+  kind: ModelKind;
+  createdAt: number;
+  /** 'form', or the batch file's name. */
+  source: string;
+  /** The answers as given (codes; numbers; null = not given). */
+  input: Record<string, string | number | null>;
+  pPoisonous: number;
+  decision: 'edible' | 'uncertain' | 'poisonous';
+  latencyMs: number;
 }
 
 let instance: SporeprintDb | null = null;

@@ -3,6 +3,7 @@ import { DataState } from './data.svelte';
 import { StorageState } from './storage.svelte';
 import { EngineState } from './engine.svelte';
 import { ModelsState } from './models.svelte';
+import { PredictState } from './predict.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -14,6 +15,7 @@ class AppState {
   readonly storage = new StorageState();
   readonly engine = new EngineState();
   readonly models = new ModelsState(this.workspace);
+  readonly predict = new PredictState(this.workspace);
 }
 
 let app: AppState | null = null;

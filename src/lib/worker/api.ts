@@ -6,6 +6,7 @@ import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
+import type { Contribution, FeatureInput } from '$lib/engine/ml/explain';
 import type { ModelStage } from '$lib/db/db';
 
 export interface EngineInfo {
@@ -56,6 +57,21 @@ export interface TrainOutcome {
   version: number;
 }
 
+export interface PredictOneResult {
+  predictionId: number;
+  versionId: number;
+  version: number;
+  kind: ModelKind;
+  pPoisonous: number;
+  decision: 'edible' | 'uncertain' | 'poisonous';
+  /** The version's safety threshold: "edible" only when P(edible) is above it. */
+  edibleAbove: number;
+  contributions: Contribution[];
+  /** Features whose value the model never saw in training (answered as if not given). */
+  unknown: string[];
+  latencyMs: number;
+}
+
 export interface WorkerApi {
   getEngineInfo(): Promise<EngineInfo>;
   analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
@@ -74,6 +90,8 @@ export interface WorkerApi {
   importModel(workspaceId: string, json: string): Promise<{ versionId: number; version: number }>;
   /** First launch: installs each workspace's shipped bundle as v1 production if it has no models. */
   installShippedModels(bundleUrls: Record<string, string>): Promise<string[]>;
+  /** One mushroom through the production model; logged as production data. */
+  predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
   /** The version serving predictions in this worker, or null. */
   getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

@@ -13,6 +13,7 @@ import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api';
 import { registerErrorTransfer } from './transfer';
 import { liveModel, trainModel } from './training';
+import { predictOne } from './predict';
 
 registerErrorTransfer();
 
@@ -130,23 +131,37 @@ const api: WorkerApi = {
     return { versionId: row.id!, version: row.version };
   },
 
-  async installShippedModels(bundleUrls) {
-    const db = getDb();
-    await markInterruptedRuns(db);
-    const installed: string[] = [];
-    for (const [workspaceId, url] of Object.entries(bundleUrls)) {
-      if (await db.modelVersions.where('workspaceId').equals(workspaceId).count()) continue;
-      const res = await fetch(url);
-      if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
-      if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
-    }
-    return installed;
+  installShippedModels(bundleUrls) {
+    installing = installShipped(bundleUrls);
+    return installing;
+  },
+
+  async predictOne(workspaceId, input) {
+    await installing?.catch(() => {}); // a first-launch prediction waits for the shipped model, then goes on
+    return predictOne(getDb(), workspaceId, input);
   },
 
   async getLiveModel(workspaceId) {
+    await installing?.catch(() => {});
     const m = await liveModel(getDb(), workspaceId);
     return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
   },
 };
+
+/** The first-launch install, remembered so that predictions made meanwhile wait for it. */
+let installing: Promise<string[]> | null = null;
+
+async function installShipped(bundleUrls: Record<string, string>): Promise<string[]> {
+  const db = getDb();
+  await markInterruptedRuns(db);
+  const installed: string[] = [];
+  for (const [workspaceId, url] of Object.entries(bundleUrls)) {
+    if (await db.modelVersions.where('workspaceId').equals(workspaceId).count()) continue;
+    const res = await fetch(url);
+    if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
+    if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
+  }
+  return installed;
+}
 
 Comlink.expose(api);

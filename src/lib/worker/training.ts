@@ -20,6 +20,26 @@ export interface LiveModel {
   bundle: ModelBundle;
   model: Model;
   preprocessor: Preprocessor;
+  /** Predictions running on it now; a retired model is freed only when this reaches 0. */
+  users: number;
+  retired: boolean;
+}
+
+/** Runs `use` on a live model; a swap meanwhile retires it, and the last user frees its tensors. */
+export async function withLiveModel<T>(m: LiveModel, use: (m: LiveModel) => Promise<T>): Promise<T> {
+  m.users++;
+  try {
+    return await use(m);
+  } finally {
+    m.users--;
+    if (m.retired && m.users === 0) m.model.dispose();
+  }
+}
+
+function retire(m: LiveModel | undefined): void {
+  if (!m) return;
+  m.retired = true;
+  if (m.users === 0) m.model.dispose();
 }
 
 const live = new Map<string, LiveModel>();
@@ -168,7 +188,7 @@ export async function liveModel(db: SporeprintDb, workspaceId: string): Promise<
   const production = await getProduction(db, workspaceId);
   const current = live.get(workspaceId);
   if (!production) {
-    if (current) current.model.dispose();
+    retire(current);
     live.delete(workspaceId);
     return null;
   }
@@ -183,9 +203,11 @@ export async function liveModel(db: SporeprintDb, workspaceId: string): Promise<
     bundle,
     model: await loadModel(bundle.model),
     preprocessor: Preprocessor.load(schema, bundle.preprocessor),
+    users: 0,
+    retired: false,
   };
-  // Swap, then free the old one: a prediction already running keeps its own reference.
+  // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
   live.set(workspaceId, next);
-  current?.model.dispose();
+  retire(current);
   return next;
 }

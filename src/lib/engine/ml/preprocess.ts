@@ -114,6 +114,17 @@ export class Preprocessor {
     return new Preprocessor(schema, saved);
   }
 
+  /** Each feature's columns in the encoded matrix, [start, end), in schema order. */
+  featureBlocks(): { start: number; end: number }[] {
+    let start = 0;
+    return this.#saved.steps.map((s) => {
+      const end = start + (s.kind === 'numeric' ? 1 : s.vocabulary.length);
+      const block = { start, end };
+      start = end;
+      return block;
+    });
+  }
+
   toJSON(): SavedPreprocessor {
     return structuredClone(this.#saved);
   }

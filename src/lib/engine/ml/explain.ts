@@ -1,0 +1,67 @@
+import { MISSING_CODE, type ColumnData, type Dataset } from '../data/dataset';
+import type { WorkspaceSchema } from '../data/schema';
+import { EngineError } from '../errors';
+import { matrix } from './matrix';
+import type { Model } from './model';
+import type { Preprocessor } from './preprocess';
+
+/** One form's answers: a code (or label) per categorical feature, a number per numeric one; null = not given. */
+export type FeatureInput = Record<string, string | number | null | undefined>;
+
+/** How much one feature pushed P(poisonous): the probability with it minus the probability without it. */
+export interface Contribution {
+  feature: string;
+  label: string;
+  /** The value as the user gave it, in words. */
+  value: string;
+  contribution: number;
+}
+
+/** A one-row Dataset from form input; unknown codes are refused, empty fields are missing values. */
+export function datasetFromInput(schema: WorkspaceSchema, input: FeatureInput): Dataset {
+  const columns: ColumnData[] = schema.features.map((f) => {
+    const raw = input[f.name];
+    const empty = raw === null || raw === undefined || raw === '';
+    if (f.kind === 'numeric') {
+      const v = empty ? NaN : Number(raw);
+      if (!empty && !Number.isFinite(v)) throw new EngineError('invalid-argument', `${f.label}: "${raw}" is not a number.`, { column: f.name });
+      return { name: f.name, kind: 'numeric', values: Float64Array.of(v) };
+    }
+    let code = MISSING_CODE;
+    if (!empty) {
+      code = f.codes.findIndex((c) => c.code === raw || c.label === raw);
+      if (code < 0) throw new EngineError('invalid-argument', `${f.label}: "${raw}" is not one of its codes.`, { column: f.name });
+    }
+    return { name: f.name, kind: 'categorical', values: Uint8Array.of(code) };
+  });
+  return { rows: 1, label: Uint8Array.of(0), columns };
+}
+
+/**
+ * P(poisonous) for one input and each given feature's contribution, by occlusion: the feature is
+ * removed (its one-hot block zeroed, a number set to the training mean) and the change in P is its
+ * push. Model-agnostic, so every family explains the same way, in one batched call.
+ */
+export async function explainOne(
+  schema: WorkspaceSchema,
+  pre: Preprocessor,
+  model: Model,
+  input: FeatureInput,
+): Promise<{ pPoisonous: number; contributions: Contribution[]; unknown: string[] }> {
+  const ds = datasetFromInput(schema, input);
+  const enc = pre.transform(ds);
+  const blocks = pre.featureBlocks();
+  const given = schema.features.map((f, j) => ({ f, j })).filter(({ f }) => input[f.name] !== null && input[f.name] !== undefined && input[f.name] !== '');
+  const x = matrix(1 + given.length, pre.dims);
+  for (let r = 0; r <= given.length; r++) x.data.set(enc.x.data, r * pre.dims);
+  given.forEach(({ j }, k) => x.data.fill(0, (k + 1) * pre.dims + blocks[j].start, (k + 1) * pre.dims + blocks[j].end));
+  const p = await model.predictProba(x);
+  const contributions = given
+    .map(({ f }, k): Contribution => {
+      const raw = input[f.name]!;
+      const value = f.kind === 'categorical' ? (f.codes.find((c) => c.code === raw || c.label === raw)?.label ?? String(raw)) : `${raw}${f.unit ? ` ${f.unit}` : ''}`;
+      return { feature: f.name, label: f.label, value, contribution: p[0] - p[k + 1] };
+    })
+    .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
+  return { pPoisonous: p[0], contributions, unknown: enc.unknown.map((u) => u.column) };
+}
