@@ -63,5 +63,6 @@ export async function explainOne(
       return { feature: f.name, label: f.label, value, contribution: p[0] - p[k + 1] };
     })
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
-  return { pPoisonous: p[0], contributions, unknown: enc.unknown.map((u) => u.column) };
+  // Only answers the model never saw count as unknown; a field left empty is simply not given.
+  return { pPoisonous: p[0], contributions, unknown: enc.unknown.filter((u) => u.code !== null).map((u) => u.column) };
 }
