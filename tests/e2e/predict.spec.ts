@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import { test, expect, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
 
 test('predict one mushroom from the form with the shipped model: decision in words, probability, version, reasons; logged', async ({ page }) => {
@@ -37,5 +39,47 @@ test.describe('with the real data', () => {
     await expect(answer).toHaveAttribute('data-decision', 'edible', { timeout: 30_000 });
     await expect(answer).toContainText('Above the safety threshold of 0.900');
     expect(Number(await answer.getByTestId('p-edible').textContent())).toBeGreaterThan(0.9);
+  });
+});
+
+test.describe('batch prediction with the real data', () => {
+  test.skip(!hasSharedData, NO_DATA_REASON);
+
+  test('the whole UCI file as a batch: counts, filters, a virtualised table and a CSV download', async ({ page }) => {
+    await page.goto('/predict');
+    await page.getByTestId('batch-file-input').setInputFiles({ name: 'mushrooms.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
+    const batch = page.getByTestId('batch');
+    await expect(batch.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
+    const count = async (id: string) => Number((await batch.getByTestId(id).textContent())!.replace(/,/g, ''));
+    const [edible, uncertain, poisonous] = [await count('count-edible'), await count('count-uncertain'), await count('count-poisonous')];
+    expect(edible + uncertain + poisonous).toBe(8124);
+    // The shipped model is 100 % right on its test split; on the whole file it may only err on the safe side.
+    expect(await count('count-false-edible')).toBe(0);
+    expect(edible).toBeGreaterThan(4000);
+
+    await batch.getByTestId('batch-filter').selectOption('poisonous');
+    await expect(batch.getByTestId('batch-shown')).toHaveText(`${poisonous.toLocaleString('en-US')} shown`);
+    const grid = batch.getByRole('region', { name: 'Predictions' });
+    await expect(grid.getByRole('row').nth(1)).toContainText('poisonous');
+    expect(await grid.getByRole('row').count()).toBeLessThan(200);
+
+    await batch.getByTestId('batch-filter').selectOption('all');
+    const [download] = await Promise.all([page.waitForEvent('download'), batch.getByRole('button', { name: 'Download CSV' }).click()]);
+    const parsed = Papa.parse<string[]>(readFileSync((await download.path())!, 'utf8').trim()).data;
+    expect(parsed[0].slice(0, 3)).toEqual(['decision', 'P(edible)', 'class']);
+    expect(parsed).toHaveLength(8125);
+    expect(parsed.filter((r) => r[0] === 'edible')).toHaveLength(edible);
+  });
+
+  test('a batch without a class column is predicted; bad rows are named and left out', async ({ page }) => {
+    const lines = sharedText('mushrooms.csv').trim().split('\n').slice(0, 101).map((l) => l.split(',').slice(1).join(','));
+    lines[5] = lines[5].replace(/^[a-z]/, 'z'); // an unknown cap-shape code at spreadsheet row 6
+    await page.goto('/predict');
+    await page.getByTestId('batch-file-input').setInputFiles({ name: 'no-class.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });
+    const batch = page.getByTestId('batch');
+    await expect(batch.getByTestId('batch-rows')).toHaveText('99', { timeout: 60_000 });
+    await expect(batch.getByTestId('batch-rejected')).toHaveText('1');
+    await expect(batch).toContainText('row 6, cap-shape');
+    await expect(batch.getByTestId('count-disagree')).toHaveCount(0); // no class column, nothing to disagree with
   });
 });

@@ -145,6 +145,7 @@ export class SporeprintDb extends Dexie {
   modelVersions!: EntityTable<ModelVersionRow, 'id'>;
   modelBundles!: EntityTable<ModelBundleRow, 'versionId'>;
   predictions!: EntityTable<PredictionRow, 'id'>;
+  predictionBatches!: EntityTable<PredictionBatchRow, 'id'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -164,6 +165,9 @@ export class SporeprintDb extends Dexie {
     this.version(3).stores({
       predictions: '++id, workspaceId, [workspaceId+createdAt], versionId',
     });
+    this.version(4).stores({
+      predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId',
+    });
   }
 }
 
@@ -182,6 +186,28 @@ export interface PredictionRow {
   pPoisonous: number;
   decision: 'edible' | 'uncertain' | 'poisonous';
   latencyMs: number;
+}
+
+/** A whole file predicted at once, kept as typed columns (61k per-row objects would take seconds to write). */
+export interface PredictionBatchRow {
+  id?: number;
+  workspaceId: string;
+  versionId: number;
+  version: number;
+  kind: ModelKind;
+  createdAt: number;
+  /** The file's name. */
+  source: string;
+  rows: number;
+  /** The inputs, as validated typed columns in schema order. */
+  columns: DatasetChunk['columns'];
+  /** The file's own class column, when it had one. */
+  label: Uint8Array | null;
+  pPoisonous: Float32Array;
+  /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
+  decision: Uint8Array;
+  edibleAbove: number;
+  predictMs: number;
 }
 
 let instance: SporeprintDb | null = null;

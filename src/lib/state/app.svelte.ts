@@ -3,7 +3,7 @@ import { DataState } from './data.svelte';
 import { StorageState } from './storage.svelte';
 import { EngineState } from './engine.svelte';
 import { ModelsState } from './models.svelte';
-import { PredictState } from './predict.svelte';
+import { BatchState, PredictState } from './predict.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -15,7 +15,8 @@ class AppState {
   readonly storage = new StorageState();
   readonly engine = new EngineState();
   readonly models = new ModelsState(this.workspace);
-  readonly predict = new PredictState(this.workspace);
+  readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
+  readonly batch = new BatchState(this.workspace, () => this.models.installShipped());
 }
 
 let app: AppState | null = null;

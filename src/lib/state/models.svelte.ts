@@ -69,14 +69,22 @@ export class ModelsState {
     return (this.#runningRunId !== null ? runs.find((r) => r.id === this.#runningRunId) : null) ?? runs.find((r) => r.status === 'running') ?? runs[0] ?? null;
   }
 
-  /** First launch: each built-in workspace without models gets its shipped bundle as v1 production. */
-  async installShipped(): Promise<void> {
-    try {
-      await engine().installShippedModels({ uci: uciBundleUrl, secondary: secondaryBundleUrl });
-      await this.refreshServing();
-    } catch (e) {
-      this.#error = asActionError(e);
-    }
+  #shipped: Promise<void> | null = null;
+
+  /**
+   * First launch: each built-in workspace without models gets its shipped bundle as v1 production.
+   * Once per page; anything that predicts awaits it, so a first answer never finds "no model".
+   */
+  installShipped(): Promise<void> {
+    this.#shipped ??= (async () => {
+      try {
+        await engine().installShippedModels({ uci: uciBundleUrl, secondary: secondaryBundleUrl });
+        await this.refreshServing();
+      } catch (e) {
+        this.#error = asActionError(e);
+      }
+    })();
+    return this.#shipped;
   }
 
   dismiss(): void {

@@ -2,8 +2,9 @@ import { getDb, type PredictionRow } from '$lib/db/db';
 import { listPredictions } from '$lib/db/predictions';
 import { isEngineError } from '$lib/engine/errors';
 import type { FeatureInput } from '$lib/engine/ml/explain';
-import type { PredictOneResult } from '$lib/worker/api';
-import { engine } from '$lib/worker/client';
+import type { BatchResult, PredictOneResult } from '$lib/worker/api';
+import type { Progress } from '$lib/engine/progress';
+import { engine, Comlink } from '$lib/worker/client';
 import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
@@ -14,7 +15,10 @@ export class PredictState {
   #error = $state<{ code: string; message: string } | null>(null);
   #busy = $state(false);
 
-  constructor(private readonly workspace: WorkspaceState) {
+  constructor(
+    private readonly workspace: WorkspaceState,
+    private readonly ready: () => Promise<void>,
+  ) {
     this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 50), []);
   }
 
@@ -32,6 +36,7 @@ export class PredictState {
     this.#busy = true;
     this.#error = null;
     try {
+      await this.ready();
       this.#result = await engine().predictOne(this.workspace.currentId, $state.snapshot(input) as FeatureInput);
     } catch (e) {
       this.#result = null;
@@ -39,5 +44,63 @@ export class PredictState {
     } finally {
       this.#busy = false;
     }
+  }
+}
+
+/** Batch prediction of one file: progress and cancel while the worker runs, then the result columns. */
+export class BatchState {
+  #phase = $state<'idle' | 'running' | 'done' | 'error'>('idle');
+  #progress = $state<Progress | null>(null);
+  #result = $state.raw<BatchResult | null>(null);
+  #error = $state<{ code: string; message: string } | null>(null);
+  #jobId: string | null = null;
+  #workspaceId = $state('');
+
+  constructor(
+    private readonly workspace: WorkspaceState,
+    private readonly ready: () => Promise<void>,
+  ) {}
+
+  /** A batch belongs to the workspace it ran in: another workspace sees an empty panel. */
+  get #here() { return this.#workspaceId === this.workspace.currentId; }
+  get phase() { return this.#here ? this.#phase : 'idle'; }
+  get progress() { return this.#progress; }
+  get result() { return this.#here ? this.#result : null; }
+  get error() { return this.#here ? this.#error : null; }
+
+  async run(file: File): Promise<void> {
+    if (this.#phase === 'running') return; // one batch at a time, whichever workspace it runs in
+    const jobId = (this.#jobId = crypto.randomUUID());
+    this.#workspaceId = this.workspace.currentId;
+    this.#phase = 'running';
+    this.#result = null;
+    this.#error = null;
+    this.#progress = { phase: 'Starting', done: 0, total: 1 };
+    try {
+      await this.ready();
+      const result = await engine().predictBatch(jobId, this.workspace.currentId, { kind: 'file', file }, Comlink.proxy((p: Progress) => {
+        if (this.#jobId === jobId) this.#progress = p;
+      }));
+      if (this.#jobId !== jobId) return;
+      this.#result = result;
+      this.#phase = 'done';
+    } catch (e) {
+      if (this.#jobId !== jobId) return;
+      this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+      this.#phase = 'error';
+    } finally {
+      if (this.#jobId === jobId) this.#progress = null;
+    }
+  }
+
+  async cancel(): Promise<void> {
+    if (this.#jobId && this.#phase === 'running') await engine().cancelJob(this.#jobId);
+  }
+
+  clear(): void {
+    this.#jobId = null;
+    this.#phase = 'idle';
+    this.#result = null;
+    this.#error = null;
   }
 }

@@ -7,6 +7,7 @@ import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { Contribution, FeatureInput } from '$lib/engine/ml/explain';
+import type { ColumnData } from '$lib/engine/data/dataset';
 import type { ModelStage } from '$lib/db/db';
 
 export interface EngineInfo {
@@ -72,6 +73,24 @@ export interface PredictOneResult {
   latencyMs: number;
 }
 
+export interface BatchResult {
+  batchId: number;
+  report: ImportReport;
+  versionId: number;
+  version: number;
+  kind: ModelKind;
+  edibleAbove: number;
+  rows: number;
+  columns: ColumnData[];
+  label: Uint8Array | null;
+  pPoisonous: Float32Array;
+  /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
+  decision: Uint8Array;
+  /** The model alone, all rows. */
+  predictMs: number;
+  rowsPerSecond: number;
+}
+
 export interface WorkerApi {
   getEngineInfo(): Promise<EngineInfo>;
   analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
@@ -92,6 +111,8 @@ export interface WorkerApi {
   installShippedModels(bundleUrls: Record<string, string>): Promise<string[]>;
   /** One mushroom through the production model; logged as production data. */
   predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
+  /** A whole CSV through the production model (validated like an import; class column optional); logged. */
+  predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
   /** The version serving predictions in this worker, or null. */
   getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

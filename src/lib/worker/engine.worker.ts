@@ -13,7 +13,7 @@ import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api';
 import { registerErrorTransfer } from './transfer';
 import { liveModel, trainModel } from './training';
-import { predictOne } from './predict';
+import { predictBatch, predictOne } from './predict';
 
 registerErrorTransfer();
 
@@ -132,24 +132,25 @@ const api: WorkerApi = {
   },
 
   installShippedModels(bundleUrls) {
-    installing = installShipped(bundleUrls);
-    return installing;
+    return installShipped(bundleUrls);
   },
 
   async predictOne(workspaceId, input) {
-    await installing?.catch(() => {}); // a first-launch prediction waits for the shipped model, then goes on
     return predictOne(getDb(), workspaceId, input);
   },
 
+  async predictBatch(jobId, workspaceId, source, onProgress) {
+    return withJob(jobId, async (signal) => {
+      const { blob, name } = await readSource(source, signal);
+      return predictBatch(getDb(), workspaceId, blob, name, signal, onProgress);
+    });
+  },
+
   async getLiveModel(workspaceId) {
-    await installing?.catch(() => {});
     const m = await liveModel(getDb(), workspaceId);
     return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
   },
 };
-
-/** The first-launch install, remembered so that predictions made meanwhile wait for it. */
-let installing: Promise<string[]> | null = null;
 
 async function installShipped(bundleUrls: Record<string, string>): Promise<string[]> {
   const db = getDb();

@@ -17,6 +17,8 @@ import type { RowProblem } from './cells';
 /** The data-quality report shown before anything is stored. */
 export interface ImportReport {
   sourceName: string;
+  /** False for a file to predict without a class column: its class counts mean nothing. */
+  hasClass: boolean;
   bytes: number;
   format: CsvFormat;
   schemaId: string;
@@ -53,6 +55,11 @@ export interface AnalyzeOptions {
   schemas: WorkspaceSchema[];
   signal?: AbortSignal;
   onProgress?: ProgressCallback;
+  /**
+   * For files to predict: the class column may be absent, and a file matching none of `schemas` is
+   * refused instead of starting a new workspace.
+   */
+  classOptional?: boolean;
 }
 
 /**
@@ -79,7 +86,7 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
       let start = 0;
       if (firstRowNumber === 1) {
         header = rows[0];
-        match = matchSchema(rows[0], opts.schemas);
+        match = matchSchema(rows[0], opts.schemas, opts.classOptional);
         if (match) validator = new RowValidator(match, rows[0].length, fmt.delimiter !== ",");
         if (!match?.headerless) start = 1;
       }
@@ -96,6 +103,9 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
   if (!header) throw new EngineError('empty-file', `${opts.sourceName} is empty: there is no header and no row.`);
   if (dataRows === 0) {
     throw new EngineError('header-only', `${opts.sourceName} has a header but no data rows.`, { columns: header });
+  }
+  if (!match && opts.classOptional) {
+    throw new EngineError('no-class-column', `The columns of ${opts.sourceName} do not match the ${opts.schemas.map((s) => s.name).join(' or ')} schema: every feature column must be present (the class column may be left out).`);
   }
   if (!match) {
     const fileHeader: string[] = header;
@@ -116,6 +126,7 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
 
   const report: ImportReport = {
     sourceName: opts.sourceName,
+    hasClass: m.fileIndex[0] >= 0,
     bytes,
     format,
     schemaId: m.schema.id,

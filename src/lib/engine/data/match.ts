@@ -22,12 +22,14 @@ export interface SchemaMatch {
  * columns. When the first row is not a header but has a schema's column count and its values are
  * valid in that schema's column order (the original UCI `.data` files), it is read as headerless.
  */
-export function matchSchema(firstRow: string[], schemas: WorkspaceSchema[]): SchemaMatch | null {
+export function matchSchema(firstRow: string[], schemas: WorkspaceSchema[], classOptional = false): SchemaMatch | null {
   const names = firstRow.map(normaliseColumnName);
   for (const schema of schemas) {
     const wanted = columnNames(schema).map(normaliseColumnName);
     const fileIndex = wanted.map((w) => names.indexOf(w));
-    if (fileIndex.every((i) => i >= 0) && new Set(names).size === names.length) {
+    // Files to predict may lack the class column (fileIndex[0] = -1); reference data may not.
+    const found = fileIndex.every((i, k) => i >= 0 || (k === 0 && classOptional));
+    if (found && new Set(names).size === names.length) {
       const ordered = fileIndex.every((v, i) => v === i) && names.length === wanted.length;
       return {
         schema,

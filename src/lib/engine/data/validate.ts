@@ -59,7 +59,8 @@ export class RowValidator {
     }
     const { schema, fileIndex } = this.match;
     const problems: RowRejection[] = [];
-    const cls = parseClass(fields[fileIndex[0]]);
+    // No class column (a file to predict): every row gets label 0, and the report says there are no labels.
+    const cls = fileIndex[0] < 0 ? 0 : parseClass(fields[fileIndex[0]]);
     if (cls === 'missing' || cls === 'unknown') {
       problems.push({
         row: rowNumber, column: schema.classColumn, value: fields[fileIndex[0]], reason: cls === 'missing' ? 'missing-class' : 'unknown-class',
