@@ -220,6 +220,71 @@ async function benchTrain(browser, serverUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// predict_one_ms (worker-side latency of 200 form predictions, p50 and p95), predict_batch_ms (the
+// whole Secondary file: file → validated → predicted → logged → shown, wall clock from Node) and
+// predict_rows_per_s (the model alone on those rows), all with the shipped production model.
+
+function predictionLatencies() {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('sporeprint');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const req = open.result.transaction('predictions').objectStore('predictions').getAll();
+      req.onsuccess = () => {
+        open.result.close();
+        resolve(req.result.map((r) => r.latencyMs));
+      };
+      req.onerror = () => reject(req.error);
+    };
+  });
+}
+
+function percentile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+async function benchPredict(browser, serverUrl) {
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${serverUrl}/predict`);
+    const form = page.getByRole('form', { name: /Describe the mushroom/ });
+    await form.getByLabel('Odour').selectOption({ label: 'foul' });
+    const button = form.getByRole('button', { name: 'Predict' });
+    for (let i = 0; i < 201; i++) {
+      await button.click();
+      await page.getByTestId('answer').waitFor();
+      await form.getByRole('button', { name: 'Predict' }).and(page.locator(':enabled')).waitFor();
+    }
+    const latencies = (await page.evaluate(predictionLatencies)).slice(1); // the first loads the model
+    log(`predict_one_ms: ${latencies.length} predictions, p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, max ${Math.max(...latencies)} ms`);
+    console.log(JSON.stringify({ bench: 'predict_one_ms', dataset: 'uci', value: percentile(latencies, 0.95), unit: 'ms', p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), n: latencies.length }));
+
+    const file = join(DATA, 'secondary_data.csv');
+    if (!existsSync(file)) return log(`predict_batch_ms: SKIPPED, ${file} not found`);
+    await page.getByRole('combobox', { name: 'Workspace' }).selectOption('secondary');
+    await page.getByRole('heading', { name: /Predict · Secondary/ }).waitFor();
+    const times = [];
+    let rowsPerSecond = [];
+    for (let i = 0; i < RUNS; i++) {
+      if (i) await page.getByTestId('batch').getByRole('button', { name: 'Clear' }).click();
+      const t0 = performance.now();
+      await page.getByTestId('batch-file-input').setInputFiles(file);
+      await page.getByTestId('batch-rows').waitFor({ timeout: TIMEOUT });
+      times.push(performance.now() - t0);
+      const text = await page.getByTestId('batch-summary').textContent();
+      rowsPerSecond.push(Number(text.match(/\(([\d,]+) rows\/s\)/)[1].replace(/,/g, '')));
+      log(`predict_batch_ms/secondary run ${i + 1}: ${round1(times.at(-1))} ms; model alone ${rowsPerSecond.at(-1)} rows/s; "${text.replace(/\s+/g, ' ').trim().slice(0, 120)}"`);
+    }
+    emit('predict_batch_ms', 'secondary', round1(median(times)), 'ms');
+    emit('predict_rows_per_s', 'secondary', median(rowsPerSecond), 'rows/s');
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // initial_js_gzip_bytes
 
 /** Folders of the built app that hold worker code (module workers and their chunks/assets). */
@@ -440,6 +505,7 @@ async function main() {
     await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));
     await step('import_ms', () => benchImport(browser, server.url));
     if (process.env.BENCH_SKIP_TRAIN !== '1') await step('train_ms', () => benchTrain(browser, server.url));
+    await step('predict', () => benchPredict(browser, server.url));
   } finally {
     await server.close();
   }
