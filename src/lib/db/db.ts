@@ -83,6 +83,8 @@ export interface RunRow {
   error?: RunError;
   /** The model version registered from this run, if any. */
   modelVersionId?: number;
+  /** Why the run started, when the app started it ("10 new feedbacks"). */
+  reason?: string;
 }
 
 export type ModelStage = 'staging' | 'production' | 'archived';
@@ -186,6 +188,8 @@ export interface PredictionRow {
   pPoisonous: number;
   decision: 'edible' | 'uncertain' | 'poisonous';
   latencyMs: number;
+  /** An expert's answer (1 = poisonous); `usedByRun` once a retraining has learnt from it. */
+  feedback?: { label: 0 | 1; at: number; usedByRun?: number };
 }
 
 /** A whole file predicted at once, kept as typed columns (61k per-row objects would take seconds to write). */

@@ -1,5 +1,7 @@
 import { getDb, type PredictionRow } from '$lib/db/db';
 import { listPredictions } from '$lib/db/predictions';
+import { getRetrainEvery, pendingFeedback, setRetrainEvery } from '$lib/db/feedback';
+import { LiveQuery } from './liveQuery.svelte';
 import { isEngineError } from '$lib/engine/errors';
 import type { FeatureInput } from '$lib/engine/ml/explain';
 import type { BatchResult, PredictOneResult } from '$lib/worker/api';
@@ -11,6 +13,8 @@ import type { WorkspaceState } from './workspace.svelte';
 /** The Predict page: one mushroom through the worker's production model, and the prediction log. */
 export class PredictState {
   readonly #log: WorkspaceQuery<PredictionRow[]>;
+  readonly #pending: WorkspaceQuery<number>;
+  readonly #k = new LiveQuery(() => getRetrainEvery(getDb()), 10);
   #result = $state.raw<PredictOneResult | null>(null);
   #error = $state<{ code: string; message: string } | null>(null);
   #busy = $state(false);
@@ -20,12 +24,28 @@ export class PredictState {
     private readonly ready: () => Promise<void>,
   ) {
     this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 50), []);
+    this.#pending = new WorkspaceQuery(() => workspace.currentId, async (id) => (await pendingFeedback(getDb(), id)).length, 0);
   }
 
   get result() { return this.#result; }
   get error() { return this.#error; }
   get busy() { return this.#busy; }
   get log(): PredictionRow[] { return this.#log.current; }
+  /** Feedbacks waiting for the next retraining, and how many start one. */
+  get pendingFeedback(): number { return this.#pending.current; }
+  get retrainEvery(): number { return this.#k.current; }
+
+  async setRetrainEvery(k: number): Promise<void> {
+    await setRetrainEvery(getDb(), k);
+  }
+
+  async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
+    try {
+      await engine().submitFeedback(predictionId, label);
+    } catch (e) {
+      this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+    }
+  }
 
   clear(): void {
     this.#result = null;

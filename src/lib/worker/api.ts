@@ -113,6 +113,8 @@ export interface WorkerApi {
   predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
   /** A whole CSV through the production model (validated like an import; class column optional); logged. */
   predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
+  /** An expert's label for a logged prediction; every k-th pending feedback starts one retraining. */
+  submitFeedback(predictionId: number, label: 0 | 1): Promise<void>;
   /** The version serving predictions in this worker, or null. */
   getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

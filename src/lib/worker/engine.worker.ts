@@ -14,6 +14,8 @@ import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api
 import { registerErrorTransfer } from './transfer';
 import { liveModel, trainModel } from './training';
 import { predictBatch, predictOne } from './predict';
+import { maybeRetrain } from './retrain';
+import { setFeedback } from '$lib/db/feedback';
 
 registerErrorTransfer();
 
@@ -99,7 +101,10 @@ const api: WorkerApi = {
   },
 
   async trainModel(jobId, options, onProgress) {
-    return withJob(jobId, (signal) => trainModel(getDb(), options, signal, onProgress));
+    return withJob(jobId, async (signal) => {
+      const { runId, versionId, version } = await trainModel(getDb(), options, signal, onProgress);
+      return { runId, versionId, version };
+    });
   },
 
   async setModelStage(versionId, stage, reason) {
@@ -146,11 +151,26 @@ const api: WorkerApi = {
     });
   },
 
+  async submitFeedback(predictionId, label) {
+    const row = await setFeedback(getDb(), predictionId, label);
+    // In the background: the feedback call returns at once and predictions go on being served.
+    void retrainInBackground(row.workspaceId);
+  },
+
   async getLiveModel(workspaceId) {
     const m = await liveModel(getDb(), workspaceId);
     return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
   },
 };
+
+/** A failed retraining is recorded in its run; it must never take the worker down. */
+async function retrainInBackground(workspaceId: string): Promise<void> {
+  try {
+    await maybeRetrain(getDb(), workspaceId);
+  } catch (e) {
+    console.error('retraining failed', e);
+  }
+}
 
 async function installShipped(bundleUrls: Record<string, string>): Promise<string[]> {
   const db = getDb();
@@ -162,6 +182,8 @@ async function installShipped(bundleUrls: Record<string, string>): Promise<strin
     if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
     if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
   }
+  // A retraining cut short by a reload or crash left its feedback waiting: pick it up again.
+  for (const workspaceId of Object.keys(bundleUrls)) void retrainInBackground(workspaceId);
   return installed;
 }
 

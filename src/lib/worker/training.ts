@@ -7,6 +7,8 @@ import { EngineError, isEngineError } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import { loadModel } from '$lib/engine/ml/families';
 import type { Model } from '$lib/engine/ml/model';
+import type { Dataset } from '$lib/engine/data/dataset';
+import { concatDatasets } from '$lib/engine/ml/split';
 import { PIPELINE_STEPS, runTrainingPipeline, type StepId, type StepStatus } from '$lib/engine/ml/pipeline';
 import { Preprocessor } from '$lib/engine/ml/preprocess';
 import type { ProgressCallback } from '$lib/engine/progress';
@@ -49,7 +51,19 @@ const live = new Map<string, LiveModel>();
  * this worker, and — only if it finishes — a new staging version with its bundle, registered in one
  * transaction. Cancelled or failed runs register nothing.
  */
-export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: AbortSignal, onProgress?: ProgressCallback): Promise<TrainOutcome> {
+/** What a retraining adds to a plain run: the feedback rows, and why it started. */
+export interface RetrainExtras {
+  extraRows: Dataset;
+  reason: string;
+}
+
+export async function trainModel(
+  db: SporeprintDb,
+  opts: TrainOptions,
+  signal: AbortSignal,
+  onProgress?: ProgressCallback,
+  retrain?: RetrainExtras,
+): Promise<TrainOutcome & { bundle: ModelBundle; dataset: Dataset }> {
   await initTfjs();
   const schema = (await allSchemas(db)).find((s) => s.id === opts.workspaceId);
   if (!schema) throw new EngineError('not-found', `No workspace "${opts.workspaceId}".`);
@@ -72,6 +86,7 @@ export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: A
     epochs,
     log: logLines,
   });
+  if (retrain) await updateRun(db, runId, { reason: retrain.reason });
 
   // Run-row writes are chained so they land in order, and batched at most ~4 per second.
   let writes = Promise.resolve();
@@ -96,7 +111,9 @@ export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: A
   // Held while this run lives: another tab starting up must not mark it interrupted.
   const releaseLock = await holdLock(runLockName(runId));
   try {
-    const dataset = await loadDataset(db, version.id!);
+    const reference = await loadDataset(db, version.id!);
+    const dataset = retrain ? concatDatasets(reference, retrain.extraRows) : reference;
+    if (retrain) logLines.push(`${retrain.reason}: ${reference.rows} reference rows + ${retrain.extraRows.rows} feedback rows.`);
     const result = await runTrainingPipeline(
       {
         workspaceId: opts.workspaceId,
@@ -132,10 +149,10 @@ export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: A
       workspaceId: opts.workspaceId,
       runId,
       bundle: result.bundle,
-      source: 'trained',
+      source: retrain ? 'retrained' : 'trained',
       stage: 'staging',
-      reason: 'trained from the Models page',
-      actor: 'user',
+      reason: retrain ? retrain.reason : 'trained from the Models page',
+      actor: retrain ? 'auto' : 'user',
     });
     setStep('register', 'done', Date.now() - t0);
     await writes;
@@ -150,7 +167,7 @@ export async function trainModel(db: SporeprintDb, opts: TrainOptions, signal: A
       epochs: structuredClone(epochs),
       log: [...logLines, `Registered as version v${registered.version} (staging).`],
     });
-    return { runId, versionId: registered.id!, version: registered.version };
+    return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset };
   } catch (e) {
     const cancelled = isEngineError(e) && e.code === 'cancelled';
     for (const s of steps) if (s.status === 'pending' || s.status === 'running') s.status = cancelled ? 'cancelled' : s.status === 'running' ? 'failed' : 'skipped';

@@ -1,0 +1,87 @@
+import type { SporeprintDb } from '$lib/db/db';
+import { markFeedbackUsed, pendingFeedback, getRetrainEvery } from '$lib/db/feedback';
+import { getProduction, loadBundle, setStage } from '$lib/db/registry';
+import { updateRun } from '$lib/db/runs';
+import { listDatasetVersions } from '$lib/db/datasets';
+import { allSchemas } from '$lib/db/workspaces';
+import type { Dataset } from '$lib/engine/data/dataset';
+import type { WorkspaceSchema } from '$lib/engine/data/schema';
+import type { ModelBundle } from '$lib/engine/ml/bundle';
+import { datasetFromInput } from '$lib/engine/ml/explain';
+import { loadModel } from '$lib/engine/ml/families';
+import { gateRetrained, type GateScores } from '$lib/engine/ml/gate';
+import { Preprocessor } from '$lib/engine/ml/preprocess';
+import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows } from '$lib/engine/ml/split';
+import { liveModel } from './training';
+import { trainModel } from './training';
+
+/**
+ * After each feedback: when k feedbacks are waiting, one retraining runs — one per workspace across
+ * every open tab (a Web Lock), while predictions keep being served by the current production model.
+ * A crash leaves production as it was and the feedback still waiting, so the next check retries.
+ */
+export async function maybeRetrain(db: SporeprintDb, workspaceId: string): Promise<void> {
+  const run = () => retrainIfDue(db, workspaceId);
+  if (!navigator.locks) return run();
+  await navigator.locks.request(`sporeprint-retrain-${workspaceId}`, { ifAvailable: true }, async (lock) => {
+    if (lock) await run(); // another tab is retraining: it will serve every tab through the shared database
+  });
+}
+
+async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void> {
+  const k = await getRetrainEvery(db);
+  const pending = await pendingFeedback(db, workspaceId);
+  if (pending.length < k) return;
+  const production = await getProduction(db, workspaceId);
+  const [reference] = await listDatasetVersions(db, workspaceId);
+  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  if (!production || !reference || !schema) return; // nothing to retrain from yet; the feedback keeps waiting
+  const prodBundle = await loadBundle(db, production.id!);
+  const feedback = feedbackDataset(schema, pending);
+  const reason = `${pending.length} new feedbacks`;
+
+  const out = await trainModel(
+    db,
+    { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed },
+    new AbortController().signal,
+    undefined,
+    { extraRows: feedback, reason },
+  );
+  await markFeedbackUsed(db, pending.map((p) => p.id!), out.runId);
+
+  // The gate compares both versions on the new run's own held-out test split and on the feedback rows.
+  const idx = stratifiedSplit(out.dataset.label, DEFAULT_SPLIT, prodBundle.seed);
+  const test = takeDatasetRows(out.dataset, idx.test);
+  const [oldScores, newScores] = [await score(schema, prodBundle, test, feedback), await score(schema, out.bundle, test, feedback)];
+  const verdict = gateRetrained(oldScores, newScores);
+  const run = await db.runs.get(out.runId);
+  await updateRun(db, out.runId, { log: [...(run?.log ?? []), `Gate: ${verdict.reason}`] });
+  if (verdict.passed) {
+    await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
+    await liveModel(db, workspaceId); // the swap: the next prediction is answered by the new version
+  }
+}
+
+/** Feedback predictions as rows of the workspace schema, labelled with the expert's answer. */
+function feedbackDataset(schema: WorkspaceSchema, rows: { input: Record<string, string | number | null>; feedback?: { label: 0 | 1 } }[]): Dataset {
+  const one = rows.map((r) => {
+    const d = datasetFromInput(schema, r.input);
+    d.label[0] = r.feedback!.label;
+    return d;
+  });
+  return one.reduce((a, b) => concatDatasets(a, b));
+}
+
+async function score(schema: WorkspaceSchema, bundle: ModelBundle, test: Dataset, feedback: Dataset): Promise<GateScores> {
+  const pre = Preprocessor.load(schema, bundle.preprocessor);
+  const model = await loadModel(bundle.model);
+  try {
+    return {
+      test: { y: test.label, p: await model.predictProba(pre.transform(test).x) },
+      feedback: { y: feedback.label, p: await model.predictProba(pre.transform(feedback).x) },
+      threshold: bundle.threshold,
+    };
+  } finally {
+    model.dispose();
+  }
+}
