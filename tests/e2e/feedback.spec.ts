@@ -53,3 +53,46 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
   await expect(v2).toContainText('retrained');
   await expect(page.getByTestId('run')).toContainText('Gate: not worse than production');
 });
+
+test('two open tabs with 10 waiting feedbacks start exactly one retraining, and both then answer with the new version', async ({ page, context }) => {
+  test.setTimeout(180_000);
+  const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+  await page.goto('/data');
+  await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
+  await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+  // Collect 10 feedbacks without a retraining (k = 20), then lower k to 10 and open both tabs at
+  // once: each tab's worker checks for waiting feedback as it starts, so both try to retrain.
+  const setK = async (k: number) => {
+    await page.goto('/settings');
+    await page.getByLabel(/Retrain after every/).fill(String(k));
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText(`Currently ${k}.`);
+  };
+  await setK(20);
+
+  const tabs = [page, await context.newPage()];
+  for (const tab of tabs) await tab.goto('/predict');
+  const picked = rows.filter((_, i) => i % 700 === 3).slice(0, 10);
+  for (const [n, row] of picked.entries()) {
+    const tab = tabs[n % 2];
+    await describe(tab, head, row);
+    const newest = tab.getByTestId('prediction-row').first();
+    await expect(newest).toContainText(String(n + 1)); // one log for both tabs: the newest row is this one
+    await newest.getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' }).click();
+    await expect(newest).toHaveAttribute('data-feedback', /.+/);
+  }
+  await expect(tabs[1].getByTestId('feedback-counter')).toContainText('10 of 20');
+  await setK(10);
+  await Promise.all(tabs.map((tab) => tab.goto('/predict')));
+
+  for (const tab of tabs) await expect(tab.getByTestId('live-toast')).toContainText('v2 is live', { timeout: 120_000 });
+  for (const tab of tabs) {
+    await describe(tab, head, picked[0]);
+    await expect(tab.getByTestId('answer-version')).toHaveText('v2');
+  }
+  await page.goto('/experiments');
+  await expect(page.getByTestId('run-row')).toHaveCount(1); // one retraining run, not two
+  await page.goto('/models');
+  await expect(page.getByTestId('model-row')).toHaveCount(2);
+});

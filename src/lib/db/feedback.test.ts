@@ -1,0 +1,56 @@
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SporeprintDb, type PredictionRow } from './db';
+import { DEFAULT_RETRAIN_EVERY, getRetrainEvery, markFeedbackUsed, pendingFeedback, setFeedback, setRetrainEvery } from './feedback';
+import { logPrediction } from './predictions';
+
+let db: SporeprintDb;
+let n = 0;
+beforeEach(() => {
+  db = new SporeprintDb(`feedback-test-${++n}`);
+});
+afterEach(async () => {
+  await db.delete();
+});
+
+const prediction = (workspaceId = 'uci'): Omit<PredictionRow, 'id'> => ({
+  workspaceId, versionId: 1, version: 1, kind: 'mlp', createdAt: Date.now(), source: 'form', input: { odor: 'f' }, pPoisonous: 0.9, decision: 'poisonous', latencyMs: 2,
+});
+
+describe('feedback', () => {
+  it('counts pending feedback per workspace, one per prediction (editing replaces), and survives a new connection', async () => {
+    const a = await logPrediction(db, prediction());
+    const b = await logPrediction(db, prediction());
+    await logPrediction(db, prediction('secondary'));
+    await setFeedback(db, a, 1);
+    await setFeedback(db, a, 0); // the expert changed their mind: still one feedback
+    await setFeedback(db, b, 1);
+    expect((await pendingFeedback(db, 'uci')).map((p) => [p.id, p.feedback?.label])).toEqual([[a, 0], [b, 1]]);
+    expect(await pendingFeedback(db, 'secondary')).toEqual([]);
+    const again = new SporeprintDb(db.name); // a reload: the count is in IndexedDB, not in memory
+    expect(await pendingFeedback(again, 'uci')).toHaveLength(2);
+    again.close();
+  });
+
+  it('stops counting feedback a retraining used, unless the expert changes the label', async () => {
+    const a = await logPrediction(db, prediction());
+    const b = await logPrediction(db, prediction());
+    await setFeedback(db, a, 1);
+    await setFeedback(db, b, 1);
+    await markFeedbackUsed(db, [a, b], 7);
+    expect(await pendingFeedback(db, 'uci')).toEqual([]);
+    await setFeedback(db, a, 1); // same answer again: already learnt
+    expect(await pendingFeedback(db, 'uci')).toEqual([]);
+    await setFeedback(db, b, 0); // a correction: counts towards the next retraining
+    expect((await pendingFeedback(db, 'uci')).map((p) => p.id)).toEqual([b]);
+    expect((await db.predictions.get(a))?.feedback?.usedByRun).toBe(7);
+  });
+
+  it('keeps k in settings, default 10, and refuses nonsense', async () => {
+    expect(await getRetrainEvery(db)).toBe(DEFAULT_RETRAIN_EVERY);
+    await setRetrainEvery(db, 3);
+    expect(await getRetrainEvery(db)).toBe(3);
+    await expect(setRetrainEvery(db, 0)).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(setFeedback(db, 999, 1)).rejects.toMatchObject({ code: 'not-found' });
+  });
+});
