@@ -29,7 +29,7 @@ const BUILD = resolve(ROOT, process.env.BENCH_BUILD_DIR ?? 'build');
 const SHARED = resolve(process.env.SPOREPRINT_SHARED ?? resolve(ROOT, '../shared'));
 const DATA = resolve(SHARED, 'data');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
-const TIMEOUT = 180_000;
+const TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 180_000);
 
 const LAUNCH = { ...chromiumLaunchOptions(), headless: true };
 const VIEWPORT = { width: 1280, height: 900 };
@@ -285,6 +285,93 @@ async function benchPredict(browser, serverUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// retrain_ms (from the 10th feedback to the new version answering), swap_wait_ms (the slowest
+// round trip of a prediction made while that retraining ran) and longest_main_thread_task_ms
+// (the page's longest task meanwhile, from PerformanceObserver 'longtask').
+
+function watchLongTasks() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => window.__longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+}
+
+async function describeMushroom(page, head, row) {
+  const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  for (let i = 1; i < head.length; i++) {
+    const field = form.locator(`[name="${head[i]}"]`);
+    const value = row[i] === '?' ? '' : row[i];
+    if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
+    else await field.fill(value);
+  }
+  const before = await page.getByTestId('prediction-row').first().locator('td').first().textContent().catch(() => '');
+  await form.getByRole('button', { name: 'Predict' }).click();
+  await page.waitForFunction((b) => document.querySelector('[data-testid="prediction-row"] td')?.textContent !== b, before, { timeout: TIMEOUT });
+  return Number(await page.getByTestId('round-trip').textContent());
+}
+
+async function benchRetrain(browser, serverUrl) {
+  const sets = [
+    { dataset: 'uci', file: join(DATA, 'mushrooms.csv'), delimiter: ',' },
+    { dataset: 'secondary', file: join(DATA, 'secondary_data.csv'), delimiter: ';' },
+  ];
+  for (const { dataset, file, delimiter } of sets) {
+    if (!existsSync(file)) {
+      log(`retrain_ms/${dataset}: SKIPPED, ${file} not found`);
+      continue;
+    }
+    const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+    try {
+      await context.addInitScript(watchLongTasks);
+      const page = await context.newPage();
+      await page.goto(`${serverUrl}/data`);
+      await page.getByTestId('file-input').setInputFiles(file);
+      await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
+      await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict' }).click();
+      const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(delimiter));
+      const step = Math.floor(rows.length / 10);
+      const picked = Array.from({ length: 10 }, (_, k) => rows[k * step + 11]);
+      let t0 = 0;
+      for (const [n, row] of picked.entries()) {
+        await describeMushroom(page, head, row);
+        if (n === 9) {
+          await page.evaluate(() => (window.__longTasks = []));
+          t0 = performance.now();
+        }
+        await page.getByTestId('prediction-row').first().getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' }).click();
+      }
+      // Until the retraining run has ended and, if the gate let it through, the new version answers.
+      const retrainRun = () =>
+        page.evaluate(() => new Promise((ok) => {
+          const o = indexedDB.open('sporeprint');
+          o.onsuccess = () => {
+            const r = o.result.transaction('runs').objectStore('runs').getAll();
+            r.onsuccess = () => { o.result.close(); ok(r.result.find((x) => x.reason && x.status !== 'running') ?? null); };
+          };
+        }));
+      const waits = [];
+      const toast = page.getByTestId('live-toast');
+      let run = null;
+      while (!(await toast.isVisible())) {
+        run ??= await retrainRun();
+        if (run && !run.log.at(-1).includes('not worse')) break; // held in staging: nothing goes live
+        if (performance.now() - t0 > TIMEOUT) throw new Error('the retraining did not finish in time');
+        waits.push(await describeMushroom(page, head, picked[waits.length % 10]));
+      }
+      const retrainMs = performance.now() - t0;
+      run ??= await retrainRun();
+      const longTasks = await page.evaluate(() => window.__longTasks);
+      const verdict = run?.log.at(-1) ?? '';
+      log(`retrain/${dataset}: ${verdict.includes('not worse') ? 'live' : 'ended'} after ${round1(retrainMs)} ms; ${waits.length} predictions meanwhile, round trips ${waits.join(', ')} ms; long tasks ${longTasks.map(round1).join(', ') || 'none'}; ${verdict}`);
+      console.log(JSON.stringify({ bench: 'retrain_ms', dataset, value: round1(retrainMs), unit: 'ms', promoted: verdict.includes('not worse') }));
+      emit('swap_wait_ms', dataset, waits.length ? Math.max(...waits) : 0, 'ms');
+      emit('longest_main_thread_task_ms', dataset, round1(Math.max(0, ...longTasks)), 'ms');
+    } finally {
+      await context.close();
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // initial_js_gzip_bytes
 
 /** Folders of the built app that hold worker code (module workers and their chunks/assets). */
@@ -506,6 +593,7 @@ async function main() {
     await step('import_ms', () => benchImport(browser, server.url));
     if (process.env.BENCH_SKIP_TRAIN !== '1') await step('train_ms', () => benchTrain(browser, server.url));
     await step('predict', () => benchPredict(browser, server.url));
+    await step('retrain', () => benchRetrain(browser, server.url));
   } finally {
     await server.close();
   }

@@ -6,7 +6,7 @@ import { listRuns } from '$lib/db/runs';
 import { isEngineError } from '$lib/engine/errors';
 import type { Progress } from '$lib/engine/progress';
 import type { TrainOptions } from '$lib/worker/api';
-import { engine, Comlink } from '$lib/worker/client';
+import { engine, trainer, Comlink } from '$lib/worker/client';
 import { WorkspaceQuery } from './liveQuery.svelte';
 import { downloadText } from '$lib/download';
 // The shipped production models (npm run train), precached like any asset: prediction works on first launch, offline.
@@ -40,6 +40,13 @@ export class ModelsState {
   constructor(private readonly workspace: WorkspaceState) {
     this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listModelVersions(getDb(), id), []);
     this.#runs = new WorkspaceQuery(() => workspace.currentId, (id) => listRuns(getDb(), id), []);
+    // Production changed (a promotion here, a retraining in the trainer worker, another tab): load
+    // it into the serving worker now, so the next prediction does not pay for the swap.
+    $effect.root(() => {
+      $effect(() => {
+        if (this.production?.id !== undefined) void this.refreshServing();
+      });
+    });
   }
 
   get versions(): ModelVersionRow[] { return this.#versions.current; }
@@ -80,6 +87,7 @@ export class ModelsState {
       try {
         await engine().installShippedModels({ uci: uciBundleUrl, secondary: secondaryBundleUrl });
         await this.refreshServing();
+        void trainer().resumeRetraining(this.workspace.list.map((w) => w.id));
       } catch (e) {
         this.#error = asActionError(e);
       }
@@ -99,7 +107,7 @@ export class ModelsState {
     this.#runningRunId = null;
     this.#progress = { phase: 'Starting', done: 0, total: 1 };
     try {
-      const out = await engine().trainModel(
+      const out = await trainer().trainModel(
         jobId,
         { ...options, workspaceId: this.workspace.currentId },
         Comlink.proxy((p: Progress) => {
@@ -119,7 +127,7 @@ export class ModelsState {
   }
 
   async cancel(): Promise<void> {
-    if (this.#jobId) await engine().cancelJob(this.#jobId);
+    if (this.#jobId) await trainer().cancelJob(this.#jobId);
   }
 
   async setStage(version: ModelVersionRow, stage: ModelStage, reason: string): Promise<void> {

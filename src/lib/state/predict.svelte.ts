@@ -6,7 +6,7 @@ import { isEngineError } from '$lib/engine/errors';
 import type { FeatureInput } from '$lib/engine/ml/explain';
 import type { BatchResult, PredictOneResult } from '$lib/worker/api';
 import type { Progress } from '$lib/engine/progress';
-import { engine, Comlink } from '$lib/worker/client';
+import { engine, trainer, Comlink } from '$lib/worker/client';
 import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
@@ -15,7 +15,7 @@ export class PredictState {
   readonly #log: WorkspaceQuery<PredictionRow[]>;
   readonly #pending: WorkspaceQuery<number>;
   readonly #k = new LiveQuery(() => getRetrainEvery(getDb()), 10);
-  #result = $state.raw<PredictOneResult | null>(null);
+  #result = $state.raw<(PredictOneResult & { roundTripMs: number }) | null>(null);
   #error = $state<{ code: string; message: string } | null>(null);
   #busy = $state(false);
 
@@ -41,7 +41,7 @@ export class PredictState {
 
   async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
     try {
-      await engine().submitFeedback(predictionId, label);
+      await trainer().submitFeedback(predictionId, label);
     } catch (e) {
       this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
     }
@@ -57,7 +57,10 @@ export class PredictState {
     this.#error = null;
     try {
       await this.ready();
-      this.#result = await engine().predictOne(this.workspace.currentId, $state.snapshot(input) as FeatureInput);
+      const t0 = performance.now();
+      const result = await engine().predictOne(this.workspace.currentId, $state.snapshot(input) as FeatureInput);
+      // Worker time plus the trip there and back: what the user waits, retraining or not.
+      this.#result = { ...result, roundTripMs: Math.round((performance.now() - t0) * 10) / 10 };
     } catch (e) {
       this.#result = null;
       this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };

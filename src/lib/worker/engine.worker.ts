@@ -157,6 +157,10 @@ const api: WorkerApi = {
     void retrainInBackground(row.workspaceId);
   },
 
+  async resumeRetraining(workspaceIds) {
+    for (const workspaceId of workspaceIds) void retrainInBackground(workspaceId);
+  },
+
   async getLiveModel(workspaceId) {
     const m = await liveModel(getDb(), workspaceId);
     return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
@@ -182,8 +186,6 @@ async function installShipped(bundleUrls: Record<string, string>): Promise<strin
     if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
     if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
   }
-  // A retraining cut short by a reload or crash left its feedback waiting: pick it up again.
-  for (const workspaceId of Object.keys(bundleUrls)) void retrainInBackground(workspaceId);
   return installed;
 }
 

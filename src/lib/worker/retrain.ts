@@ -12,7 +12,6 @@ import { loadModel } from '$lib/engine/ml/families';
 import { gateRetrained, type GateScores } from '$lib/engine/ml/gate';
 import { Preprocessor } from '$lib/engine/ml/preprocess';
 import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows } from '$lib/engine/ml/split';
-import { liveModel } from './training';
 import { trainModel } from './training';
 
 /**
@@ -57,8 +56,8 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
   const run = await db.runs.get(out.runId);
   await updateRun(db, out.runId, { log: [...(run?.log ?? []), `Gate: ${verdict.reason}`] });
   if (verdict.passed) {
+    // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
     await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
-    await liveModel(db, workspaceId); // the swap: the next prediction is answered by the new version
   }
 }
 

@@ -45,6 +45,7 @@ function retire(m: LiveModel | undefined): void {
 }
 
 const live = new Map<string, LiveModel>();
+const loading = new Map<string, { versionId: number; promise: Promise<LiveModel> }>();
 
 /**
  * One training run: a run row that the Models page watches (steps, epochs, log), the pipeline in
@@ -210,21 +211,33 @@ export async function liveModel(db: SporeprintDb, workspaceId: string): Promise<
     return null;
   }
   if (current && current.versionId === production.id) return current;
-  await initTfjs();
-  const bundle = await loadBundle(db, production.id!);
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
-  if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
-  const next: LiveModel = {
-    versionId: production.id!,
-    workspaceId,
-    bundle,
-    model: await loadModel(bundle.model),
-    preprocessor: Preprocessor.load(schema, bundle.preprocessor),
-    users: 0,
-    retired: false,
-  };
-  // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
-  live.set(workspaceId, next);
-  retire(current);
-  return next;
+  // Several predictions may notice the new version at once: load it once.
+  const pending = loading.get(workspaceId);
+  if (pending && pending.versionId === production.id) return pending.promise;
+  const promise = (async () => {
+    await initTfjs();
+    const bundle = await loadBundle(db, production.id!);
+    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+    if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
+    const next: LiveModel = {
+      versionId: production.id!,
+      workspaceId,
+      bundle,
+      model: await loadModel(bundle.model),
+      preprocessor: Preprocessor.load(schema, bundle.preprocessor),
+      users: 0,
+      retired: false,
+    };
+    // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
+    const old = live.get(workspaceId);
+    live.set(workspaceId, next);
+    retire(old);
+    return next;
+  })();
+  loading.set(workspaceId, { versionId: production.id!, promise });
+  try {
+    return await promise;
+  } finally {
+    if (loading.get(workspaceId)?.promise === promise) loading.delete(workspaceId);
+  }
 }
