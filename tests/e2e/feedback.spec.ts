@@ -3,6 +3,13 @@ import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText } fro
 
 test.skip(!hasSharedData, NO_DATA_REASON);
 
+async function importUci(page: Page) {
+  await page.goto('/data');
+  await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
+  await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+}
+
 async function describe(page: Page, head: string[], row: string[]) {
   const form = page.getByRole('form', { name: /Describe the mushroom/ });
   for (let i = 1; i < head.length; i++) await form.locator(`select[name="${head[i]}"]`).selectOption(row[i] === '?' ? '' : row[i]);
@@ -13,10 +20,7 @@ async function describe(page: Page, head: string[], row: string[]) {
 test('10 expert feedbacks start one retraining that passes the gate and goes live while predictions keep being answered', async ({ page }) => {
   test.setTimeout(180_000);
   const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
-  await page.goto('/data');
-  await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
-  await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
-  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+  await importUci(page);
 
   await page.goto('/predict');
   const counter = page.getByTestId('feedback-counter');
@@ -57,10 +61,7 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
 test('two open tabs with 10 waiting feedbacks start exactly one retraining, and both then answer with the new version', async ({ page, context }) => {
   test.setTimeout(180_000);
   const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
-  await page.goto('/data');
-  await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
-  await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
-  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+  await importUci(page);
   // Collect 10 feedbacks without a retraining (k = 20), then lower k to 10 and open both tabs at
   // once: each tab's worker checks for waiting feedback as it starts, so both try to retrain.
   const setK = async (k: number) => {

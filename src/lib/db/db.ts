@@ -173,8 +173,8 @@ export class SporeprintDb extends Dexie {
   }
 }
 
-/** A prediction served to the user: production data, kept with the version that answered it. */
-export interface PredictionRow {
+/** Who answered, where and when: every logged prediction, single or batch, carries this. */
+interface ServedPrediction {
   id?: number;
   workspaceId: string;
   versionId: number;
@@ -183,6 +183,10 @@ export interface PredictionRow {
   createdAt: number;
   /** 'form', or the batch file's name. */
   source: string;
+}
+
+/** A prediction served to the user: production data, kept with the version that answered it. */
+export interface PredictionRow extends ServedPrediction {
   /** The answers as given (codes; numbers; null = not given). */
   input: Record<string, string | number | null>;
   pPoisonous: number;
@@ -193,15 +197,7 @@ export interface PredictionRow {
 }
 
 /** A whole file predicted at once, kept as typed columns (61k per-row objects would take seconds to write). */
-export interface PredictionBatchRow {
-  id?: number;
-  workspaceId: string;
-  versionId: number;
-  version: number;
-  kind: ModelKind;
-  createdAt: number;
-  /** The file's name. */
-  source: string;
+export interface PredictionBatchRow extends ServedPrediction {
   rows: number;
   /** The inputs, as validated typed columns in schema order. */
   columns: DatasetChunk['columns'];
