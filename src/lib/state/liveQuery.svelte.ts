@@ -63,9 +63,4 @@ export class WorkspaceQuery<T> {
     const c = this.#current;
     return c && c.workspaceId === this.workspaceId() ? c.query.current : this.initial;
   }
-
-  get loaded(): boolean {
-    const c = this.#current;
-    return !!c && c.workspaceId === this.workspaceId() && c.query.loaded;
-  }
 }

@@ -50,7 +50,6 @@ export class ModelsState {
   }
 
   get versions(): ModelVersionRow[] { return this.#versions.current; }
-  get versionsLoaded(): boolean { return this.#versions.loaded; }
   get runs(): RunRow[] { return this.#runs.current; }
   get training(): boolean { return this.#jobId !== null; }
   get progress(): Progress | null { return this.#progress; }

@@ -13,19 +13,3 @@ export function matrix(rows: number, cols: number, data = new Float32Array(rows 
   if (data.length !== rows * cols) throw new RangeError(`matrix ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
   return { rows, cols, data };
 }
-
-/** The rows at `indices`, in that order (used for splits and bootstrap samples). */
-export function takeRows(m: Matrix, indices: ArrayLike<number>): Matrix {
-  const out = new Float32Array(indices.length * m.cols);
-  for (let i = 0; i < indices.length; i++) out.set(m.data.subarray(indices[i] * m.cols, (indices[i] + 1) * m.cols), i * m.cols);
-  return matrix(indices.length, m.cols, out);
-}
-
-/** Row r as a plain number array (for libraries that want arrays of arrays). */
-export function rowArray(m: Matrix, r: number): number[] {
-  return Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols));
-}
-
-export function toArrays(m: Matrix): number[][] {
-  return Array.from({ length: m.rows }, (_, r) => rowArray(m, r));
-}
