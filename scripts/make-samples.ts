@@ -1,6 +1,6 @@
 // Generates SYNTHETIC sample data sets from the built-in schemas in data/schemas/.
 //
-//   node --experimental-strip-types scripts/make-samples.ts
+//   npm run make:samples
 //
 // Every value is drawn with a seeded PRNG from the codes the schema lists; the class is a fixed,
 // made-up rule of the features (see `uciIsPoisonous` and `secondaryIsPoisonous`) so a model has
@@ -9,13 +9,11 @@
 //
 // Writes data/samples/uci-synthetic.csv, data/samples/secondary-synthetic.csv and
 // data/samples/README.md. The output is deterministic for a given SEED.
-//
-// Only erasable TypeScript syntax is used (no enums, namespaces or parameter properties), so the
-// file runs with Node's type stripping.
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRng } from '../src/lib/engine/ml/rng';
 
 const SEED = 20240611;
 const ROWS = 400;
@@ -45,19 +43,8 @@ type Row = Record<string, string>;
 
 // ---- seeded randomness ------------------------------------------------------------------------
 
-/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const random = mulberry32(SEED);
+// The engine's own seeded generator (mulberry32), so samples and training draw the same way.
+const random = seededRng(SEED);
 
 function pick<T>(items: readonly T[]): T {
   return items[Math.floor(random() * items.length)];
@@ -214,7 +201,7 @@ in \`data/schemas/\`.
 
 Regenerate (deterministic for a given seed):
 
-    node --experimental-strip-types scripts/make-samples.ts
+    npm run make:samples
 
 | file | rows | format | class balance |
 |---|---|---|---|

@@ -1,17 +1,10 @@
-import { DenseNetwork } from './dense';
+import { DenseNetwork, type DenseConfig } from './dense';
 import { MLP_PARAMS, resolveParams } from './params';
 
 export { MLP_PARAMS };
 
-export type MlpParams = {
-  hiddenLayers: number[];
-  epochs: number;
-  learningRate: number;
-  batchSize: number;
-  l2: number;
-  dropout: number;
-  patience: number;
-};
+/** An MLP's hyperparameters are exactly the dense network's configuration. */
+export type MlpParams = DenseConfig;
 
 /** A multilayer perceptron: ReLU hidden layers, a sigmoid output, Adam on binary cross-entropy. */
 export function createMlp(params?: Record<string, unknown>): DenseNetwork {
