@@ -30,7 +30,7 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
   for (const [n, row] of picked.entries()) {
     await describe(page, head, row);
     const newest = page.getByTestId('prediction-row').first();
-    await expect(newest).toContainText(String(n + 1));
+    await expect(newest.locator('td').first()).toHaveText(String(n + 1));
     await newest.getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' }).click();
     await expect(newest).toHaveAttribute('data-feedback', row[0] === 'p' ? 'poisonous' : 'edible');
     if (n < 9) await expect(counter).toContainText(`${n + 1} of 10`);
@@ -79,7 +79,7 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
     const tab = tabs[n % 2];
     await describe(tab, head, row);
     const newest = tab.getByTestId('prediction-row').first();
-    await expect(newest).toContainText(String(n + 1)); // one log for both tabs: the newest row is this one
+    await expect(newest.locator('td').first()).toHaveText(String(n + 1)); // one log for both tabs: the newest row is this one
     await newest.getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' }).click();
     await expect(newest).toHaveAttribute('data-feedback', /.+/);
   }
