@@ -1,6 +1,7 @@
 /** The app's pages, in navigation order. `ready` pages are built; the rest say so and link to Data. */
 export const PAGES = [
   { href: '/predict', label: 'Predict', ready: true },
+  { href: '/predictions', label: 'Predictions', ready: true },
   { href: '/data', label: 'Data', ready: true },
   { href: '/models', label: 'Models', ready: true },
   { href: '/monitor', label: 'Monitor', ready: false },

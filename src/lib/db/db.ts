@@ -148,6 +148,7 @@ export class SporeprintDb extends Dexie {
   modelBundles!: EntityTable<ModelBundleRow, 'versionId'>;
   predictions!: EntityTable<PredictionRow, 'id'>;
   predictionBatches!: EntityTable<PredictionBatchRow, 'id'>;
+  batchFeedback!: EntityTable<BatchFeedbackRow, 'batchId'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -169,6 +170,11 @@ export class SporeprintDb extends Dexie {
     });
     this.version(4).stores({
       predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId',
+    });
+    // Version 5: a batch file's class column submitted as expert feedback. Its own table so that
+    // counting pending feedback never loads the batch's input columns.
+    this.version(5).stores({
+      batchFeedback: 'batchId, workspaceId',
     });
   }
 }
@@ -208,6 +214,17 @@ export interface PredictionBatchRow extends ServedPrediction {
   decision: Uint8Array;
   edibleAbove: number;
   predictMs: number;
+}
+
+/** A batch file's own class column, submitted as expert feedback for every row of that batch. */
+export interface BatchFeedbackRow {
+  batchId: number;
+  workspaceId: string;
+  /** One per batch row: 0 = edible, 1 = poisonous (the file's class). */
+  label: Uint8Array;
+  at: number;
+  /** Set once a retraining has learnt from these rows (a batch's labels are always used together). */
+  usedByRun?: number;
 }
 
 let instance: SporeprintDb | null = null;

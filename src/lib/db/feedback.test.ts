@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SporeprintDb, type PredictionRow } from './db';
-import { DEFAULT_RETRAIN_EVERY, getRetrainEvery, markFeedbackUsed, pendingFeedback, setFeedback, setRetrainEvery } from './feedback';
+import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from './db';
+import { DEFAULT_RETRAIN_EVERY, getRetrainEvery, markFeedbackUsed, pendingFeedback, setBatchFeedback, setFeedback, setRetrainEvery } from './feedback';
 import { logPrediction } from './predictions';
 
 let db: SporeprintDb;
@@ -25,10 +25,10 @@ describe('feedback', () => {
     await setFeedback(db, a, 1);
     await setFeedback(db, a, 0); // the expert changed their mind: still one feedback
     await setFeedback(db, b, 1);
-    expect((await pendingFeedback(db, 'uci')).map((p) => [p.id, p.feedback?.label])).toEqual([[a, 0], [b, 1]]);
-    expect(await pendingFeedback(db, 'secondary')).toEqual([]);
+    expect((await pendingFeedback(db, 'uci')).singles.map((p) => [p.id, p.feedback?.label])).toEqual([[a, 0], [b, 1]]);
+    expect((await pendingFeedback(db, 'secondary')).count).toBe(0);
     const again = new SporeprintDb(db.name); // a reload: the count is in IndexedDB, not in memory
-    expect(await pendingFeedback(again, 'uci')).toHaveLength(2);
+    expect((await pendingFeedback(again, 'uci')).count).toBe(2);
     again.close();
   });
 
@@ -37,13 +37,36 @@ describe('feedback', () => {
     const b = await logPrediction(db, prediction());
     await setFeedback(db, a, 1);
     await setFeedback(db, b, 1);
-    await markFeedbackUsed(db, [a, b], 7);
-    expect(await pendingFeedback(db, 'uci')).toEqual([]);
+    await markFeedbackUsed(db, await pendingFeedback(db, 'uci'), 7);
+    expect((await pendingFeedback(db, 'uci')).count).toBe(0);
     await setFeedback(db, a, 1); // same answer again: already learnt
-    expect(await pendingFeedback(db, 'uci')).toEqual([]);
+    expect((await pendingFeedback(db, 'uci')).count).toBe(0);
     await setFeedback(db, b, 0); // a correction: counts towards the next retraining
-    expect((await pendingFeedback(db, 'uci')).map((p) => p.id)).toEqual([b]);
+    expect((await pendingFeedback(db, 'uci')).singles.map((p) => p.id)).toEqual([b]);
     expect((await db.predictions.get(a))?.feedback?.usedByRun).toBe(7);
+  });
+
+  it("counts a batch file's class column as one feedback per row, once, and marks it used with the singles", async () => {
+    const batch = (label: Uint8Array | null): Omit<PredictionBatchRow, 'id'> => ({
+      workspaceId: 'uci', versionId: 1, version: 1, kind: 'mlp', createdAt: Date.now(), source: 'field.csv', rows: 3, columns: [], label,
+      pPoisonous: new Float32Array(3), decision: new Uint8Array(3), edibleAbove: 0.9, predictMs: 1,
+    });
+    const labelled = (await db.predictionBatches.add(batch(Uint8Array.of(1, 0, 1)))) as number;
+    const unlabelled = (await db.predictionBatches.add(batch(null))) as number;
+    await expect(setBatchFeedback(db, unlabelled)).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('field.csv had no class column') });
+    await expect(setBatchFeedback(db, 999)).rejects.toMatchObject({ code: 'not-found' });
+    await setBatchFeedback(db, labelled);
+    await setBatchFeedback(db, labelled); // pressed twice: still three feedbacks
+    const single = await logPrediction(db, prediction());
+    await setFeedback(db, single, 0);
+    const pending = await pendingFeedback(db, 'uci');
+    expect(pending.count).toBe(4);
+    expect([...pending.batches[0].label]).toEqual([1, 0, 1]);
+    await markFeedbackUsed(db, pending, 9);
+    expect((await pendingFeedback(db, 'uci')).count).toBe(0);
+    expect((await db.batchFeedback.get(labelled))?.usedByRun).toBe(9);
+    await setBatchFeedback(db, labelled); // submitted again after use: not counted twice
+    expect((await pendingFeedback(db, 'uci')).count).toBe(0);
   });
 
   it('keeps k in settings, default 10, and refuses nonsense', async () => {

@@ -1,5 +1,5 @@
 import { EngineError } from '$lib/engine/errors';
-import type { PredictionRow, SporeprintDb } from './db';
+import type { BatchFeedbackRow, PredictionRow, SporeprintDb } from './db';
 import { getSetting, setSetting } from './settings';
 import { storageError } from './storageErrors';
 
@@ -35,16 +35,48 @@ export async function setFeedback(db: SporeprintDb, predictionId: number, label:
   }
 }
 
-/** Feedback no retraining has used yet: the count towards the next one. */
-export async function pendingFeedback(db: SporeprintDb, workspaceId: string): Promise<PredictionRow[]> {
-  return db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).filter((p) => !!p.feedback && p.feedback.usedByRun === undefined).toArray();
+/**
+ * Submits a batch file's own class column as expert feedback for each of its rows. Submitting the
+ * same labels again changes nothing (rows a retraining used are not counted twice).
+ */
+export async function setBatchFeedback(db: SporeprintDb, batchId: number): Promise<BatchFeedbackRow> {
+  try {
+    return await db.transaction('rw', db.predictionBatches, db.batchFeedback, async () => {
+      const batch = await db.predictionBatches.get(batchId);
+      if (!batch) throw new EngineError('not-found', `Batch #${batchId} does not exist.`);
+      if (!batch.label) throw new EngineError('invalid-argument', `${batch.source} had no class column: there are no labels to submit as feedback.`);
+      const existing = await db.batchFeedback.get(batchId);
+      if (existing) return existing;
+      const row: BatchFeedbackRow = { batchId, workspaceId: batch.workspaceId, label: batch.label.slice(), at: Date.now() };
+      await db.batchFeedback.put(row);
+      return row;
+    });
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw storageError(e, 'the feedback');
+  }
 }
 
-export async function markFeedbackUsed(db: SporeprintDb, ids: number[], runId: number): Promise<void> {
-  await db.transaction('rw', db.predictions, async () => {
-    for (const id of ids) {
-      const row = await db.predictions.get(id);
+/** Feedback no retraining has used yet: single predictions and whole batches. */
+export interface PendingFeedback {
+  singles: PredictionRow[];
+  batches: BatchFeedbackRow[];
+  /** Labelled rows in all of them: the count towards the next retraining. */
+  count: number;
+}
+
+export async function pendingFeedback(db: SporeprintDb, workspaceId: string): Promise<PendingFeedback> {
+  const singles = await db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).filter((p) => !!p.feedback && p.feedback.usedByRun === undefined).toArray();
+  const batches = await db.batchFeedback.where('workspaceId').equals(workspaceId).filter((b) => b.usedByRun === undefined).toArray();
+  return { singles, batches, count: singles.length + batches.reduce((n, b) => n + b.label.length, 0) };
+}
+
+export async function markFeedbackUsed(db: SporeprintDb, pending: Pick<PendingFeedback, 'singles' | 'batches'>, runId: number): Promise<void> {
+  await db.transaction('rw', db.predictions, db.batchFeedback, async () => {
+    for (const { id } of pending.singles) {
+      const row = await db.predictions.get(id!);
       if (row?.feedback && row.feedback.usedByRun === undefined) await db.predictions.put({ ...row, feedback: { ...row.feedback, usedByRun: runId } });
     }
+    for (const { batchId } of pending.batches) await db.batchFeedback.update(batchId, { usedByRun: runId });
   });
 }

@@ -1,4 +1,4 @@
-import type { PredictionRow, SporeprintDb } from './db';
+import type { PredictionBatchRow, PredictionRow, SporeprintDb } from './db';
 import { storageError } from './storageErrors';
 
 /** Logs one served prediction; a full disk must not lose the answer, so the caller shows it either way. */
@@ -13,4 +13,67 @@ export async function logPrediction(db: SporeprintDb, row: Omit<PredictionRow, '
 /** The newest predictions of a workspace first. */
 export async function listPredictions(db: SporeprintDb, workspaceId: string, limit = 200): Promise<PredictionRow[]> {
   return db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().limit(limit).toArray();
+}
+
+export interface PredictionFilter {
+  decision?: PredictionRow['decision'];
+  /** none: no feedback yet; given: any feedback; pending: not yet used by a retraining; disagree: the expert contradicts the answer. */
+  feedback?: 'none' | 'given' | 'pending' | 'disagree';
+  versionId?: number;
+}
+
+/** Called edible is the only answer that claims "safe"; uncertain counts as called poisonous. */
+export const disagreesWithExpert = (p: PredictionRow) => !!p.feedback && (p.decision === 'edible' ? 0 : 1) !== p.feedback.label;
+
+function matches(p: PredictionRow, f: PredictionFilter): boolean {
+  if (f.decision && p.decision !== f.decision) return false;
+  if (f.versionId !== undefined && p.versionId !== f.versionId) return false;
+  switch (f.feedback) {
+    case 'none': return !p.feedback;
+    case 'given': return !!p.feedback;
+    case 'pending': return !!p.feedback && p.feedback.usedByRun === undefined;
+    case 'disagree': return disagreesWithExpert(p);
+    default: return true;
+  }
+}
+
+/** One page of a workspace's single predictions, newest first, and how many match the filter. */
+export async function queryPredictions(db: SporeprintDb, workspaceId: string, filter: PredictionFilter, offset: number, limit: number): Promise<{ rows: PredictionRow[]; total: number }> {
+  const all = () => db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().filter((p) => matches(p, filter));
+  const [rows, total] = await Promise.all([all().offset(offset).limit(limit).toArray(), all().count()]);
+  return { rows, total };
+}
+
+/** A logged batch without its columns: what a list of batches shows. */
+export interface BatchSummary {
+  id: number;
+  source: string;
+  createdAt: number;
+  version: number;
+  kind: PredictionBatchRow['kind'];
+  rows: number;
+  counts: { edible: number; uncertain: number; poisonous: number };
+  hasClass: boolean;
+  /** Only when the file had a class column: called edible but poisonous by that class. */
+  poisonousCalledEdible: number | null;
+  feedback: { at: number; usedByRun?: number } | null;
+}
+
+/** The newest batches of a workspace, summarised (the columns are read and dropped here, never kept). */
+export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, limit = 20): Promise<BatchSummary[]> {
+  const batches = await db.predictionBatches.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().limit(limit).toArray();
+  const feedback = await db.batchFeedback.bulkGet(batches.map((b) => b.id!));
+  return batches.map((b, i) => {
+    const counts = { edible: 0, uncertain: 0, poisonous: 0 };
+    let falseEdible = 0;
+    for (let r = 0; r < b.rows; r++) {
+      counts[(['edible', 'uncertain', 'poisonous'] as const)[b.decision[r]]]++;
+      if (b.label && b.label[r] === 1 && b.decision[r] === 0) falseEdible++;
+    }
+    const fb = feedback[i];
+    return {
+      id: b.id!, source: b.source, createdAt: b.createdAt, version: b.version, kind: b.kind, rows: b.rows, counts,
+      hasClass: !!b.label, poisonousCalledEdible: b.label ? falseEdible : null, feedback: fb ? { at: fb.at, ...(fb.usedByRun !== undefined ? { usedByRun: fb.usedByRun } : {}) } : null,
+    };
+  });
 }

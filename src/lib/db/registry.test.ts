@@ -13,6 +13,7 @@ import {
   listModelVersions,
   loadBundle,
   MODEL_KINDS,
+  noteStage,
   registerModelVersion,
   rollback,
   setStage,
@@ -130,9 +131,9 @@ describe('database version 2', () => {
     const upgraded = new SporeprintDb(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(4); // the latest version; the point is that v1 data survives
+      expect(upgraded.verno).toBe(5); // the latest version; the point is that v1 data survives
       expect((await upgraded.settings.get('workspace'))?.value).toBe('secondary');
-      expect(upgraded.tables.map((t) => t.name).sort()).toEqual(['datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
+      expect(upgraded.tables.map((t) => t.name).sort()).toEqual(['batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
       expect(await upgraded.runs.count()).toBe(0);
     } finally {
       await upgraded.delete();
@@ -288,6 +289,15 @@ describe('stages', () => {
     expect((await setStage(db, v.id!, 'archived', 'again', 'user')).history).toHaveLength(2);
     expect((await setStage(db, v.id!, 'staging', 'revive', 'user')).stage).toBe('staging');
     expect((await caught(setStage(db, 999, 'production', 'x', 'user')))?.code).toBe('not-found');
+  });
+
+  it('notes a decision that kept a version where it was (a gate that held it) in its history', async () => {
+    const v = await register();
+    await noteStage(db, v.id!, '10 new feedbacks: held in staging: less accurate', 'auto');
+    const after = await getModelVersion(db, v.id!);
+    expect(after?.stage).toBe('staging');
+    expect(after?.history.at(-1)).toMatchObject({ from: 'staging', to: 'staging', reason: '10 new feedbacks: held in staging: less accurate', actor: 'auto' });
+    expect((await caught(noteStage(db, 999, 'x', 'auto')))?.code).toBe('not-found');
   });
 
   it('keeps exactly one production version per workspace through any sequence of operations', async () => {

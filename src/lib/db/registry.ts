@@ -184,6 +184,23 @@ export async function setStage(db: SporeprintDb, versionId: number, stage: Model
 }
 
 /**
+ * Records a decision that left a version where it was (a retraining held in staging by the gate,
+ * an A/B test's verdict) in its history, so the registry can show why.
+ */
+export async function noteStage(db: SporeprintDb, versionId: number, reason: string, actor: StageActor): Promise<void> {
+  try {
+    await db.transaction('rw', db.modelVersions, async () => {
+      const v = await db.modelVersions.get(versionId);
+      if (!v) throw versionNotFound(versionId);
+      v.history.push({ at: Date.now(), from: v.stage, to: v.stage, reason, actor });
+      await db.modelVersions.put(v);
+    });
+  } catch (e) {
+    throw asEngineError(e, `the history of model version #${versionId}`);
+  }
+}
+
+/**
  * Puts an earlier version back into production (the user's decision); the current production is
  * archived. A version newer than the current production is refused (promote it instead); rolling
  * back to the version already in production changes nothing.

@@ -4,6 +4,7 @@ import { StorageState } from './storage.svelte';
 import { EngineState } from './engine.svelte';
 import { ModelsState } from './models.svelte';
 import { BatchState, PredictState } from './predict.svelte';
+import { PredictionsState } from './predictions.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -17,6 +18,7 @@ class AppState {
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
   readonly batch = new BatchState(this.workspace, () => this.models.installShipped());
+  readonly predictions = new PredictionsState(this.workspace);
 }
 
 let app: AppState | null = null;

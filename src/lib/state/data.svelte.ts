@@ -1,7 +1,7 @@
 import { getDb, type DatasetVersionRow } from '$lib/db/db';
 import { listDatasetVersions, loadDataset, deleteDatasetVersion } from '$lib/db/datasets';
 import type { Dataset } from '$lib/engine/data/dataset';
-import { isEngineError } from '$lib/engine/errors';
+import { asActionError, type ActionError } from './actionError';
 import type { Progress } from '$lib/engine/progress';
 import type { AnalyzeResult, CommitResult, ImportSource } from '$lib/worker/api';
 import { engine, Comlink } from '$lib/worker/client';
@@ -19,7 +19,7 @@ export class DataState {
   #progress = $state<Progress | null>(null);
   #analysis = $state.raw<AnalyzeResult | null>(null);
   #result = $state.raw<CommitResult | null>(null);
-  #error = $state<{ code: string; message: string } | null>(null);
+  #error = $state<ActionError | null>(null);
   #jobId: string | null = null;
 
   readonly #versions: WorkspaceQuery<DatasetVersionRow[]>;
@@ -116,6 +116,6 @@ export class DataState {
 
   #fail(e: unknown): void {
     this.#phase = 'error';
-    this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error)?.message ?? String(e) };
+    this.#error = asActionError(e);
   }
 }

@@ -36,23 +36,25 @@ export class LiveQuery<T> {
 }
 
 /**
- * A live query that follows the current workspace: re-subscribed when the workspace changes, and
- * empty (`initial`) until the new workspace's first answer, so one workspace's rows never show in
- * another. Made in an effect of its own: a query created while a page derives from it would be
+ * A live query that follows the current workspace (and optional parameters such as filters):
+ * re-subscribed when either changes, and empty (`initial`) until the new workspace's first answer,
+ * so one workspace's rows never show in another. Made in an effect of its own: a query created while a page derives from it would be
  * invisible to that derivation (Svelte ignores state created in the reaction that reads it).
  */
-export class WorkspaceQuery<T> {
+export class WorkspaceQuery<T, P = undefined> {
   #current = $state.raw<{ workspaceId: string; query: LiveQuery<T> } | null>(null);
 
   constructor(
     private readonly workspaceId: () => string,
-    query: (workspaceId: string) => Promise<T>,
+    query: (workspaceId: string, params: P) => Promise<T>,
     private readonly initial: T,
+    params: () => P = () => undefined as P,
   ) {
     $effect.root(() => {
       $effect(() => {
         const id = this.workspaceId();
-        const q = new LiveQuery(() => query(id), initial);
+        const p = params();
+        const q = new LiveQuery(() => query(id, p), initial);
         this.#current = { workspaceId: id, query: q };
         return () => q.stop();
       });

@@ -3,7 +3,7 @@ import { listModelVersions, loadBundle } from '$lib/db/registry';
 import type { Evaluation } from '$lib/engine/ml/bundle';
 import type { SavedPca } from '$lib/engine/ml/pca';
 import { listRuns } from '$lib/db/runs';
-import { isEngineError } from '$lib/engine/errors';
+import { asActionError, type ActionError } from './actionError';
 import type { Progress } from '$lib/engine/progress';
 import type { TrainOptions } from '$lib/worker/api';
 import { engine, trainer, Comlink } from '$lib/worker/client';
@@ -13,15 +13,6 @@ import { downloadText } from '$lib/download';
 import uciBundleUrl from '$artifacts/uci.model.json?url';
 import secondaryBundleUrl from '$artifacts/secondary.model.json?url';
 import type { WorkspaceState } from './workspace.svelte';
-
-export interface ActionError {
-  code: string;
-  message: string;
-}
-
-function asActionError(e: unknown): ActionError {
-  return isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error)?.message ?? String(e) };
-}
 
 /**
  * Training runs and the model registry of the current workspace. Runs and versions are live

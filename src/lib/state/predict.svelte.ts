@@ -2,7 +2,7 @@ import { getDb, type PredictionRow } from '$lib/db/db';
 import { listPredictions } from '$lib/db/predictions';
 import { getRetrainEvery, pendingFeedback, setRetrainEvery } from '$lib/db/feedback';
 import { LiveQuery } from './liveQuery.svelte';
-import { isEngineError } from '$lib/engine/errors';
+import { asActionError, type ActionError } from './actionError';
 import type { FeatureInput } from '$lib/engine/ml/explain';
 import type { BatchResult, PredictOneResult } from '$lib/worker/api';
 import type { Progress } from '$lib/engine/progress';
@@ -16,15 +16,15 @@ export class PredictState {
   readonly #pending: WorkspaceQuery<number>;
   readonly #k = new LiveQuery(() => getRetrainEvery(getDb()), 10);
   #result = $state.raw<(PredictOneResult & { roundTripMs: number }) | null>(null);
-  #error = $state<{ code: string; message: string } | null>(null);
+  #error = $state<ActionError | null>(null);
   #busy = $state(false);
 
   constructor(
     private readonly workspace: WorkspaceState,
     private readonly ready: () => Promise<void>,
   ) {
-    this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 50), []);
-    this.#pending = new WorkspaceQuery(() => workspace.currentId, async (id) => (await pendingFeedback(getDb(), id)).length, 0);
+    this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 10), []);
+    this.#pending = new WorkspaceQuery(() => workspace.currentId, async (id) => (await pendingFeedback(getDb(), id)).count, 0);
   }
 
   get result() { return this.#result; }
@@ -43,7 +43,7 @@ export class PredictState {
     try {
       await trainer().submitFeedback(predictionId, label);
     } catch (e) {
-      this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+      this.#error = asActionError(e);
     }
   }
 
@@ -63,7 +63,7 @@ export class PredictState {
       this.#result = { ...result, roundTripMs: Math.round((performance.now() - t0) * 10) / 10 };
     } catch (e) {
       this.#result = null;
-      this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+      this.#error = asActionError(e);
     } finally {
       this.#busy = false;
     }
@@ -75,9 +75,10 @@ export class BatchState {
   #phase = $state<'idle' | 'running' | 'done' | 'error'>('idle');
   #progress = $state<Progress | null>(null);
   #result = $state.raw<BatchResult | null>(null);
-  #error = $state<{ code: string; message: string } | null>(null);
+  #error = $state<ActionError | null>(null);
   #jobId: string | null = null;
   #workspaceId = $state('');
+  #feedbackRows = $state<number | null>(null);
 
   constructor(
     private readonly workspace: WorkspaceState,
@@ -90,6 +91,19 @@ export class BatchState {
   get progress() { return this.#progress; }
   get result() { return this.#here ? this.#result : null; }
   get error() { return this.#here ? this.#error : null; }
+  /** Rows whose file labels were submitted as feedback, or null before. */
+  get feedbackRows() { return this.#here ? this.#feedbackRows : null; }
+
+  /** The file's class column becomes expert feedback for each row (and may start a retraining). */
+  async submitLabels(): Promise<void> {
+    const r = this.#result;
+    if (!r?.label) return;
+    try {
+      this.#feedbackRows = (await trainer().submitBatchFeedback(r.batchId)).rows;
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
 
   async run(file: File): Promise<void> {
     if (this.#phase === 'running') return; // one batch at a time, whichever workspace it runs in
@@ -98,6 +112,7 @@ export class BatchState {
     this.#phase = 'running';
     this.#result = null;
     this.#error = null;
+    this.#feedbackRows = null;
     this.#progress = { phase: 'Starting', done: 0, total: 1 };
     try {
       await this.ready();
@@ -109,7 +124,7 @@ export class BatchState {
       this.#phase = 'done';
     } catch (e) {
       if (this.#jobId !== jobId) return;
-      this.#error = isEngineError(e) ? { code: e.code, message: e.message } : { code: 'internal', message: (e as Error).message };
+      this.#error = asActionError(e);
       this.#phase = 'error';
     } finally {
       if (this.#jobId === jobId) this.#progress = null;
@@ -125,5 +140,6 @@ export class BatchState {
     this.#phase = 'idle';
     this.#result = null;
     this.#error = null;
+    this.#feedbackRows = null;
   }
 }

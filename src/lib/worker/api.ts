@@ -115,6 +115,8 @@ export interface WorkerApi {
   predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
   /** An expert's label for a logged prediction; every k-th pending feedback starts one retraining. */
   submitFeedback(predictionId: number, label: 0 | 1): Promise<void>;
+  /** A batch file's class column as feedback for each of its rows; returns how many rows that is. */
+  submitBatchFeedback(batchId: number): Promise<{ rows: number }>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
   resumeRetraining(workspaceIds: string[]): Promise<void>;
   /** The version serving predictions in this worker, or null. */

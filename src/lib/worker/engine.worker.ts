@@ -15,7 +15,7 @@ import { registerErrorTransfer } from './transfer';
 import { liveModel, trainModel } from './training';
 import { predictBatch, predictOne } from './predict';
 import { maybeRetrain } from './retrain';
-import { setFeedback } from '$lib/db/feedback';
+import { setBatchFeedback, setFeedback } from '$lib/db/feedback';
 
 registerErrorTransfer();
 
@@ -155,6 +155,12 @@ const api: WorkerApi = {
     const row = await setFeedback(getDb(), predictionId, label);
     // In the background: the feedback call returns at once and predictions go on being served.
     void retrainInBackground(row.workspaceId);
+  },
+
+  async submitBatchFeedback(batchId) {
+    const row = await setBatchFeedback(getDb(), batchId);
+    void retrainInBackground(row.workspaceId);
+    return { rows: row.label.length };
   },
 
   async resumeRetraining(workspaceIds) {

@@ -1,6 +1,6 @@
 import type { SporeprintDb } from '$lib/db/db';
-import { markFeedbackUsed, pendingFeedback, getRetrainEvery } from '$lib/db/feedback';
-import { getProduction, loadBundle, setStage } from '$lib/db/registry';
+import { markFeedbackUsed, pendingFeedback, getRetrainEvery, type PendingFeedback } from '$lib/db/feedback';
+import { getProduction, loadBundle, noteStage, setStage } from '$lib/db/registry';
 import { updateRun } from '$lib/db/runs';
 import { listDatasetVersions } from '$lib/db/datasets';
 import { allSchemas } from '$lib/db/workspaces';
@@ -30,14 +30,14 @@ export async function maybeRetrain(db: SporeprintDb, workspaceId: string): Promi
 async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void> {
   const k = await getRetrainEvery(db);
   const pending = await pendingFeedback(db, workspaceId);
-  if (pending.length < k) return;
+  if (pending.count < k) return;
   const production = await getProduction(db, workspaceId);
   const [reference] = await listDatasetVersions(db, workspaceId);
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
   if (!production || !reference || !schema) return; // nothing to retrain from yet; the feedback keeps waiting
   const prodBundle = await loadBundle(db, production.id!);
-  const feedback = feedbackDataset(schema, pending);
-  const reason = `${pending.length} new feedbacks`;
+  const feedback = await feedbackDataset(db, schema, pending);
+  const reason = `${pending.count} new feedbacks`;
 
   const out = await trainModel(
     db,
@@ -46,9 +46,10 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
     undefined,
     { extraRows: feedback, reason },
   );
-  await markFeedbackUsed(db, pending.map((p) => p.id!), out.runId);
+  await markFeedbackUsed(db, pending, out.runId);
 
-  // The gate compares both versions on the new run's own held-out test split and on the feedback rows.
+  // The gate compares both versions on the reference data's held-out test split (feedback only ever
+  // joins the training split) and on the feedback rows.
   const idx = stratifiedSplit(out.dataset.label, DEFAULT_SPLIT, prodBundle.seed);
   const test = takeDatasetRows(out.dataset, idx.test);
   const [oldScores, newScores] = [await score(schema, prodBundle, test, feedback), await score(schema, out.bundle, test, feedback)];
@@ -58,17 +59,23 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
   if (verdict.passed) {
     // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
     await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
+  } else {
+    await noteStage(db, out.versionId, `${reason}: ${verdict.reason}`, 'auto');
   }
 }
 
-/** Feedback predictions as rows of the workspace schema, labelled with the expert's answer. */
-function feedbackDataset(schema: WorkspaceSchema, rows: { input: Record<string, string | number | null>; feedback?: { label: 0 | 1 } }[]): Dataset {
-  const one = rows.map((r) => {
+/** Feedback as rows of the workspace schema, labelled with the expert's answer: single predictions, then batches. */
+async function feedbackDataset(db: SporeprintDb, schema: WorkspaceSchema, pending: PendingFeedback): Promise<Dataset> {
+  const parts: Dataset[] = pending.singles.map((r) => {
     const d = datasetFromInput(schema, r.input);
     d.label[0] = r.feedback!.label;
     return d;
   });
-  return one.reduce((a, b) => concatDatasets(a, b));
+  for (const fb of pending.batches) {
+    const batch = await db.predictionBatches.get(fb.batchId);
+    if (batch) parts.push({ rows: batch.rows, label: fb.label, columns: batch.columns });
+  }
+  return parts.reduce((a, b) => concatDatasets(a, b));
 }
 
 async function score(schema: WorkspaceSchema, bundle: ModelBundle, test: Dataset, feedback: Dataset): Promise<GateScores> {

@@ -8,7 +8,6 @@ import type { ModelBundle } from '$lib/engine/ml/bundle';
 import { loadModel } from '$lib/engine/ml/families';
 import type { Model } from '$lib/engine/ml/model';
 import type { Dataset } from '$lib/engine/data/dataset';
-import { concatDatasets } from '$lib/engine/ml/split';
 import { PIPELINE_STEPS, runTrainingPipeline, type StepId, type StepStatus } from '$lib/engine/ml/pipeline';
 import { Preprocessor } from '$lib/engine/ml/preprocess';
 import type { ProgressCallback } from '$lib/engine/progress';
@@ -113,13 +112,13 @@ export async function trainModel(
   const releaseLock = await holdLock(runLockName(runId));
   try {
     const reference = await loadDataset(db, version.id!);
-    const dataset = retrain ? concatDatasets(reference, retrain.extraRows) : reference;
-    if (retrain) logLines.push(`${retrain.reason}: ${reference.rows} reference rows + ${retrain.extraRows.rows} feedback rows.`);
+    if (retrain) logLines.push(`${retrain.reason}: ${reference.rows} reference rows (split as before) + ${retrain.extraRows.rows} feedback rows in the training split.`);
     const result = await runTrainingPipeline(
       {
         workspaceId: opts.workspaceId,
         schema,
-        dataset,
+        dataset: reference,
+        extraTrainRows: retrain?.extraRows,
         dataSha256: version.sha256,
         kind: opts.kind,
         params: opts.params,
@@ -168,7 +167,7 @@ export async function trainModel(
       epochs: structuredClone(epochs),
       log: [...logLines, `Registered as version v${registered.version} (staging).`],
     });
-    return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset };
+    return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset: reference };
   } catch (e) {
     const cancelled = isEngineError(e) && e.code === 'cancelled';
     for (const s of steps) if (s.status === 'pending' || s.status === 'running') s.status = cancelled ? 'cancelled' : s.status === 'running' ? 'failed' : 'skipped';

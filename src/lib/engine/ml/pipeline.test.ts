@@ -5,6 +5,7 @@ import { readSample } from '$lib/testing/sharedData';
 import { loadModel } from './families';
 import { runTrainingPipeline, PIPELINE_STEPS, type StepId, type StepStatus } from './pipeline';
 import { Preprocessor } from './preprocess';
+import { takeDatasetRows } from './split';
 import { initTfjsForNode } from './tfjsNode';
 import { decide } from './threshold';
 
@@ -37,6 +38,17 @@ describe('runTrainingPipeline on the synthetic UCI-style sample', () => {
     expect(Array.from(await again.predictProba(x))).toEqual(Array.from(await model.predictProba(preprocessor.transform(input.dataset).x)));
     const verdicts = new Set(Array.from(await again.predictProba(x)).map((p) => decide(p, bundle.threshold)));
     expect([...verdicts].every((v) => ['edible', 'uncertain', 'poisonous'].includes(v))).toBe(true);
+  });
+
+  it('adds feedback rows to the training split only: validation and test stay those of the reference data', async () => {
+    const extra = takeDatasetRows(input.dataset, Uint32Array.from({ length: 25 }, (_, i) => i));
+    const plain = await runTrainingPipeline(request('tree'));
+    const logs: string[] = [];
+    const more = await runTrainingPipeline({ ...request('tree'), extraTrainRows: extra }, { onLog: (l) => logs.push(l) });
+    expect(more.bundle.data.split).toEqual({ train: 305, validation: 60, test: 60 });
+    const positives = (e: typeof plain.bundle.evaluation) => e.atHalf.confusion.tp + e.atHalf.confusion.fn;
+    expect(positives(more.bundle.evaluation)).toBe(positives(plain.bundle.evaluation)); // the same test rows
+    expect(logs).toContain('Training split: 280 reference rows + 25 feedback rows.');
   });
 
   it('repeats exactly with the same seed', async () => {

@@ -9,7 +9,7 @@ import { evaluate } from './metrics';
 import type { Model, ModelKind } from './model';
 import { fitPca } from './pca';
 import { Preprocessor, schemaFingerprint } from './preprocess';
-import { DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions } from './split';
+import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions } from './split';
 import { chooseSafetyThreshold, MIN_EDIBLE_ABOVE } from './threshold';
 
 /** The steps of a training run, in order, as the Models page draws them. */
@@ -31,6 +31,11 @@ export interface TrainRequest {
   workspaceId: string;
   schema: WorkspaceSchema;
   dataset: Dataset;
+  /**
+   * Rows added to the training split only (a retraining's feedback): the validation and test splits
+   * stay those of `dataset`, so a retrained version is measured on the same held-out rows as before.
+   */
+  extraTrainRows?: Dataset;
   dataSha256: string;
   kind: ModelKind;
   params?: Record<string, unknown>;
@@ -92,7 +97,8 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
   const split = req.split ?? DEFAULT_SPLIT;
   const idx = await step('split', () => stratifiedSplit(ds.label, split, req.seed));
   log(`Split (seed ${req.seed}): ${idx.train.length} train / ${idx.validation.length} validation / ${idx.test.length} test.`);
-  const train = takeDatasetRows(ds, idx.train);
+  const train = req.extraTrainRows ? concatDatasets(takeDatasetRows(ds, idx.train), req.extraTrainRows) : takeDatasetRows(ds, idx.train);
+  if (req.extraTrainRows) log(`Training split: ${idx.train.length} reference rows + ${req.extraTrainRows.rows} feedback rows.`);
   const validation = takeDatasetRows(ds, idx.validation);
   const test = takeDatasetRows(ds, idx.test);
 
@@ -142,7 +148,7 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
       seed: req.seed,
       createdAt: Date.now(),
       appVersion: req.appVersion,
-      data: { sha256: req.dataSha256, rows: ds.rows, split: { train: idx.train.length, validation: idx.validation.length, test: idx.test.length } },
+      data: { sha256: req.dataSha256, rows: ds.rows, split: { train: train.rows, validation: idx.validation.length, test: idx.test.length } },
       trainingMs,
       model: await model.toJSON(),
       preprocessor: pre.toJSON(),
