@@ -53,6 +53,7 @@ test.describe('training on the real UCI data', () => {
     await expect(card.getByTestId('false-edible-half')).toHaveText('0');
     await expect(card.getByTestId('false-edible-safety')).toHaveText('0');
     await expect(card.getByTestId('confusion').first()).toBeVisible();
+    await expect(card.getByTestId('importance').locator('li').first()).toContainText('Odour'); // the field that decides UCI
 
     await v2.getByRole('button', { name: 'Promote to production' }).click();
     const dialog = page.getByRole('dialog');
@@ -76,6 +77,30 @@ test.describe('training on the real UCI data', () => {
     await v1.getByRole('button', { name: 'v1' }).click();
     await expect(page.getByTestId('pca')).toContainText('3 components');
     await expect(page.getByTestId('model-history')).toContainText('Roll back');
+  });
+
+  test('a decision tree in production explains each answer with its decision path, in words', async ({ page }) => {
+    await importUci(page);
+    await page.goto('/models');
+    await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 });
+    await train(page, 'Decision tree');
+    await expect(page.getByTestId('run')).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+    const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
+    await v2.getByRole('button', { name: 'Promote to production' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+    await expect(v2).toHaveAttribute('data-stage', 'production');
+
+    await page.goto('/predict');
+    const form = page.getByRole('form', { name: /Describe the mushroom/ });
+    await expect(page.getByTestId('key-fields')).toContainText('Fields that matter most to v2');
+    await form.getByLabel('Odour').selectOption({ label: 'foul' });
+    await form.getByRole('button', { name: 'Predict' }).click();
+    const answer = page.getByTestId('answer');
+    await expect(answer.getByTestId('answer-version')).toHaveText('v2');
+    await expect(answer).toHaveAttribute('data-decision', 'poisonous');
+    const path = answer.getByTestId('decision-path');
+    await expect(path.locator('li').first()).toContainText(/^Odour is (not )?\w+/);
+    await expect(path.locator('li').last()).toContainText('100.0 % of the training rows that reached it were poisonous');
   });
 
   test('two runs compare side by side on the Experiments page and export as JSON and CSV', async ({ page }) => {

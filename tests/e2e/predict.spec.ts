@@ -5,6 +5,7 @@ import { test, expect, hasSharedData, NO_DATA_REASON, sharedText } from '../fixt
 test('predict one mushroom from the form with the shipped model: decision in words, probability, version, reasons; logged', async ({ page }) => {
   await page.goto('/predict');
   const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  await expect(page.getByTestId('key-fields')).toContainText('Fields that matter most to v1: Odour'); // before any answer
   await form.getByLabel('Odour').selectOption({ label: 'foul' });
   await form.getByLabel('Spore print colour').selectOption({ label: 'chocolate' });
   await form.getByRole('button', { name: 'Predict' }).click();

@@ -5,6 +5,7 @@ import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { Evaluation, ModelBundle, SafetyThreshold } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
+import type { FeatureImportance } from '$lib/engine/ml/explain';
 
 export interface WorkspaceRow {
   id: string;
@@ -110,6 +111,8 @@ export interface ModelCard {
   threshold: SafetyThreshold;
   metrics: Evaluation['atHalf'];
   metricsAtSafety: Evaluation['atSafety'];
+  /** The fields that matter most to this version (absent for bundles made before it existed). */
+  importance?: FeatureImportance[];
 }
 
 /** One registered model version (the model-registry role). */

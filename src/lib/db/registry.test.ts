@@ -476,6 +476,7 @@ describe('export / import', () => {
       [{ ...exported, bundle: { ...exported.bundle, format: 'other' } }, 'bundle format is "other"'],
       [{ ...exported, bundle: { ...exported.bundle, formatVersion: 3 } }, 'bundle format version 3'],
       [{ ...exported, bundle: { ...exported.bundle, evaluation: undefined } }, 'its evaluation is missing'],
+      [{ ...exported, bundle: { ...exported.bundle, importance: [{ feature: 'odor', label: 'Odor', score: 'high' }] } }, 'its feature importance is malformed'],
       [{ ...exported, bundle: { ...exported.bundle, threshold: { edibleAbove: 'high' } } }, 'safety threshold is missing'],
       [{ ...exported, bundle: { ...exported.bundle, model: undefined } }, 'trained model itself is missing'],
       [{ ...exported, bundle: { ...exported.bundle, workspaceId: undefined } }, 'which workspace'],

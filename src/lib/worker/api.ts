@@ -6,7 +6,7 @@ import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
-import type { Contribution, FeatureInput } from '$lib/engine/ml/explain';
+import type { Contribution, DecisionPath, FeatureInput } from '$lib/engine/ml/explain';
 import type { ColumnData } from '$lib/engine/data/dataset';
 import type { ModelStage } from '$lib/db/db';
 
@@ -70,6 +70,8 @@ export interface PredictOneResult {
   contributions: Contribution[];
   /** Features whose value the model never saw in training (answered as if not given). */
   unknown: string[];
+  /** Single trees only: the tests on the way to the leaf. */
+  path?: DecisionPath;
   latencyMs: number;
 }
 

@@ -17,7 +17,7 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
   if (!m) throw new EngineError('not-found', 'No production model in this workspace: promote a version on the Models page.');
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId)!;
   return withLiveModel(m, async (m) => {
-    const { pPoisonous, contributions, unknown } = await explainOne(schema, m.preprocessor, m.model, input);
+    const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
     const decision = decide(pPoisonous, m.bundle.threshold);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const version = (await db.modelVersions.get(m.versionId))?.version ?? 0;
@@ -25,7 +25,7 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const predictionId = await logPrediction(db, {
       workspaceId, versionId: m.versionId, version, kind: m.bundle.kind, createdAt: Date.now(), source: 'form', input: clean, pPoisonous, decision, latencyMs,
     });
-    return { predictionId, versionId: m.versionId, version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown, latencyMs };
+    return { predictionId, versionId: m.versionId, version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown, ...(path ? { path } : {}), latencyMs };
   });
 }
 

@@ -1,3 +1,4 @@
+import type { FeatureImportance } from './explain';
 import type { ModelKind, SavedModel } from './model';
 
 /** Test-split metrics at one decision threshold (see metrics.ts). */
@@ -69,4 +70,6 @@ export interface ModelBundle {
   evaluation: Evaluation;
   /** Per-column statistics of the training split (profile.ts DatasetProfile) for drift. */
   referenceProfile: unknown;
+  /** Global feature importance on the validation split (bundles made before it existed lack it). */
+  importance?: FeatureImportance[];
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
-import { datasetFromInput, explainOne } from './explain';
+import { datasetFromInput, explainOne, featureImportance } from './explain';
 import type { Matrix } from './matrix';
 import type { Model } from './model';
 import { Preprocessor } from './preprocess';
@@ -58,5 +58,29 @@ describe('explainOne', () => {
     expect((await explainOne(schema, pre, linear, { odor: null, width: 2 })).unknown).toEqual([]);
     expect(() => datasetFromInput(schema, { odor: 'x' })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
     expect(() => datasetFromInput(schema, { width: 'wide' })).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+  });
+});
+
+describe('explainOne with a tree', () => {
+  it("adds the tree's own decision path, in words; other families have none", async () => {
+    const pre = Preprocessor.fit(schema, train);
+    const tree: Model = { ...linear, kind: 'tree', decisionPath: () => ({ steps: [{ column: 0, threshold: 0.5, below: false }], value: 0.8 }) };
+    expect((await explainOne(schema, pre, tree, { odor: 'f' })).path).toEqual({ steps: ['Odour is foul'], leafPoisonous: 0.8 });
+    expect((await explainOne(schema, pre, linear, { odor: 'f' })).path).toBeUndefined();
+  });
+});
+
+describe('featureImportance', () => {
+  const pre = Preprocessor.fit(schema, train);
+
+  it('averages each feature\'s occlusion push over the rows, largest first', async () => {
+    const x = pre.transform(train).x; // rows: odor f / n / n; width z = −1.22, 0, +1.22
+    const out = await featureImportance(schema, pre, linear, x);
+    const z = 1 / Math.sqrt(2 / 3);
+    // odor: |0.3| on the foul row, |−0.1| on each none row → 0.5/3; width: 0.05·|z| on two rows → 0.1·z/3.
+    expect(out.map((f) => f.feature)).toEqual(['odor', 'width']);
+    expect(out[0].score).toBeCloseTo(0.5 / 3, 6);
+    expect(out[1].score).toBeCloseTo((0.1 * z) / 3, 6);
+    expect((await featureImportance(schema, pre, linear, x, 1))[0].score).toBeCloseTo(0.3, 6); // only the first row
   });
 });

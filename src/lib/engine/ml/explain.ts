@@ -1,7 +1,7 @@
 import { MISSING_CODE, type ColumnData, type Dataset } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
 import { EngineError } from '../errors';
-import { matrix } from './matrix';
+import { matrix, type Matrix } from './matrix';
 import type { Model } from './model';
 import type { Preprocessor } from './preprocess';
 
@@ -15,6 +15,13 @@ export interface Contribution {
   /** The value as the user gave it, in words. */
   value: string;
   contribution: number;
+}
+
+/** A single tree's reasons: each test the mushroom passed on the way to its leaf, in words. */
+export interface DecisionPath {
+  steps: string[];
+  /** Share of poisonous training rows in the leaf: the tree's P(poisonous). */
+  leafPoisonous: number;
 }
 
 /** A one-row Dataset from form input; unknown codes are refused, empty fields are missing values. */
@@ -47,7 +54,7 @@ export async function explainOne(
   pre: Preprocessor,
   model: Model,
   input: FeatureInput,
-): Promise<{ pPoisonous: number; contributions: Contribution[]; unknown: string[] }> {
+): Promise<{ pPoisonous: number; contributions: Contribution[]; unknown: string[]; path?: DecisionPath }> {
   const ds = datasetFromInput(schema, input);
   const enc = pre.transform(ds);
   const blocks = pre.featureBlocks();
@@ -64,5 +71,38 @@ export async function explainOne(
     })
     .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution));
   // Only answers the model never saw count as unknown; a field left empty is simply not given.
-  return { pPoisonous: p[0], contributions, unknown: enc.unknown.filter((u) => u.code !== null).map((u) => u.column) };
+  const unknown = enc.unknown.filter((u) => u.code !== null).map((u) => u.column);
+  const path = model.decisionPath?.(enc.x, 0);
+  return { pPoisonous: p[0], contributions, unknown, ...(path ? { path: { steps: path.steps.map((s) => pre.describeSplit(s.column, s.threshold, s.below)), leafPoisonous: path.value } } : {}) };
+}
+
+/** How much a feature matters to a model overall: the mean change in P(poisonous) when it is removed. */
+export interface FeatureImportance {
+  feature: string;
+  label: string;
+  score: number;
+}
+
+/**
+ * Global importance by the same occlusion as `explainOne`, averaged over (up to `maxRows` of) a
+ * held-out split: what the form can tell the user before they answer anything.
+ */
+export async function featureImportance(schema: WorkspaceSchema, pre: Preprocessor, model: Model, x: Matrix, maxRows = 2000): Promise<FeatureImportance[]> {
+  const rows = Math.min(x.rows, maxRows);
+  if (!rows) return [];
+  const base = matrix(rows, pre.dims);
+  base.data.set(x.data.subarray(0, rows * pre.dims));
+  const p0 = await model.predictProba(base);
+  const blocks = pre.featureBlocks();
+  const out: FeatureImportance[] = [];
+  for (const [j, f] of schema.features.entries()) {
+    const occluded = matrix(rows, pre.dims);
+    occluded.data.set(base.data);
+    for (let r = 0; r < rows; r++) occluded.data.fill(0, r * pre.dims + blocks[j].start, r * pre.dims + blocks[j].end);
+    const p = await model.predictProba(occluded);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += Math.abs(p0[r] - p[r]);
+    out.push({ feature: f.name, label: f.label, score: sum / rows });
+  }
+  return out.sort((a, b) => b.score - a.score);
 }

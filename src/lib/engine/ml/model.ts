@@ -1,3 +1,4 @@
+import type { PathStep } from './families/cart';
 import type { ProgressCallback } from '../progress';
 import type { Matrix } from './matrix';
 
@@ -32,6 +33,8 @@ export interface Model {
   readonly params: Record<string, unknown>;
   fit(x: Matrix, y: Uint8Array, opts: FitOptions): Promise<void>;
   predictProba(x: Matrix): Promise<Float32Array>;
+  /** Only single trees: the tests one row passes from root to leaf (other families explain by occlusion). */
+  decisionPath?(x: Matrix, r: number): { steps: PathStep[]; value: number };
   toJSON(): Promise<SavedModel>;
   dispose(): void;
 }

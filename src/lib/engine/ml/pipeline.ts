@@ -5,6 +5,7 @@ import { EngineError, throwIfCancelled } from '../errors';
 import type { ProgressCallback } from '../progress';
 import type { ModelBundle } from './bundle';
 import { createModel } from './families';
+import { featureImportance } from './explain';
 import { evaluate } from './metrics';
 import type { Model, ModelKind } from './model';
 import { fitPca } from './pca';
@@ -129,13 +130,15 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
     const trainingMs = Math.round(performance.now() - trainStarted);
     log(`Trained ${req.kind} in ${(trainingMs / 1000).toFixed(2)} s.`);
 
-    const { evaluation, threshold } = await step('evaluate', async () => {
+    const { evaluation, threshold, importance } = await step('evaluate', async () => {
       // The safety threshold comes from the validation split; the test split only measures.
       const pVal = idx.validation.length ? await model.predictProba(xVal) : await model.predictProba(xTrain);
       const threshold = chooseSafetyThreshold(idx.validation.length ? validation.label : train.label, pVal, req.maxFalseEdibleRate ?? 0, MIN_EDIBLE_ABOVE);
       const evaluation = evaluate(test.label, await model.predictProba(xTest), threshold);
       log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
-      return { evaluation, threshold };
+      const importance = await featureImportance(schema, pre, model, idx.validation.length ? xVal : xTrain);
+      log(`Fields that matter most (mean change in P when removed): ${importance.slice(0, 5).map((f) => `${f.label} ${f.score.toFixed(3)}`).join(', ')}.`);
+      return { evaluation, threshold, importance };
     });
 
     const bundle: ModelBundle = {
@@ -155,6 +158,7 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
       pca: pca.toJSON(),
       threshold,
       evaluation,
+      importance,
       referenceProfile: profileDataset(schema, train),
     };
     log(`Pipeline finished in ${((performance.now() - started) / 1000).toFixed(2)} s.`);

@@ -50,6 +50,13 @@ describe('Preprocessor', () => {
     expect(enc.x.data[7]).toBeCloseTo((4 - 2.5) / 1.5, 6);
   });
 
+  it("puts a tree's test on an encoded column in the user's words", () => {
+    expect(pre.describeSplit(1, 0.5, false)).toBe('Colour is blue');
+    expect(pre.describeSplit(0, 0.5, true)).toBe('Colour is not red');
+    expect(pre.describeSplit(2, 0.5, false)).toBe('Colour is not known');
+    expect(pre.describeSplit(3, (4 - 2.5) / 1.5, true)).toBe('Width < 4'); // back from standardised units
+  });
+
   it('round-trips through JSON and refuses another layout', () => {
     const again = Preprocessor.load(schema, JSON.parse(JSON.stringify(pre.toJSON())));
     expect(Array.from(again.transform(test).x.data)).toEqual(Array.from(pre.transform(test).x.data));

@@ -125,6 +125,26 @@ export class Preprocessor {
     });
   }
 
+  /**
+   * A tree's test on one encoded column, in the user's words: a one-hot column (0 or 1) becomes
+   * "Odour is foul" / "is not foul"; a standardised number is turned back into its unit.
+   */
+  describeSplit(column: number, threshold: number, below: boolean): string {
+    const blocks = this.featureBlocks();
+    const j = blocks.findIndex((b) => column >= b.start && column < b.end);
+    const step = this.#saved.steps[j];
+    const f = this.#schema.features[j];
+    if (!step || !f) return `column ${column} ${below ? '<' : '≥'} ${threshold}`;
+    if (step.kind === 'numeric') {
+      const raw = threshold * step.std + step.mean;
+      return `${f.label} ${below ? '<' : '≥'} ${Number(raw.toPrecision(4))}${f.kind === 'numeric' && f.unit ? ` ${f.unit}` : ''}`;
+    }
+    const code = step.vocabulary[column - blocks[j].start];
+    const value = code === MISSING_CODE ? 'not known' : f.kind === 'categorical' ? f.codes[code].label : String(code);
+    // The one-hot column is 1 when the row has this value: "below the cut" means it does not.
+    return `${f.label} is ${below ? 'not ' : ''}${value}`;
+  }
+
   toJSON(): SavedPreprocessor {
     return structuredClone(this.#saved);
   }

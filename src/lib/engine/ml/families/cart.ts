@@ -222,6 +222,28 @@ export function treeValue(tree: FlatTree, x: Matrix, r: number): number {
   return tree.value[node];
 }
 
+/** One test on the way from the root to a leaf: encoded column, its cut, and which side the row took. */
+export interface PathStep {
+  column: number;
+  threshold: number;
+  /** true: x[column] < threshold. */
+  below: boolean;
+}
+
+/** The tests row `r` of `x` passes from root to leaf, and the leaf's value: a tree's own explanation. */
+export function treePath(tree: FlatTree, x: Matrix, r: number): { steps: PathStep[]; value: number } {
+  const off = r * x.cols;
+  const steps: PathStep[] = [];
+  let node = 0;
+  while (tree.feature[node] >= 0) {
+    const column = tree.feature[node];
+    const below = x.data[off + column] < tree.threshold[node];
+    steps.push({ column, threshold: tree.threshold[node], below });
+    node = below ? tree.left[node] : tree.right[node];
+  }
+  return { steps, value: tree.value[node] };
+}
+
 /** Checks that a saved tree is well formed, so predicting with it cannot loop or read out of range. */
 export function isFlatTree(t: unknown, cols: number): t is FlatTree {
   const f = t as FlatTree | null;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, type Matrix } from '../matrix';
 import type { ModelKind } from '../model';
-import { binColumns, growTree, treeValue, type FlatTree } from './cart';
+import { binColumns, growTree, treePath, treeValue, type FlatTree } from './cart';
 import { createModel, loadModel } from './index';
 import { accuracy, syntheticProblem, viaJson } from './testData';
 
@@ -96,5 +96,24 @@ describe('cart', () => {
     expect(Array.from({ length: 6 }, (_, r) => treeValue(tree, x, r))).toEqual([0, 0, 0, 0, 1, 1]);
     // The missing-value cut survives JSON (Infinity would become null).
     expect(JSON.parse(JSON.stringify(tree))).toEqual(tree);
+  });
+});
+
+describe('treePath', () => {
+  // x0 < 0.5 → leaf 0.1; else x1 < 2 → leaf 0.7, else leaf 1.
+  const tree: FlatTree = { feature: [0, -1, 1, -1, -1], threshold: [0.5, 0, 2, 0, 0], left: [1, -1, 3, -1, -1], right: [2, -1, 4, -1, -1], value: [0, 0.1, 0, 0.7, 1] };
+  it('lists the tests a row passes down to its leaf, and agrees with the prediction', () => {
+    const x = matrix(2, 2, Float32Array.of(1, 1.5, 0, 9));
+    expect(treePath(tree, x, 0)).toEqual({ steps: [{ column: 0, threshold: 0.5, below: false }, { column: 1, threshold: 2, below: true }], value: 0.7 });
+    expect(treePath(tree, x, 1)).toEqual({ steps: [{ column: 0, threshold: 0.5, below: true }], value: 0.1 });
+    for (const r of [0, 1]) expect(treePath(tree, x, r).value).toBe(treeValue(tree, x, r));
+  });
+
+  it('is offered by the tree family (a forest explains by occlusion instead)', async () => {
+    const model = createModel('tree', {});
+    await model.fit(problem.train.x, problem.train.y, { seed: 1 });
+    const p = await model.predictProba(problem.test.x);
+    expect(model.decisionPath!(problem.test.x, 3).value).toBeCloseTo(p[3], 6);
+    expect(createModel('forest', {}).decisionPath).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { EngineError, throwIfCancelled } from '../../errors';
 import type { Matrix } from '../matrix';
 import type { FitOptions, Model, SavedModel } from '../model';
-import { binColumns, growTree, isFlatTree, treeValue, type FlatTree, type GainFunction } from './cart';
+import { binColumns, growTree, isFlatTree, treePath, treeValue, type FlatTree, type GainFunction, type PathStep } from './cart';
 import { checkColumns, checkTrainingData, notFitted } from './common';
 import { TREE_PARAMS, resolveParams } from './params';
 
@@ -53,6 +53,12 @@ export class DecisionTree implements Model {
     const out = new Float32Array(x.rows);
     for (let r = 0; r < x.rows; r++) out[r] = treeValue(this.#state.tree, x, r);
     return out;
+  }
+
+  decisionPath(x: Matrix, r: number): { steps: PathStep[]; value: number } {
+    if (!this.#state) throw notFitted(this.kind);
+    checkColumns(x, this.#state.inputDims);
+    return treePath(this.#state.tree, x, r);
   }
 
   async toJSON(): Promise<SavedModel> {
