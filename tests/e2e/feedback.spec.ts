@@ -176,3 +176,47 @@ test('the Predictions page lists every single prediction with filters and pages,
   await page.reload();
   await expect(page.getByTestId('predictions-total')).toHaveText('53 predictions'); // filters reset, log persisted
 });
+
+test('a reload in the middle of a retraining leaves production serving and the feedback counted; the retraining runs again after the reload', async ({ page }) => {
+  test.setTimeout(240_000);
+  // Secondary: a retraining takes seconds there, long enough to reload in the middle of it.
+  await page.goto('/data');
+  await pickFile(page, 'secondary_data.csv', sharedText('secondary_data.csv'));
+  await page.getByRole('button', { name: 'Import 61,069 valid rows' }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 90_000 });
+  await expect(page.getByRole('combobox', { name: 'Workspace' })).toHaveValue('secondary');
+
+  const lines = sharedText('secondary_data.csv').split('\r\n');
+  const ten = [lines[0], ...lines.slice(1).filter((_, i) => i % 6000 === 17).slice(0, 10)].join('\r\n');
+  await page.goto('/predict');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Secondary'); // the workspace is restored before the file goes in
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'ten-labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(ten) });
+  await expect(page.getByTestId('batch-rows')).toHaveText('10', { timeout: 30_000 });
+  await page.getByTestId('submit-batch-labels').click();
+  await expect(page.getByTestId('batch-feedback-done')).toBeVisible();
+
+  // Catch the retraining while it trains, then reload: its worker dies with the page.
+  await page.goto('/experiments');
+  const firstTry = page.getByTestId('run-row').and(page.locator('[data-status="running"]'));
+  await expect(firstTry).toHaveCount(1, { timeout: 30_000 });
+  const interruptedId = await firstTry.getAttribute('data-run');
+  await page.reload();
+
+  // Production is untouched and still answers; the interrupted run says so.
+  const interrupted = page.locator(`[data-testid="run-row"][data-run="${interruptedId}"]`);
+  await expect(interrupted).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
+  await page.goto('/predict');
+  await page.getByRole('form', { name: /Describe the mushroom/ }).getByRole('button', { name: 'Predict' }).click();
+  await expect(page.getByTestId('answer-version')).toHaveText('v1');
+
+  // The ten feedbacks were not spent by the interrupted run: a new retraining learns from them.
+  await page.goto('/predictions');
+  const batchRow = page.getByTestId('batch-row').filter({ hasText: 'ten-labelled.csv' });
+  await expect(batchRow).toContainText(/used by run #\d+/, { timeout: 120_000 });
+  const usedBy = Number((await batchRow.textContent())!.match(/used by run #(\d+)/)![1]);
+  expect(usedBy).toBeGreaterThan(Number(interruptedId));
+  await expect(page.getByTestId('feedback-counter')).toContainText('0 of 10');
+  await page.goto('/models');
+  await expect(page.getByTestId('model-row').and(page.locator('[data-version="2"]'))).toHaveCount(1);
+  await expect(page.getByTestId('model-stage').filter({ hasText: 'production' })).toHaveCount(1);
+});
