@@ -34,6 +34,7 @@ export class PredictState {
   /** Feedbacks waiting for the next retraining, and how many start one. */
   get pendingFeedback(): number { return this.#pending.current; }
   get retrainEvery(): number { return this.#k.current; }
+  get retrainEveryLoaded(): boolean { return this.#k.loaded; }
 
   async setRetrainEvery(k: number): Promise<void> {
     await setRetrainEvery(getDb(), k);

@@ -8,15 +8,14 @@ import type { BatchResult, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { ProgressCallback } from '$lib/engine/progress';
 import * as Comlink from 'comlink';
-import { liveModel, withLiveModel } from './training';
+import { servePrediction } from './serving';
 
 /** One mushroom through the production model held in memory: decision, probability, why, and a log entry. */
 export async function predictOne(db: SporeprintDb, workspaceId: string, input: FeatureInput): Promise<PredictOneResult> {
   const started = performance.now();
-  const m = await liveModel(db, workspaceId);
-  if (!m) throw new EngineError('not-found', 'No production model in this workspace: promote a version on the Models page.');
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId)!;
-  return withLiveModel(m, async (m) => {
+  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
+  return servePrediction(db, workspaceId, async (m) => {
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
     const decision = decide(pPoisonous, m.bundle.threshold);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
@@ -42,9 +41,7 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
   const analysis = await analyzeCsv(blob, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
   if (ds.rows === 0) throw new EngineError('no-valid-rows', `No valid row to predict in ${sourceName}: see the rejected rows.`, { rejected: analysis.report.rowsRejected });
-  const m = await liveModel(db, workspaceId);
-  if (!m) throw new EngineError('not-found', 'No production model in this workspace: promote a version on the Models page.');
-  return withLiveModel(m, async (m) => {
+  return servePrediction(db, workspaceId, async (m) => {
     onProgress?.({ phase: 'Predicting', done: 0, total: 1 });
     const t0 = performance.now();
     const x = m.preprocessor.transform(ds).x;

@@ -1,50 +1,15 @@
 import { loadDataset } from '$lib/db/datasets';
 import type { RunRow, SporeprintDb } from '$lib/db/db';
-import { registerModelVersion, getProduction, loadBundle } from '$lib/db/registry';
+import { registerModelVersion } from '$lib/db/registry';
 import { runLockName, startRun, updateRun } from '$lib/db/runs';
 import { allSchemas } from '$lib/db/workspaces';
 import { EngineError, isEngineError } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
-import { loadModel } from '$lib/engine/ml/families';
-import type { Model } from '$lib/engine/ml/model';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { PIPELINE_STEPS, runTrainingPipeline, type StepId, type StepStatus } from '$lib/engine/ml/pipeline';
-import { Preprocessor } from '$lib/engine/ml/preprocess';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { TrainOptions, TrainOutcome } from './api';
 import { initTfjs } from './tfjsBackend';
-
-/** A model ready to answer in this worker: the production version of a workspace, held in memory. */
-export interface LiveModel {
-  versionId: number;
-  workspaceId: string;
-  bundle: ModelBundle;
-  model: Model;
-  preprocessor: Preprocessor;
-  /** Predictions running on it now; a retired model is freed only when this reaches 0. */
-  users: number;
-  retired: boolean;
-}
-
-/** Runs `use` on a live model; a swap meanwhile retires it, and the last user frees its tensors. */
-export async function withLiveModel<T>(m: LiveModel, use: (m: LiveModel) => Promise<T>): Promise<T> {
-  m.users++;
-  try {
-    return await use(m);
-  } finally {
-    m.users--;
-    if (m.retired && m.users === 0) m.model.dispose();
-  }
-}
-
-function retire(m: LiveModel | undefined): void {
-  if (!m) return;
-  m.retired = true;
-  if (m.users === 0) m.model.dispose();
-}
-
-const live = new Map<string, LiveModel>();
-const loading = new Map<string, { versionId: number; promise: Promise<LiveModel> }>();
 
 /**
  * One training run: a run row that the Models page watches (steps, epochs, log), the pipeline in
@@ -198,45 +163,4 @@ function holdLock(name: string): Promise<() => void> {
 
 function throwIfAbortedBeforeRegister(signal: AbortSignal) {
   if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
-}
-
-/** The production model of a workspace, loaded once and kept in memory for predictions. */
-export async function liveModel(db: SporeprintDb, workspaceId: string): Promise<LiveModel | null> {
-  const production = await getProduction(db, workspaceId);
-  const current = live.get(workspaceId);
-  if (!production) {
-    retire(current);
-    live.delete(workspaceId);
-    return null;
-  }
-  if (current && current.versionId === production.id) return current;
-  // Several predictions may notice the new version at once: load it once.
-  const pending = loading.get(workspaceId);
-  if (pending && pending.versionId === production.id) return pending.promise;
-  const promise = (async () => {
-    await initTfjs();
-    const bundle = await loadBundle(db, production.id!);
-    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
-    if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
-    const next: LiveModel = {
-      versionId: production.id!,
-      workspaceId,
-      bundle,
-      model: await loadModel(bundle.model),
-      preprocessor: Preprocessor.load(schema, bundle.preprocessor),
-      users: 0,
-      retired: false,
-    };
-    // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
-    const old = live.get(workspaceId);
-    live.set(workspaceId, next);
-    retire(old);
-    return next;
-  })();
-  loading.set(workspaceId, { versionId: production.id!, promise });
-  try {
-    return await promise;
-  } finally {
-    if (loading.get(workspaceId)?.promise === promise) loading.delete(workspaceId);
-  }
 }

@@ -1,0 +1,100 @@
+import type { SporeprintDb } from '$lib/db/db';
+import { getProduction, loadBundle } from '$lib/db/registry';
+import { allSchemas } from '$lib/db/workspaces';
+import { EngineError } from '$lib/engine/errors';
+import type { ModelBundle } from '$lib/engine/ml/bundle';
+import { loadModel } from '$lib/engine/ml/families';
+import type { Model } from '$lib/engine/ml/model';
+import { Preprocessor } from '$lib/engine/ml/preprocess';
+import { initTfjs } from './tfjsBackend';
+
+/** A model ready to answer in this worker: the production version of a workspace, held in memory. */
+export interface LiveModel {
+  versionId: number;
+  workspaceId: string;
+  bundle: ModelBundle;
+  model: Model;
+  preprocessor: Preprocessor;
+  /** Predictions running on it now; a retired model is freed only when this reaches 0. */
+  users: number;
+  retired: boolean;
+}
+
+/** Runs `use` on a live model; a swap meanwhile retires it, and the last user frees its tensors. */
+export async function withLiveModel<T>(m: LiveModel, use: (m: LiveModel) => Promise<T>): Promise<T> {
+  m.users++;
+  try {
+    return await use(m);
+  } finally {
+    m.users--;
+    if (m.retired && m.users === 0) m.model.dispose();
+  }
+}
+
+function retire(m: LiveModel | undefined): void {
+  if (!m) return;
+  m.retired = true;
+  if (m.users === 0) m.model.dispose();
+}
+
+/**
+ * A prediction on the production model: it is taken (counted as a user) in the same step that finds
+ * it, so a swap can never free it between being chosen and being used.
+ */
+export async function servePrediction<T>(db: SporeprintDb, workspaceId: string, use: (m: LiveModel) => Promise<T>): Promise<T> {
+  const m = await liveModel(db, workspaceId, { serveWhileLoading: true });
+  if (!m) throw new EngineError('not-found', 'No production model in this workspace: promote a version on the Models page.');
+  return withLiveModel(m, use);
+}
+
+const live = new Map<string, LiveModel>();
+const loading = new Map<string, { versionId: number; promise: Promise<LiveModel> }>();
+
+/**
+ * The production model of a workspace, loaded once and kept in memory for predictions. When
+ * production has changed, `serveWhileLoading` (predictions) answers with the model in memory while
+ * the new one loads in the background, so no prediction waits for a swap; everything else waits for it.
+ */
+export async function liveModel(db: SporeprintDb, workspaceId: string, { serveWhileLoading = false } = {}): Promise<LiveModel | null> {
+  const production = await getProduction(db, workspaceId);
+  const current = live.get(workspaceId);
+  if (!production) {
+    retire(current);
+    live.delete(workspaceId);
+    return null;
+  }
+  if (current && current.versionId === production.id) return current;
+  // Several predictions may notice the new version at once: load it once.
+  const pending = loading.get(workspaceId);
+  if (pending && pending.versionId === production.id) return serveWhileLoading && current ? current : pending.promise;
+  const promise = (async () => {
+    await initTfjs();
+    const bundle = await loadBundle(db, production.id!);
+    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+    if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
+    const next: LiveModel = {
+      versionId: production.id!,
+      workspaceId,
+      bundle,
+      model: await loadModel(bundle.model),
+      preprocessor: Preprocessor.load(schema, bundle.preprocessor),
+      users: 0,
+      retired: false,
+    };
+    // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
+    const old = live.get(workspaceId);
+    live.set(workspaceId, next);
+    retire(old);
+    return next;
+  })();
+  loading.set(workspaceId, { versionId: production.id!, promise });
+  const settled = promise.finally(() => {
+    if (loading.get(workspaceId)?.promise === promise) loading.delete(workspaceId);
+  });
+  if (serveWhileLoading && current) {
+    // A version that fails to load leaves the current one serving; the next prediction retries.
+    settled.catch((e) => console.error(`Model version #${production.id} could not be loaded; the current one keeps serving.`, e));
+    return current;
+  }
+  return settled;
+}
