@@ -4,7 +4,7 @@ export const PAGES = [
   { href: '/predictions', label: 'Predictions', ready: true },
   { href: '/data', label: 'Data', ready: true },
   { href: '/models', label: 'Models', ready: true },
-  { href: '/monitor', label: 'Monitor', ready: false },
+  { href: '/monitor', label: 'Monitor', ready: true },
   { href: '/experiments', label: 'Experiments', ready: true },
   { href: '/abtests', label: 'A/B tests', ready: false },
   { href: '/settings', label: 'Settings & About', ready: true },

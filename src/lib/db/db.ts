@@ -6,6 +6,9 @@ import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { Evaluation, ModelBundle, SafetyThreshold } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { FeatureImportance } from '$lib/engine/ml/explain';
+import type { MonitorReference } from '$lib/engine/monitor/reference';
+import type { MonitorReport } from '$lib/engine/monitor/report';
+import type { AlertRuleId } from '$lib/engine/monitor/alerts';
 
 export interface WorkspaceRow {
   id: string;
@@ -152,6 +155,9 @@ export class SporeprintDb extends Dexie {
   predictions!: EntityTable<PredictionRow, 'id'>;
   predictionBatches!: EntityTable<PredictionBatchRow, 'id'>;
   batchFeedback!: EntityTable<BatchFeedbackRow, 'batchId'>;
+  monitorReferences!: EntityTable<MonitorReferenceRow, 'versionId'>;
+  alerts!: EntityTable<AlertRow, 'id'>;
+  monitorSnapshots!: EntityTable<MonitorSnapshotRow, 'id'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -178,6 +184,12 @@ export class SporeprintDb extends Dexie {
     // counting pending feedback never loads the batch's input columns.
     this.version(5).stores({
       batchFeedback: 'batchId, workspaceId',
+    });
+    // Version 6: monitoring — each version's reference (computed once), raised alerts, saved reports.
+    this.version(6).stores({
+      monitorReferences: 'versionId',
+      alerts: '++id, workspaceId, [workspaceId+at], key',
+      monitorSnapshots: '++id, workspaceId, [workspaceId+createdAt]',
     });
   }
 }
@@ -228,6 +240,35 @@ export interface BatchFeedbackRow {
   at: number;
   /** Set once a retraining has learnt from these rows (a batch's labels are always used together). */
   usedByRun?: number;
+}
+
+/** The monitoring reference of one model version, computed once (monitor/reference.ts). */
+export interface MonitorReferenceRow {
+  versionId: number;
+  createdAt: number;
+  reference: MonitorReference;
+}
+
+/** An alert rule that fired: when, which rule, on which window, and the values that broke it. */
+export interface AlertRow {
+  id?: number;
+  workspaceId: string;
+  at: number;
+  rule: AlertRuleId;
+  /** rule + window: the same window never raises the same alert twice. */
+  key: string;
+  windowLabel: string;
+  message: string;
+  values: Record<string, number | string>;
+}
+
+/** A monitoring report saved as it was (the history of reports, like a monitoring workspace). */
+export interface MonitorSnapshotRow {
+  id?: number;
+  workspaceId: string;
+  createdAt: number;
+  label: string;
+  report: MonitorReport;
 }
 
 let instance: SporeprintDb | null = null;

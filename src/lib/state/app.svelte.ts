@@ -5,6 +5,7 @@ import { EngineState } from './engine.svelte';
 import { ModelsState } from './models.svelte';
 import { BatchState, PredictState } from './predict.svelte';
 import { PredictionsState } from './predictions.svelte';
+import { MonitorState } from './monitor.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -17,8 +18,9 @@ class AppState {
   readonly engine = new EngineState();
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
-  readonly batch = new BatchState(this.workspace, () => this.models.installShipped());
+  readonly batch = new BatchState(this.workspace, () => this.models.installShipped(), (ws, id) => this.monitor.checkBatch(ws, id));
   readonly predictions = new PredictionsState(this.workspace);
+  readonly monitor = new MonitorState(this.workspace);
 }
 
 let app: AppState | null = null;

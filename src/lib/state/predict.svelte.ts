@@ -84,6 +84,8 @@ export class BatchState {
   constructor(
     private readonly workspace: WorkspaceState,
     private readonly ready: () => Promise<void>,
+    /** Called with each finished batch: monitoring checks its drift and raises alerts. */
+    private readonly onBatch: (workspaceId: string, batchId: number) => void = () => {},
   ) {}
 
   /** A batch belongs to the workspace it ran in: another workspace sees an empty panel. */
@@ -123,6 +125,7 @@ export class BatchState {
       if (this.#jobId !== jobId) return;
       this.#result = result;
       this.#phase = 'done';
+      this.onBatch(this.#workspaceId, result.batchId);
     } catch (e) {
       if (this.#jobId !== jobId) return;
       this.#error = asActionError(e);

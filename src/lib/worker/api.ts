@@ -7,6 +7,9 @@ import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { Contribution, DecisionPath, FeatureInput } from '$lib/engine/ml/explain';
+import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
+import type { WindowRequest } from '$lib/engine/monitor/report';
+import type { MonitorResult } from './monitor';
 import type { ColumnData } from '$lib/engine/data/dataset';
 import type { ModelStage } from '$lib/db/db';
 
@@ -119,6 +122,8 @@ export interface WorkerApi {
   submitFeedback(predictionId: number, label: 0 | 1): Promise<void>;
   /** A batch file's class column as feedback for each of its rows; returns how many rows that is. */
   submitBatchFeedback(batchId: number): Promise<{ rows: number }>;
+  /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
+  computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
   resumeRetraining(workspaceIds: string[]): Promise<void>;
   /** The version serving predictions in this worker, or null. */

@@ -14,6 +14,7 @@ import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api
 import { registerErrorTransfer } from './transfer';
 import { trainModel } from './training';
 import { liveModel } from './serving';
+import { computeMonitor } from './monitor';
 import { predictBatch, predictOne } from './predict';
 import { maybeRetrain } from './retrain';
 import { setBatchFeedback, setFeedback } from '$lib/db/feedback';
@@ -162,6 +163,10 @@ const api: WorkerApi = {
     const row = await setBatchFeedback(getDb(), batchId);
     void retrainInBackground(row.workspaceId);
     return { rows: row.label.length };
+  },
+
+  computeMonitor(workspaceId, window, options) {
+    return computeMonitor(getDb(), workspaceId, window, options);
   },
 
   async resumeRetraining(workspaceIds) {

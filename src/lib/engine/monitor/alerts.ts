@@ -1,0 +1,93 @@
+import type { MonitorReport } from './report';
+
+export type AlertRuleId = 'dataset-drift' | 'accuracy-below' | 'estimated-accuracy-below' | 'poisonous-called-edible' | 'missing-share-above';
+
+/** The alert rules of Settings. A null limit switches its rule off. */
+export interface AlertRules {
+  datasetDrift: boolean;
+  accuracyBelow: number | null;
+  estimatedAccuracyBelow: number | null;
+  poisonousCalledEdible: boolean;
+  missingShareAbove: number | null;
+  /** Also show a system notification (when the browser allows it). */
+  notify: boolean;
+  /** Share of drifted features at which the data set counts as drifted (Evidently: 0.5). */
+  driftShare: number;
+}
+
+export const DEFAULT_ALERT_RULES: AlertRules = {
+  datasetDrift: true,
+  accuracyBelow: 0.95,
+  estimatedAccuracyBelow: 0.95,
+  poisonousCalledEdible: true,
+  missingShareAbove: 0.2,
+  notify: false,
+  driftShare: 0.5,
+};
+
+export interface FiredAlert {
+  rule: AlertRuleId;
+  message: string;
+  values: Record<string, number | string>;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+/** Which rules a report breaks, each with a message naming the numbers (pure: the worker stores them). */
+export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredAlert[] {
+  const out: FiredAlert[] = [];
+  const where = `${report.window.label} (v${report.version.number})`;
+  const d = report.drift;
+  if (rules.datasetDrift && d.drifted) {
+    const top = d.columns.filter((c) => c.drifted).slice(0, 3).map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
+    out.push({
+      rule: 'dataset-drift',
+      message: `Dataset drift in ${where}: ${d.count} of ${d.total} features drifted (${pct(d.share)} ≥ ${pct(d.shareThreshold)}), most: ${top.join(', ')}.`,
+      values: { drifted: d.count, scored: d.total, share: d.share, threshold: d.shareThreshold },
+    });
+  }
+  const a = report.actual;
+  if (rules.accuracyBelow !== null && a && a.accuracy < rules.accuracyBelow) {
+    out.push({ rule: 'accuracy-below', message: `Accuracy ${a.accuracy.toFixed(3)} on ${a.labelled} feedbacks in ${where} is below ${rules.accuracyBelow}.`, values: { accuracy: a.accuracy, labelled: a.labelled, limit: rules.accuracyBelow } });
+  }
+  const e = report.estimated;
+  if (rules.estimatedAccuracyBelow !== null && e.accuracy !== null && e.accuracy < rules.estimatedAccuracyBelow) {
+    out.push({
+      rule: 'estimated-accuracy-below',
+      message: `Estimated accuracy ${e.accuracy.toFixed(3)} (from the model's probabilities, no labels) in ${where} is below ${rules.estimatedAccuracyBelow}.`,
+      values: { estimated: e.accuracy, rows: e.rows, limit: rules.estimatedAccuracyBelow },
+    });
+  }
+  if (rules.poisonousCalledEdible && a && a.poisonousCalledEdible > 0) {
+    out.push({ rule: 'poisonous-called-edible', message: `${a.poisonousCalledEdible} poisonous ${a.poisonousCalledEdible === 1 ? 'mushroom was' : 'mushrooms were'} called edible, by expert feedback, in ${where}.`, values: { count: a.poisonousCalledEdible, labelled: a.labelled } });
+  }
+  if (rules.missingShareAbove !== null) {
+    const over = d.columns.filter((c) => (c.missing.current ?? 0) > rules.missingShareAbove!);
+    if (over.length) {
+      const worst = over.reduce((m, c) => ((c.missing.current ?? 0) > (m.missing.current ?? 0) ? c : m));
+      const label = report.features.find((f) => f.name === worst.feature)?.label ?? worst.feature;
+      out.push({
+        rule: 'missing-share-above',
+        message: `Missing values above ${pct(rules.missingShareAbove)} in ${over.length} ${over.length === 1 ? 'feature' : 'features'} of ${where}; worst: ${label} ${pct(worst.missing.current ?? 0)}.`,
+        values: { features: over.length, worst: worst.feature, share: worst.missing.current ?? 0, limit: rules.missingShareAbove },
+      });
+    }
+  }
+  return out;
+}
+
+/** Settings may hold rules saved by an older version: unknown or malformed fields take the defaults. */
+export function normaliseRules(value: unknown): AlertRules {
+  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const bool = (k: keyof AlertRules) => (typeof v[k] === 'boolean' ? (v[k] as boolean) : (DEFAULT_ALERT_RULES[k] as boolean));
+  const limit = (k: keyof AlertRules) => (v[k] === null ? null : typeof v[k] === 'number' && Number.isFinite(v[k]) ? (v[k] as number) : (DEFAULT_ALERT_RULES[k] as number | null));
+  return {
+    datasetDrift: bool('datasetDrift'),
+    accuracyBelow: limit('accuracyBelow'),
+    estimatedAccuracyBelow: limit('estimatedAccuracyBelow'),
+    poisonousCalledEdible: bool('poisonousCalledEdible'),
+    missingShareAbove: limit('missingShareAbove'),
+    notify: bool('notify'),
+    driftShare: typeof v.driftShare === 'number' && v.driftShare > 0 && v.driftShare <= 1 ? v.driftShare : DEFAULT_ALERT_RULES.driftShare,
+  };
+}

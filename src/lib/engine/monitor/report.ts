@@ -1,0 +1,249 @@
+import type { ColumnData } from '../data/dataset';
+import type { WorkspaceSchema } from '../data/schema';
+import type { Pca } from '../ml/pca';
+import type { Preprocessor } from '../ml/preprocess';
+import { twoProportionZTest, type ZTestResult } from '../stats/proportions';
+import { columnDrift } from './columnDrift';
+import { driftReport, type DatasetDrift } from './datasetDrift';
+import type { ColumnDriftResult, DriftOptions } from './driftTypes';
+import { estimateAccuracy, type EstimatedAccuracy } from './estimatedAccuracy';
+import { projectRows, thinPoints, type Points } from './projection';
+import { CHUNK_ROWS, MAX_MAP_POINTS, type MonitorReference } from './reference';
+
+export const REPORT_FORMAT = 'sporeprint-monitor-report';
+
+/**
+ * Production rows (every prediction served, single or batch) as typed columns, oldest first, with
+ * what was answered and, where an expert gave it, the true class.
+ */
+export interface ProductionRows {
+  rows: number;
+  columns: ColumnData[];
+  pPoisonous: Float32Array;
+  /** 1 where the answer shown was "edible" (uncertain counts as called poisonous). */
+  calledEdible: Uint8Array;
+  /** Expert label: 0 edible, 1 poisonous, 255 none. */
+  feedback: Uint8Array;
+  /** The version number that answered each row. */
+  version: Int32Array;
+  createdAt: Float64Array;
+}
+
+export const NO_FEEDBACK = 255;
+
+/** What the Monitor page asks for: the last N production rows, a date range, or one batch file. */
+export type WindowRequest = { kind: 'last'; n: number } | { kind: 'range'; from: number; to: number } | { kind: 'batch'; batchId: number };
+export const DEFAULT_LAST_N = 500;
+
+/** Which production rows a report looks at, as described in the report. */
+export interface MonitorWindow {
+  kind: 'last' | 'range' | 'batch';
+  /** Stable id of the window's content (alerts are raised once per window and rule). */
+  key: string;
+  label: string;
+}
+
+/** Decision-level quality from feedback: "called edible" against the expert's class. */
+export interface QualityMetrics {
+  labelled: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  balancedAccuracy: number;
+  /** Poisonous rows the app called edible. */
+  poisonousCalledEdible: number;
+}
+
+export interface QualityBucket {
+  /** Production rows [start, end) in serving order. */
+  start: number;
+  end: number;
+  /** Time of the bucket's last row. */
+  at: number;
+  actual: QualityMetrics | null;
+  estimated: Pick<EstimatedAccuracy, 'accuracy' | 'lower' | 'upper'>;
+  /** Mean reconstruction error of the bucket's rows (multivariate drift). */
+  reconstruction: number | null;
+}
+
+export interface MonitorReport {
+  format: typeof REPORT_FORMAT;
+  createdAt: number;
+  workspace: { id: string; name: string };
+  version: { id: number; number: number; edibleAbove: number };
+  window: MonitorWindow & { rows: number; from: number | null; to: number | null };
+  reference: { source: MonitorReference['source']; rows: number };
+  /** Labels for display: the report is read without the app (exported HTML). */
+  features: { name: string; label: string; unit?: string; codes?: string[] }[];
+  drift: DatasetDrift;
+  prediction: {
+    referencePredictedPoisonous: number | null;
+    currentPredictedPoisonous: number | null;
+    currentCalledEdible: number | null;
+    probability: ColumnDriftResult | null;
+  };
+  target: { referencePoisonous: number; labelled: number; currentPoisonous: number | null; test: ZTestResult | null };
+  pca: {
+    explained: number[];
+    reference: Points | null;
+    current: Points;
+    components: ColumnDriftResult[];
+  } | null;
+  /** The window's estimated accuracy (no labels needed) and, with feedback, its measured quality. */
+  estimated: EstimatedAccuracy;
+  actual: QualityMetrics | null;
+  /** Quality over all production rows, in buckets, and where production changed version. */
+  history: {
+    rows: number;
+    bucketRows: number;
+    buckets: QualityBucket[];
+    swaps: { at: number; row: number; version: number }[];
+    /** Reference mean ± 3σ of the reconstruction error of bucketRows-row means; null without reference data. */
+    band: { mean: number; lower: number; upper: number } | null;
+  };
+}
+
+export interface MonitorInput {
+  schema: WorkspaceSchema;
+  workspaceName: string;
+  version: { id: number; number: number; edibleAbove: number };
+  reference: MonitorReference;
+  pre: Preprocessor;
+  pca: Pca;
+  window: MonitorWindow;
+  current: ProductionRows;
+  history: ProductionRows;
+  options?: DriftOptions;
+  shareThreshold?: number;
+  now?: number;
+}
+
+/** Everything the Monitor page shows for one window, computed in the worker in one pass. */
+export function buildMonitorReport(input: MonitorInput): MonitorReport {
+  const { schema, reference, current } = input;
+  const drift = driftReport(reference.summary, current.columns, input.options, input.shareThreshold);
+  const pca = pcaSection(input);
+  const probability = reference.predictions && current.rows ? columnDrift(reference.predictions.summary, { name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(current.pPoisonous) }, input.options) : null;
+  let predictedPoisonous = 0;
+  let calledEdible = 0;
+  for (let i = 0; i < current.rows; i++) {
+    if (current.pPoisonous[i] >= 0.5) predictedPoisonous++;
+    calledEdible += current.calledEdible[i];
+  }
+  const actual = quality(current, 0, current.rows);
+  const refPoisonous = Math.round(reference.poisonousShare * reference.rows);
+  return {
+    format: REPORT_FORMAT,
+    createdAt: input.now ?? Date.now(),
+    workspace: { id: schema.id, name: input.workspaceName },
+    version: input.version,
+    window: { ...input.window, rows: current.rows, from: current.rows ? current.createdAt[0] : null, to: current.rows ? current.createdAt[current.rows - 1] : null },
+    reference: { source: reference.source, rows: reference.rows },
+    features: schema.features.map((f) => (f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) })),
+    drift,
+    prediction: {
+      referencePredictedPoisonous: reference.predictions?.predictedPoisonousShare ?? null,
+      currentPredictedPoisonous: current.rows ? predictedPoisonous / current.rows : null,
+      currentCalledEdible: current.rows ? calledEdible / current.rows : null,
+      probability,
+    },
+    target: {
+      referencePoisonous: reference.poisonousShare,
+      labelled: actual?.labelled ?? 0,
+      currentPoisonous: actual ? labelledPoisonous(current) / actual.labelled : null,
+      test: actual && reference.rows ? twoProportionZTest([labelledPoisonous(current), refPoisonous], [actual.labelled, reference.rows]) : null,
+    },
+    pca,
+    estimated: estimateAccuracy(current.pPoisonous, { edibleAbove: input.version.edibleAbove }),
+    actual,
+    history: historySection(input),
+  };
+}
+
+function labelledPoisonous(rows: ProductionRows): number {
+  let n = 0;
+  for (let i = 0; i < rows.rows; i++) if (rows.feedback[i] === 1) n++;
+  return n;
+}
+
+/** Quality of the answers shown on rows [start, end) that have feedback; null without any. */
+export function quality(rows: Pick<ProductionRows, 'calledEdible' | 'feedback'>, start: number, end: number): QualityMetrics | null {
+  // Positive class = poisonous, as everywhere in the app; "called poisonous" = not called edible.
+  let tp = 0, fp = 0, tn = 0, fn = 0;
+  for (let i = start; i < end; i++) {
+    const y = rows.feedback[i];
+    if (y === NO_FEEDBACK) continue;
+    const saidPoisonous = rows.calledEdible[i] ? 0 : 1;
+    if (y === 1 && saidPoisonous) tp++;
+    else if (y === 1) fn++;
+    else if (saidPoisonous) fp++;
+    else tn++;
+  }
+  const labelled = tp + fp + tn + fn;
+  if (!labelled) return null;
+  const precision = tp + fp ? tp / (tp + fp) : 0;
+  const recall = tp + fn ? tp / (tp + fn) : 0;
+  const specificity = tn + fp ? tn / (tn + fp) : 0;
+  // With one class only, balanced accuracy is the recall of that class (as scikit-learn warns and does).
+  const balancedAccuracy = tp + fn && tn + fp ? (recall + specificity) / 2 : tp + fn ? recall : specificity;
+  return {
+    labelled,
+    accuracy: (tp + tn) / labelled,
+    precision,
+    recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+    balancedAccuracy,
+    poisonousCalledEdible: fn,
+  };
+}
+
+function pcaSection({ reference, pre, pca, current, options }: MonitorInput): MonitorReport['pca'] {
+  if (!current.rows) return null;
+  const x = pre.transform({ rows: current.rows, label: new Uint8Array(current.rows), columns: current.columns }).x;
+  const { pcs, k } = projectRows(pca, x);
+  const components = reference.pca
+    ? reference.pca.components.map((ref, j) => columnDrift(ref, { name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: current.rows }, (_, r) => pcs[r * k + j]) }, options))
+    : [];
+  return {
+    explained: pca.explainedVarianceRatio,
+    reference: reference.pca?.points ?? null,
+    current: thinPoints(pcs, k, MAX_MAP_POINTS),
+    components,
+  };
+}
+
+/** Up to this many buckets over all production rows; each holds at least MIN_BUCKET_ROWS. */
+const MAX_BUCKETS = 40;
+const MIN_BUCKET_ROWS = 25;
+
+function historySection({ history, reference, pre, pca, version }: MonitorInput): MonitorReport['history'] {
+  const n = history.rows;
+  const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
+  const recon = n ? projectRows(pca, pre.transform({ rows: n, label: new Uint8Array(n), columns: history.columns }).x).reconstruction : new Float64Array(0);
+  const buckets: QualityBucket[] = [];
+  for (let start = 0; start < n; start += bucketRows) {
+    const end = Math.min(n, start + bucketRows);
+    let sum = 0;
+    for (let i = start; i < end; i++) sum += recon[i];
+    const est = estimateAccuracy(history.pPoisonous.subarray(start, end), { edibleAbove: version.edibleAbove });
+    buckets.push({
+      start, end, at: history.createdAt[end - 1],
+      actual: quality(history, start, end),
+      estimated: { accuracy: est.accuracy, lower: est.lower, upper: est.upper },
+      reconstruction: sum / (end - start),
+    });
+  }
+  const swaps: MonitorReport['history']['swaps'] = [];
+  for (let i = 1; i < n; i++) if (history.version[i] !== history.version[i - 1]) swaps.push({ at: history.createdAt[i], row: i, version: history.version[i] });
+  return { rows: n, bucketRows, buckets, swaps, band: reference.pca ? reconstructionBand(reference.pca.reconstruction, bucketRows) : null };
+}
+
+/**
+ * Reference mean ± 3σ for means of `bucketRows` rows. The reference's σ is that of CHUNK_ROWS-row
+ * chunk means; a mean of b rows spreads √(CHUNK_ROWS / b) times as much (independent rows).
+ */
+export function reconstructionBand(ref: { mean: number; std: number }, bucketRows: number): { mean: number; lower: number; upper: number } {
+  const sigma = ref.std * Math.sqrt(CHUNK_ROWS / bucketRows);
+  return { mean: ref.mean, lower: Math.max(0, ref.mean - 3 * sigma), upper: ref.mean + 3 * sigma };
+}

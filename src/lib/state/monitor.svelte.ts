@@ -1,0 +1,126 @@
+import { getDb, type AlertRow, type MonitorSnapshotRow } from '$lib/db/db';
+import { getAlertRules, getAlertsSeenAt, listAlerts, listSnapshots, markAlertsSeen, saveSnapshot, setAlertRules } from '$lib/db/monitor';
+import { DEFAULT_ALERT_RULES, type AlertRules, type FiredAlert } from '$lib/engine/monitor/alerts';
+import type { DriftOptions, DriftTestId } from '$lib/engine/monitor/driftTypes';
+import { DEFAULT_LAST_N, type MonitorReport, type WindowRequest } from '$lib/engine/monitor/report';
+import { trainer } from '$lib/worker/client';
+import { asActionError, type ActionError } from './actionError';
+import { LiveQuery, WorkspaceQuery } from './liveQuery.svelte';
+import type { WorkspaceState } from './workspace.svelte';
+
+/**
+ * The Monitor page: one report at a time for the chosen window, recomputed in the background worker
+ * whenever production rows, feedback or the production version change; alerts and saved reports.
+ */
+export class MonitorState {
+  window = $state<WindowRequest>({ kind: 'last', n: DEFAULT_LAST_N });
+  /** One test for all features ('' = Evidently's default choice), and per-feature choices. */
+  test = $state<DriftTestId | ''>('');
+  featureTests = $state<Record<string, DriftTestId>>({});
+  #report = $state.raw<MonitorReport | null>(null);
+  #shown = $state.raw<MonitorSnapshotRow | null>(null);
+  #busy = $state(false);
+  #error = $state<ActionError | null>(null);
+  #ms = $state<number | null>(null);
+  #run = 0;
+  readonly #alerts: WorkspaceQuery<AlertRow[]>;
+  readonly #snapshots: WorkspaceQuery<MonitorSnapshotRow[]>;
+  readonly #signature: WorkspaceQuery<string>;
+  readonly #rules = new LiveQuery(() => getAlertRules(getDb()), DEFAULT_ALERT_RULES);
+  readonly #seenAt = new LiveQuery(() => getAlertsSeenAt(getDb()), Number.POSITIVE_INFINITY);
+
+  constructor(private readonly workspace: WorkspaceState) {
+    this.#alerts = new WorkspaceQuery(() => workspace.currentId, (id) => listAlerts(getDb(), id), []);
+    this.#signature = new WorkspaceQuery(() => workspace.currentId, productionSignature, '');
+    this.#snapshots = new WorkspaceQuery(() => workspace.currentId, (id) => listSnapshots(getDb(), id), []);
+  }
+
+  /** The report on screen: a saved one when the user opened it, else the live one. */
+  get report(): MonitorReport | null { return this.#shown?.report ?? (this.#report?.workspace.id === this.workspace.currentId ? this.#report : null); }
+  get snapshotShown(): MonitorSnapshotRow | null { return this.#shown; }
+  get busy() { return this.#busy; }
+  get error() { return this.#error; }
+  /** Time from asking to having the report in the page. */
+  get computedMs() { return this.#ms; }
+  get alerts(): AlertRow[] { return this.#alerts.current; }
+  get snapshots(): MonitorSnapshotRow[] { return this.#snapshots.current; }
+  get rules(): AlertRules { return this.#rules.current; }
+  /** Changes whenever production rows, feedback or the production version change ('' until known). */
+  get signature(): string { return this.#signature.current; }
+  /** Alerts raised since the user last looked at the Monitor page. */
+  get unseenAlerts(): AlertRow[] { return this.alerts.filter((a) => a.at > this.#seenAt.current); }
+
+  options(): DriftOptions {
+    return { ...(this.test ? { test: this.test } : {}), tests: $state.snapshot(this.featureTests) };
+  }
+
+  async refresh(): Promise<void> {
+    const run = ++this.#run;
+    this.#busy = true;
+    this.#error = null;
+    const t0 = performance.now();
+    try {
+      const { report, raised } = await trainer().computeMonitor(this.workspace.currentId, $state.snapshot(this.window) as WindowRequest, this.options());
+      if (run !== this.#run) return;
+      this.#report = report;
+      this.#ms = Math.round(performance.now() - t0);
+      notify(raised, this.rules);
+    } catch (e) {
+      if (run === this.#run) this.#error = asActionError(e);
+    } finally {
+      if (run === this.#run) this.#busy = false;
+    }
+  }
+
+  /** After a batch prediction: its drift and alerts, in the background, whatever page is open. */
+  async checkBatch(workspaceId: string, batchId: number): Promise<void> {
+    try {
+      notify((await trainer().computeMonitor(workspaceId, { kind: 'batch', batchId })).raised, this.rules);
+    } catch (e) {
+      console.error('monitoring the batch failed', e);
+    }
+  }
+
+  async markAlertsSeen(): Promise<void> {
+    await markAlertsSeen(getDb());
+  }
+
+  async setRules(rules: AlertRules): Promise<void> {
+    if (rules.notify && typeof Notification !== 'undefined' && Notification.permission === 'default') await Notification.requestPermission();
+    await setAlertRules(getDb(), rules);
+  }
+
+  async saveSnapshot(): Promise<void> {
+    const report = this.#report;
+    if (!report) return;
+    await saveSnapshot(getDb(), report);
+  }
+
+  show(snapshot: MonitorSnapshotRow | null): void {
+    this.#shown = snapshot;
+  }
+
+  async deleteSnapshot(id: number): Promise<void> {
+    if (this.#shown?.id === id) this.#shown = null;
+    await getDb().monitorSnapshots.delete(id);
+  }
+}
+
+/** A signature of everything a report depends on: rows served, feedback given, the production version. */
+async function productionSignature(workspaceId: string): Promise<string> {
+  const db = getDb();
+  const [p, fb, b, f, v] = await Promise.all([
+    db.predictions.where('workspaceId').equals(workspaceId).count(),
+    // Feedback on a single prediction changes its row in place: count it too.
+    db.predictions.where('workspaceId').equals(workspaceId).filter((r) => !!r.feedback).count(),
+    db.predictionBatches.where('workspaceId').equals(workspaceId).count(),
+    db.batchFeedback.where('workspaceId').equals(workspaceId).count(),
+    db.modelVersions.where('workspaceId').equals(workspaceId).filter((m) => m.stage === 'production').first(),
+  ]);
+  return `${p}:${fb}:${b}:${f}:${v?.id ?? 0}`;
+}
+
+function notify(raised: FiredAlert[], rules: AlertRules): void {
+  if (!raised.length || !rules.notify || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  for (const a of raised) new Notification('Sporeprint alert', { body: a.message, tag: a.rule });
+}
