@@ -13,6 +13,9 @@
 //   precache_bytes         sizes on disk of the files in build/sw.js's precache manifest.
 //   cold_start_offline_ms  reload of /data with the server closed and the context offline, served by
 //                          the service worker, until the page is usable. Median of 3.
+//   train_ms, predict_one_ms, predict_batch_ms, predict_rows_per_s, retrain_ms, swap_wait_ms,
+//   longest_main_thread_task_ms: see their functions below.
+//   drift_ms, monitor_ms, report_bytes: Secondary reference (v1's training split) vs a 12,214-row batch.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), SPOREPRINT_SHARED (the shared folder that
 // holds data/; default ../shared next to the repository), BENCH_RUNS (default 3), BENCH_BUILD_DIR
@@ -326,7 +329,7 @@ async function benchRetrain(browser, serverUrl) {
       await page.getByTestId('file-input').setInputFiles(file);
       await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
       await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
       const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(delimiter));
       const step = Math.floor(rows.length / 10);
       const picked = Array.from({ length: 10 }, (_, k) => rows[k * step + 11]);
@@ -566,6 +569,64 @@ async function benchColdStart(browser) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// drift_ms, monitor_ms, report_bytes
+
+/**
+ * Secondary: the shipped v1's training split (its data imported, so the reference is exact) against
+ * a batch of every 5th row (12,214 rows, the size of a test split). drift_ms is the worker's time
+ * for the drift tests of all 20 features; monitor_ms is the page's wait from choosing the window to
+ * the report on screen (reference already cached: the first report computes it, reported apart);
+ * report_bytes is the exported HTML report.
+ */
+async function benchMonitor(browser, serverUrl) {
+  const file = join(DATA, 'secondary_data.csv');
+  if (!existsSync(file)) return log(`drift_ms: SKIPPED, ${file} not found`);
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', acceptDownloads: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${serverUrl}/data`);
+    await page.getByTestId('file-input').setInputFiles(file);
+    await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
+    await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+    const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
+    const current = [head, ...rows.filter((_, i) => i % 5 === 0)].join('\n');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
+    await page.getByTestId('batch-file-input').setInputFiles({ name: 'every-5th.csv', mimeType: 'text/csv', buffer: Buffer.from(current) });
+    await page.getByTestId('batch-rows').waitFor({ timeout: TIMEOUT });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Monitor' }).click();
+    const ready = page.getByTestId('report-ready');
+    await ready.waitFor({ timeout: TIMEOUT });
+    log(`monitor: first report (computes and caches the reference) ${await ready.getAttribute('data-ms')} ms`);
+    const drift = [];
+    const shown = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.getByTestId('window-batch').selectOption({ index: 1 });
+      const t0 = performance.now();
+      await page.getByTestId('apply-window').click();
+      // The table's heading names the window: it changes when the new report is on screen.
+      await page.locator('#drift-h', { hasText: 'every-5th.csv' }).waitFor({ timeout: TIMEOUT });
+      shown.push(performance.now() - t0);
+      drift.push(Number(await ready.getAttribute('data-drift-ms')));
+      // Another window in between, so that the next click recomputes and the heading changes.
+      await page.locator('input[type=radio][value=last]').check();
+      await page.getByTestId('window-n').fill(String(500 + i));
+      await page.getByTestId('apply-window').click();
+      await page.locator('#drift-h', { hasText: 'production rows' }).waitFor({ timeout: TIMEOUT });
+    }
+    log(`drift_ms runs: ${drift.join(', ')} ms; monitor_ms runs: ${shown.map(round1).join(', ')} ms`);
+    emit('drift_ms', 'secondary', round1(median(drift)), 'ms');
+    emit('monitor_ms', 'secondary', round1(median(shown)), 'ms');
+    await page.getByTestId('window-batch').selectOption({ index: 1 });
+    await page.getByTestId('apply-window').click();
+    await page.locator('#drift-h', { hasText: 'every-5th.csv' }).waitFor({ timeout: TIMEOUT });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
+    emit('report_bytes', 'secondary', statSync(await download.path()).size, 'bytes');
+  } finally {
+    await context.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   if (!existsSync(join(BUILD, 'index.html')) || !existsSync(join(BUILD, 'sw.js'))) {
@@ -590,10 +651,12 @@ async function main() {
   try {
     log(`serving ${BUILD} at ${server.url}; Chromium ${browser.version()}; ${RUNS} run(s) per timed bench`);
     await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));
+    if (process.env.BENCH_ONLY === 'monitor') return await step('monitor', () => benchMonitor(browser, server.url));
     await step('import_ms', () => benchImport(browser, server.url));
     if (process.env.BENCH_SKIP_TRAIN !== '1') await step('train_ms', () => benchTrain(browser, server.url));
     await step('predict', () => benchPredict(browser, server.url));
     await step('retrain', () => benchRetrain(browser, server.url));
+    await step('monitor', () => benchMonitor(browser, server.url));
   } finally {
     await server.close();
   }

@@ -141,6 +141,7 @@ export interface MonitorResult {
 
 /** One report for one window of the production version, and the alerts it raises (stored). */
 export async function computeMonitor(db: SporeprintDb, workspaceId: string, req: WindowRequest, options: DriftOptions = {}): Promise<MonitorResult> {
+  const started = performance.now();
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
   if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
   const production = await getProduction(db, workspaceId);
@@ -160,6 +161,7 @@ export async function computeMonitor(db: SporeprintDb, workspaceId: string, req:
     options,
     shareThreshold: rules.driftShare,
   });
+  report.timings.totalMs = Math.round(performance.now() - started);
   return { report, raised: current.rows ? await raiseAlerts(db, report, rules) : [] };
 }
 

@@ -3,6 +3,7 @@ import type { DatasetProfile } from '../data/profile';
 import type { Matrix } from '../ml/matrix';
 import type { Pca } from '../ml/pca';
 import type { Preprocessor } from '../ml/preprocess';
+import { seededRng, shuffle } from '../ml/rng';
 import {
   REFERENCE_SUMMARY_FORMAT, REFERENCE_SUMMARY_VERSION, summariseColumn, summariseReference, type ColumnSummary, type NumericColumnSummary, type ReferenceSummary,
 } from './columnSummary';
@@ -10,6 +11,7 @@ import { projectRows, thinPoints, type Points } from './projection';
 
 /** Rows per chunk of the reconstruction-error band: window means are compared with chunk means of this size. */
 export const CHUNK_ROWS = 100;
+export const CHUNK_SEED = 20260101;
 /** At most this many reference points are kept for the PCA map. */
 export const MAX_MAP_POINTS = 2000;
 
@@ -49,10 +51,13 @@ export async function referenceFromData(
   for (let i = 0; i < p.length; i++) if (p[i] >= 0.5) predictedPoisonous++;
   const { pcs, k, reconstruction } = projectRows(pca, x);
   const components = Array.from({ length: k }, (_, j) => summariseColumn({ name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: train.rows }, (_, r) => pcs[r * k + j]) }));
+  // Chunks of rows drawn at random (seeded): the training split keeps file order, and a file grouped
+  // by species would give chunk means far more spread than random windows of the same population.
+  const order = shuffle(Uint32Array.from({ length: train.rows }, (_, i) => i), seededRng(CHUNK_SEED));
   const chunkMeans: number[] = [];
   for (let start = 0; start + CHUNK_ROWS <= train.rows; start += CHUNK_ROWS) {
     let s = 0;
-    for (let r = start; r < start + CHUNK_ROWS; r++) s += reconstruction[r];
+    for (let r = start; r < start + CHUNK_ROWS; r++) s += reconstruction[order[r]];
     chunkMeans.push(s / CHUNK_ROWS);
   }
   const mean = chunkMeans.reduce((a, b) => a + b, 0) / Math.max(1, chunkMeans.length);
@@ -85,7 +90,8 @@ export function referenceFromProfile(profile: DatasetProfile): MonitorReference 
     const counts: number[] = [];
     c.counts.forEach((count, i) => {
       if (count > 0) {
-        values.push((c.edges[i] + c.edges[i + 1]) / 2);
+        // A constant column's one bin is [v, v + 1] (profile.ts widens it): its rows are at v, not the centre.
+        values.push(c.min === c.max ? c.min : (c.edges[i] + c.edges[i + 1]) / 2);
         counts.push(count);
       }
     });

@@ -94,6 +94,8 @@ export interface MonitorReport {
   estimated: EstimatedAccuracy;
   actual: QualityMetrics | null;
   /** Quality over all production rows, in buckets, and where production changed version. */
+  /** Worker-side time of the drift tests alone, and of the whole report (rows loaded, projected, scored). */
+  timings: { driftMs: number; totalMs: number | null };
   history: {
     rows: number;
     bucketRows: number;
@@ -122,7 +124,9 @@ export interface MonitorInput {
 /** Everything the Monitor page shows for one window, computed in the worker in one pass. */
 export function buildMonitorReport(input: MonitorInput): MonitorReport {
   const { schema, reference, current } = input;
+  const t0 = performance.now();
   const drift = driftReport(reference.summary, current.columns, input.options, input.shareThreshold);
+  const driftMs = Math.round((performance.now() - t0) * 10) / 10;
   const pca = pcaSection(input);
   const probability = reference.predictions && current.rows ? columnDrift(reference.predictions.summary, { name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(current.pPoisonous) }, input.options) : null;
   let predictedPoisonous = 0;
@@ -157,6 +161,7 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
     pca,
     estimated: estimateAccuracy(current.pPoisonous, { edibleAbove: input.version.edibleAbove }),
     actual,
+    timings: { driftMs, totalMs: null },
     history: historySection(input),
   };
 }
@@ -222,8 +227,9 @@ function historySection({ history, reference, pre, pca, version }: MonitorInput)
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
   const recon = n ? projectRows(pca, pre.transform({ rows: n, label: new Uint8Array(n), columns: history.columns }).x).reconstruction : new Float64Array(0);
   const buckets: QualityBucket[] = [];
-  for (let start = 0; start < n; start += bucketRows) {
-    const end = Math.min(n, start + bucketRows);
+  for (let start = 0; start < n; ) {
+    // A tail shorter than MIN_BUCKET_ROWS joins this bucket rather than standing alone as a noisy last point.
+    const end = n - (start + bucketRows) < MIN_BUCKET_ROWS ? n : start + bucketRows;
     let sum = 0;
     for (let i = start; i < end; i++) sum += recon[i];
     const est = estimateAccuracy(history.pPoisonous.subarray(start, end), { edibleAbove: version.edibleAbove });
@@ -233,6 +239,7 @@ function historySection({ history, reference, pre, pca, version }: MonitorInput)
       estimated: { accuracy: est.accuracy, lower: est.lower, upper: est.upper },
       reconstruction: sum / (end - start),
     });
+    start = end;
   }
   const swaps: MonitorReport['history']['swaps'] = [];
   for (let i = 1; i < n; i++) if (history.version[i] !== history.version[i - 1]) swaps.push({ at: history.createdAt[i], row: i, version: history.version[i] });

@@ -93,6 +93,7 @@ function fixtureReport(evil = false): MonitorReport {
   return {
     format: REPORT_FORMAT,
     createdAt: T0 + 50 * 3_600_000,
+    timings: { driftMs: 5.7, totalMs: 420 },
     workspace: { id: 'secondary', name: evil ? `Fungi ${EVIL}` : 'Secondary Mushroom' },
     version: { id: 12, number: 3, edibleAbove: 0.97 },
     window: { kind: 'batch', key: 'batch:abc', label: evil ? `batch ${EVIL}.csv` : 'Batch: forest-walk.csv', rows: 5000, from: T0, to: T0 + 40 * 3_600_000 },
