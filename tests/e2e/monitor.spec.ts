@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
 
-test.skip(!hasSharedData, NO_DATA_REASON);
+
 
 async function importUci(page: Page) {
   await page.goto('/data');
@@ -26,6 +26,7 @@ const ODOR = cols.indexOf('odor');
 const HABITAT = cols.indexOf('habitat');
 
 test('a drifted batch is flagged with the right features on top and an alert that persists; an undrifted one is not; the HTML report opens offline', async ({ page, context }) => {
+  test.skip(!hasSharedData, NO_DATA_REASON);
   test.setTimeout(180_000);
   await importUci(page);
 
@@ -35,8 +36,11 @@ test('a drifted batch is flagged with the right features on top and an alert tha
   // Drifted: only mushrooms from paths (habitat p), every one of them smelling foul.
   const drifted = [header, ...lines.map((l) => l.split(',')).filter((c) => c[HABITAT] === 'p').map((c) => { c[ODOR] = 'f'; return c.join(','); })];
   await predictBatch(page, 'paths-foul.csv', drifted.join('\n'), drifted.length - 1);
+  // The batch is checked in the background: the alert shows as a banner on whatever page is open.
+  await expect(page.getByTestId('alerts-banner')).toContainText('paths-foul.csv', { timeout: 30_000 });
 
   await page.goto('/monitor');
+  await expect(page.getByTestId('alerts-banner')).toHaveCount(0); // seen now
   // The batch window of the calm file: no drift.
   await page.getByTestId('window-batch').selectOption({ label: `#1 calm.csv (${(calm.length - 1).toLocaleString('en')} rows)` });
   await page.getByTestId('apply-window').click();
@@ -84,4 +88,19 @@ test('a drifted batch is flagged with the right features on top and an alert tha
   await expect(report.getByText('Not advice on what to eat').first()).toBeVisible();
   expect(await report.locator('svg').count()).toBeGreaterThan(5);
   expect(requests.filter((u) => !u.startsWith('file:') && !u.startsWith('data:'))).toEqual([]);
+});
+
+test('alert rules are kept in Settings', async ({ page }) => {
+  await page.goto('/settings');
+  const rules = page.getByTestId('alert-rules');
+  const drift = rules.getByRole('checkbox', { name: /Dataset drift detected/ });
+  await expect(drift).toBeChecked();
+  await drift.uncheck();
+  await rules.getByLabel('Accuracy limit', { exact: true }).fill('0.9');
+  await rules.getByLabel('Accuracy limit', { exact: true }).blur();
+  await rules.getByRole('button', { name: 'Save alert rules' }).click();
+  await expect(rules.getByRole('status')).toHaveText('Saved.');
+  await page.reload();
+  await expect(page.getByTestId('alert-rules').getByRole('checkbox', { name: /Dataset drift detected/ })).not.toBeChecked();
+  await expect(page.getByTestId('alert-rules').getByLabel('Accuracy limit', { exact: true })).toHaveValue('0.9');
 });
