@@ -67,7 +67,7 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
   const setK = async (k: number) => {
     await page.goto('/settings');
     await page.getByLabel(/Retrain after every/).fill(String(k));
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText(`Currently ${k}.`);
   };
   await setK(20);

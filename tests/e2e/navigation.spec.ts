@@ -1,16 +1,12 @@
 import { test, expect } from '../fixtures';
 
-const NOT_BUILT = ['Monitor', 'A/B tests'];
-
-test('the navigation reaches every page; pages not built yet say so and link to Data', async ({ page }) => {
+test('the navigation reaches every page and marks the current one', async ({ page }) => {
   await page.goto('/');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  for (const label of NOT_BUILT) {
+  for (const [label, heading] of [['Predict', /^Predict ·/], ['Predictions', /^Predictions/], ['Models', /^Models/], ['Monitor', /^Monitor/], ['Experiments', /^Experiments/], ['A/B tests', /^A\/B tests/]] as const) {
     await nav.getByRole('link', { name: label, exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText(label);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
     await expect(nav.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');
-    await expect(page.getByText('Not built yet.')).toBeVisible();
-    await expect(page.getByRole('main').getByRole('link', { name: 'Data page' })).toHaveAttribute('href', '/data');
   }
   await nav.getByRole('link', { name: 'Data', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Import a CSV' })).toBeVisible();
@@ -20,7 +16,7 @@ test('the navigation reaches every page; pages not built yet say so and link to 
 });
 
 test('every page carries the disclaimer that this is not advice on what to eat', async ({ page }) => {
-  for (const path of ['/', '/predict', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
+  for (const path of ['/', '/predict', '/predictions', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
     await page.goto(path);
     await expect(page.getByRole('contentinfo')).toContainText(/not advice on what to eat/i);
   }
@@ -34,7 +30,7 @@ test('on a 390×844 phone every page fits the width and the whole navigation is 
   await page.getByRole('button', { name: 'UCI-style sample' }).click();
   await page.getByRole('button', { name: 'Import 400 valid rows' }).click();
   await expect(page.getByTestId('import-done')).toBeVisible();
-  for (const path of ['/', '/predict', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
+  for (const path of ['/', '/predict', '/predictions', '/data', '/models', '/monitor', '/experiments', '/abtests', '/settings']) {
     await page.goto(path);
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     if (path === '/data') await expect(page.getByRole('region', { name: /Rows of data version/ })).toBeVisible();

@@ -8,12 +8,13 @@ import { startStaticServer } from '../../scripts/staticServer.js';
 
 const PAGES: [string, string | RegExp][] = [
   ['/', /Sporeprint/],
-  ['/predict', /^Predict/],
+  ['/predict', /^Predict ·/],
+  ['/predictions', /^Predictions/],
   ['/data', /^Data/],
   ['/models', /^Models/],
-  ['/monitor', 'Monitor'],
+  ['/monitor', /^Monitor/],
   ['/experiments', /^Experiments/],
-  ['/abtests', 'A/B tests'],
+  ['/abtests', /^A\/B tests/],
   ['/settings', 'Settings & About'],
 ];
 

@@ -9,6 +9,9 @@ import type { FeatureImportance } from '$lib/engine/ml/explain';
 import type { MonitorReference } from '$lib/engine/monitor/reference';
 import type { MonitorReport } from '$lib/engine/monitor/report';
 import type { AlertRuleId } from '$lib/engine/monitor/alerts';
+import type { Arm } from '$lib/engine/abtest/routing';
+import type { Outcomes } from '$lib/engine/abtest/outcomes';
+import type { Analysis } from '$lib/engine/abtest/analysis';
 
 export interface WorkspaceRow {
   id: string;
@@ -158,6 +161,7 @@ export class SporeprintDb extends Dexie {
   monitorReferences!: EntityTable<MonitorReferenceRow, 'versionId'>;
   alerts!: EntityTable<AlertRow, 'id'>;
   monitorSnapshots!: EntityTable<MonitorSnapshotRow, 'id'>;
+  abTests!: EntityTable<AbTestRow, 'id'>;
 
   constructor(name = 'sporeprint') {
     super(name);
@@ -191,6 +195,10 @@ export class SporeprintDb extends Dexie {
       alerts: '++id, workspaceId, [workspaceId+at], key',
       monitorSnapshots: '++id, workspaceId, [workspaceId+createdAt]',
     });
+    // Version 7: A/B tests of model versions. Prediction rows gain optional fields only.
+    this.version(7).stores({
+      abTests: '++id, workspaceId, [workspaceId+status]',
+    });
   }
 }
 
@@ -215,6 +223,12 @@ export interface PredictionRow extends ServedPrediction {
   latencyMs: number;
   /** An expert's answer (1 = poisonous); `usedByRun` once a retraining has learnt from it. */
   feedback?: { label: 0 | 1; at: number; usedByRun?: number };
+  /** The id an A/B test routes by (random, made before the answer). */
+  uid?: string;
+  /** Set while an A/B test ran: its arm; `version` above is the version that answered. */
+  ab?: { testId: number; arm: Arm };
+  /** Shadow mode: the challenger's answer on the same row (not shown to the user). */
+  shadow?: { versionId: number; version: number; pPoisonous: number; decision: 'edible' | 'uncertain' | 'poisonous' };
 }
 
 /** A whole file predicted at once, kept as typed columns (61k per-row objects would take seconds to write). */
@@ -229,6 +243,12 @@ export interface PredictionBatchRow extends ServedPrediction {
   decision: Uint8Array;
   edibleAbove: number;
   predictMs: number;
+  /** Rows are routed by `${uid}:${row}` during an A/B test. */
+  uid?: string;
+  /** Split mode: 1 where the challenger answered that row (its answer is in pPoisonous/decision). */
+  ab?: { testId: number; challengerVersionId: number; challengerVersion: number; challengerEdibleAbove: number; arm: Uint8Array };
+  /** Shadow mode: the challenger's answers on every row. */
+  shadow?: { testId: number; versionId: number; version: number; pPoisonous: Float32Array; decision: Uint8Array };
 }
 
 /** A batch file's own class column, submitted as expert feedback for every row of that batch. */
@@ -269,6 +289,30 @@ export interface MonitorSnapshotRow {
   createdAt: number;
   label: string;
   report: MonitorReport;
+}
+
+/** One A/B test: its design, and once concluded, its final numbers and verdict. */
+export interface AbTestRow {
+  id?: number;
+  workspaceId: string;
+  createdAt: number;
+  status: 'running' | 'concluded';
+  mode: 'split' | 'shadow';
+  champion: { versionId: number; version: number; kind: ModelKind };
+  challenger: { versionId: number; version: number; kind: ModelKind };
+  /** Split mode: share of rows the challenger answers. */
+  challengerShare: number;
+  design: { baselineAccuracy: number; mde: number; alpha: number; power: number; minimumPerArm: number };
+  autoConclude: boolean;
+  conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
+}
+
+/** Where a test stands: outcomes per arm, the statistics, and accuracy per arm as outcomes came in. */
+export interface AbTestStatus {
+  outcomes: Outcomes;
+  analysis: Analysis;
+  /** Cumulative accuracy per arm against outcomes so far (both arms), at most ~100 points. */
+  series: { n: number[]; champion: (number | null)[]; challenger: (number | null)[] };
 }
 
 let instance: SporeprintDb | null = null;

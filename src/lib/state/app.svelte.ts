@@ -6,6 +6,7 @@ import { ModelsState } from './models.svelte';
 import { BatchState, PredictState } from './predict.svelte';
 import { PredictionsState } from './predictions.svelte';
 import { MonitorState } from './monitor.svelte';
+import { AbTestsState } from './abtests.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -21,6 +22,7 @@ class AppState {
   readonly batch = new BatchState(this.workspace, () => this.models.installShipped(), (ws, id) => this.monitor.checkBatch(ws, id));
   readonly predictions = new PredictionsState(this.workspace);
   readonly monitor = new MonitorState(this.workspace);
+  readonly abtests = new AbTestsState(this.workspace);
 }
 
 let app: AppState | null = null;

@@ -1,4 +1,5 @@
 import { getDb, type AlertRow, type MonitorSnapshotRow } from '$lib/db/db';
+import { productionSignature } from '$lib/db/predictions';
 import { getAlertRules, getAlertsSeenAt, listAlerts, listSnapshots, markAlertsSeen, saveSnapshot, setAlertRules } from '$lib/db/monitor';
 import { DEFAULT_ALERT_RULES, type AlertRules, type FiredAlert } from '$lib/engine/monitor/alerts';
 import type { DriftOptions, DriftTestId } from '$lib/engine/monitor/driftTypes';
@@ -31,7 +32,7 @@ export class MonitorState {
 
   constructor(private readonly workspace: WorkspaceState) {
     this.#alerts = new WorkspaceQuery(() => workspace.currentId, (id) => listAlerts(getDb(), id), []);
-    this.#signature = new WorkspaceQuery(() => workspace.currentId, productionSignature, '');
+    this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
     this.#snapshots = new WorkspaceQuery(() => workspace.currentId, (id) => listSnapshots(getDb(), id), []);
   }
 
@@ -104,20 +105,6 @@ export class MonitorState {
     if (this.#shown?.id === id) this.#shown = null;
     await getDb().monitorSnapshots.delete(id);
   }
-}
-
-/** A signature of everything a report depends on: rows served, feedback given, the production version. */
-async function productionSignature(workspaceId: string): Promise<string> {
-  const db = getDb();
-  const [p, fb, b, f, v] = await Promise.all([
-    db.predictions.where('workspaceId').equals(workspaceId).count(),
-    // Feedback on a single prediction changes its row in place: count it too.
-    db.predictions.where('workspaceId').equals(workspaceId).filter((r) => !!r.feedback).count(),
-    db.predictionBatches.where('workspaceId').equals(workspaceId).count(),
-    db.batchFeedback.where('workspaceId').equals(workspaceId).count(),
-    db.modelVersions.where('workspaceId').equals(workspaceId).filter((m) => m.stage === 'production').first(),
-  ]);
-  return `${p}:${fb}:${b}:${f}:${v?.id ?? 0}`;
 }
 
 function notify(raised: FiredAlert[], rules: AlertRules): void {

@@ -8,6 +8,9 @@ import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { Contribution, DecisionPath, FeatureInput } from '$lib/engine/ml/explain';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
+import type { Arm } from '$lib/engine/abtest/routing';
+import type { NewAbTest } from '$lib/db/abtests';
+import type { AbTestRow, AbTestStatus } from '$lib/db/db';
 import type { WindowRequest } from '$lib/engine/monitor/report';
 import type { MonitorResult } from './monitor';
 import type { ColumnData } from '$lib/engine/data/dataset';
@@ -75,6 +78,8 @@ export interface PredictOneResult {
   unknown: string[];
   /** Single trees only: the tests on the way to the leaf. */
   path?: DecisionPath;
+  /** During an A/B test: its arm (the version above answered); in shadow mode, the challenger's unseen answer. */
+  ab?: { testId: number; mode: 'split' | 'shadow'; arm: Arm; shadowVersion?: number; shadowDecision?: 'edible' | 'uncertain' | 'poisonous' };
   latencyMs: number;
 }
 
@@ -94,6 +99,10 @@ export interface BatchResult {
   /** The model alone, all rows. */
   predictMs: number;
   rowsPerSecond: number;
+  /** Split A/B test: 1 where the challenger (challengerVersion) answered the row. */
+  ab?: { testId: number; challengerVersion: number; arm: Uint8Array };
+  /** Shadow A/B test: the challenger's decisions on every row (not the ones shown). */
+  shadow?: { testId: number; version: number; decision: Uint8Array };
 }
 
 export interface WorkerApi {
@@ -122,6 +131,12 @@ export interface WorkerApi {
   submitFeedback(predictionId: number, label: 0 | 1): Promise<void>;
   /** A batch file's class column as feedback for each of its rows; returns how many rows that is. */
   submitBatchFeedback(batchId: number): Promise<{ rows: number }>;
+  /** Starts an A/B test of production against a staging version (one running test per workspace). */
+  startAbTest(options: NewAbTest): Promise<AbTestRow>;
+  /** A test's outcomes per arm and its statistics (final numbers once concluded). */
+  abTestStatus(testId: number): Promise<AbTestStatus>;
+  /** Ends a running test by hand; a winning challenger becomes production through the same hot-swap. */
+  concludeAbTest(testId: number, winner: Arm): Promise<AbTestRow>;
   /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */

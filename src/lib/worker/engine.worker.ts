@@ -14,6 +14,7 @@ import type { AnalyzeResult, CommitResult, ImportSource, WorkerApi } from './api
 import { registerErrorTransfer } from './transfer';
 import { trainModel } from './training';
 import { liveModel } from './serving';
+import { abTestStatus, autoConclude, concludeAbTest, getRunningTest, startAbTest } from '$lib/db/abtests';
 import { computeMonitor } from './monitor';
 import { predictBatch, predictOne } from './predict';
 import { maybeRetrain } from './retrain';
@@ -113,6 +114,10 @@ const api: WorkerApi = {
     const db = getDb();
     const row = await db.modelVersions.get(versionId);
     if (!row) throw new EngineError('not-found', `Model version #${versionId} does not exist.`);
+    const test = await getRunningTest(db, row.workspaceId);
+    if (test && (stage === 'production' || versionId === test.challenger.versionId)) {
+      throw new EngineError('invalid-argument', `A/B test #${test.id} is running between v${test.champion.version} and v${test.challenger.version}: conclude it on the A/B tests page first.`);
+    }
     await setStage(db, versionId, stage, reason, 'user');
     await liveModel(db, row.workspaceId); // swap the served model at once if production changed
   },
@@ -156,13 +161,29 @@ const api: WorkerApi = {
   async submitFeedback(predictionId, label) {
     const row = await setFeedback(getDb(), predictionId, label);
     // In the background: the feedback call returns at once and predictions go on being served.
-    void retrainInBackground(row.workspaceId);
+    void afterFeedback(row.workspaceId);
   },
 
   async submitBatchFeedback(batchId) {
     const row = await setBatchFeedback(getDb(), batchId);
-    void retrainInBackground(row.workspaceId);
+    void afterFeedback(row.workspaceId);
     return { rows: row.label.length };
+  },
+
+  async startAbTest(options) {
+    return startAbTest(getDb(), options);
+  },
+
+  async abTestStatus(testId) {
+    const db = getDb();
+    const test = await db.abTests.get(testId);
+    if (!test) throw new EngineError('not-found', `A/B test #${testId} does not exist.`);
+    return test.conclusion?.status ?? abTestStatus(db, test);
+  },
+
+  concludeAbTest(testId, winner) {
+    // As after a retraining: every tab's serving worker sees the new production and swaps to it.
+    return concludeAbTest(getDb(), testId, winner, 'user');
   },
 
   computeMonitor(workspaceId, window, options) {
@@ -178,6 +199,16 @@ const api: WorkerApi = {
     return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
   },
 };
+
+/** Feedback may conclude an A/B test (auto-conclude) and start a retraining; neither may fail the call. */
+async function afterFeedback(workspaceId: string): Promise<void> {
+  try {
+    await autoConclude(getDb(), workspaceId);
+  } catch (e) {
+    console.error('auto-concluding the A/B test failed', e);
+  }
+  await retrainInBackground(workspaceId);
+}
 
 /** A failed retraining is recorded in its run; it must never take the worker down. */
 async function retrainInBackground(workspaceId: string): Promise<void> {

@@ -65,6 +65,7 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
       const fb = labels.get(b.id!);
       if (fb) out.feedback.set(fb, r);
       out.version.fill(b.version, r, r + b.rows);
+      if (b.ab) for (let i = 0; i < b.rows; i++) if (b.ab.arm[i]) out.version[r + i] = b.ab.challengerVersion; // split A/B rows the challenger answered
       out.createdAt.fill(b.createdAt, r, r + b.rows);
       out.batchOf.fill(b.id!, r, r + b.rows);
       r += b.rows;

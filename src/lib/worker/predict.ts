@@ -1,39 +1,71 @@
-import type { SporeprintDb } from '$lib/db/db';
+import { getRunningTest } from '$lib/db/abtests';
+import type { AbTestRow, PredictionBatchRow, SporeprintDb } from '$lib/db/db';
 import { logPrediction } from '$lib/db/predictions';
 import { allSchemas } from '$lib/db/workspaces';
+import { routeArm, type Arm } from '$lib/engine/abtest/routing';
+import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
-import { explainOne, type FeatureInput } from '$lib/engine/ml/explain';
+import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
 import type { BatchResult, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { ProgressCallback } from '$lib/engine/progress';
 import * as Comlink from 'comlink';
-import { servePrediction } from './serving';
+import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
 
-/** One mushroom through the production model held in memory: decision, probability, why, and a log entry. */
+/** Production alone, or production and the challenger of the workspace's running A/B test. */
+async function serveWithTest<T>(db: SporeprintDb, workspaceId: string, use: (champion: LiveModel, test: AbTestRow | undefined, challenger: LiveModel | null) => Promise<T>): Promise<T> {
+  const test = await getRunningTest(db, workspaceId);
+  if (!test) releaseChallengers();
+  return servePrediction(db, workspaceId, (champion) => (test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null)));
+}
+
+/**
+ * One mushroom: decision, probability, why, and a log entry. During an A/B test the prediction's id
+ * routes it (split) to one version, or (shadow) the challenger answers too, unseen; the log records
+ * the arm and the version that answered.
+ */
 export async function predictOne(db: SporeprintDb, workspaceId: string, input: FeatureInput): Promise<PredictOneResult> {
   const started = performance.now();
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
   if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
-  return servePrediction(db, workspaceId, async (m) => {
+  const uid = crypto.randomUUID();
+  return serveWithTest(db, workspaceId, async (champion, test, challenger) => {
+    const arm: Arm = test?.mode === 'split' ? routeArm(uid, test.challengerShare, String(test.id)) : 'champion';
+    const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
     const decision = decide(pPoisonous, m.bundle.threshold);
+    let shadow: { versionId: number; version: number; pPoisonous: number; decision: ReturnType<typeof decide> } | undefined;
+    if (test?.mode === 'shadow' && challenger) {
+      const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
+      shadow = { versionId: challenger.versionId, version: challenger.version, pPoisonous: p, decision: decide(p, challenger.bundle.threshold) };
+    }
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    const version = (await db.modelVersions.get(m.versionId))?.version ?? 0;
     const clean = Object.fromEntries(schema.features.map((f) => [f.name, input[f.name] === undefined || input[f.name] === '' ? null : input[f.name]!]));
     const predictionId = await logPrediction(db, {
-      workspaceId, versionId: m.versionId, version, kind: m.bundle.kind, createdAt: Date.now(), source: 'form', input: clean, pPoisonous, decision, latencyMs,
+      workspaceId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, createdAt: Date.now(), source: 'form', input: clean, pPoisonous, decision, latencyMs,
+      uid, ...(test ? { ab: { testId: test.id!, arm } } : {}), ...(shadow ? { shadow } : {}),
     });
-    return { predictionId, versionId: m.versionId, version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown, ...(path ? { path } : {}), latencyMs };
+    return {
+      predictionId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown,
+      ...(path ? { path } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
+    };
   });
 }
 
 const DECISION_CODE = { edible: 0, uncertain: 1, poisonous: 2 } as const;
 
+async function answerAll(m: LiveModel, ds: Dataset): Promise<{ p: Float32Array; decision: Uint8Array }> {
+  const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
+  const decision = new Uint8Array(ds.rows);
+  for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
+  return { p, decision };
+}
+
 /**
  * A whole file: the same parsing and validation as an import (class column optional), every valid
- * row through the production model in one batched call, and one log entry holding the batch as
- * typed columns. The arrays cross back to the page by transfer, not by copy.
+ * row through the production model in one batched call (and the challenger's, during an A/B test),
+ * and one log entry holding the batch as typed columns. The arrays cross back by transfer.
  */
 export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: Blob, sourceName: string, signal: AbortSignal, onProgress?: ProgressCallback): Promise<BatchResult> {
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
@@ -41,26 +73,43 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
   const analysis = await analyzeCsv(blob, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
   if (ds.rows === 0) throw new EngineError('no-valid-rows', `No valid row to predict in ${sourceName}: see the rejected rows.`, { rejected: analysis.report.rowsRejected });
-  return servePrediction(db, workspaceId, async (m) => {
+  const uid = crypto.randomUUID();
+  return serveWithTest(db, workspaceId, async (m, test, challenger) => {
     onProgress?.({ phase: 'Predicting', done: 0, total: 1 });
     const t0 = performance.now();
-    const x = m.preprocessor.transform(ds).x;
-    const pPoisonous = await m.model.predictProba(x);
+    const { p: pPoisonous, decision } = await answerAll(m, ds);
     const predictMs = performance.now() - t0;
-    const decision = new Uint8Array(ds.rows);
-    for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(pPoisonous[i], m.bundle.threshold)];
+    const extra: Pick<PredictionBatchRow, 'ab' | 'shadow'> = {};
+    if (test && challenger) {
+      const other = await answerAll(challenger, ds);
+      if (test.mode === 'split') {
+        // Rows routed to the challenger take its answer; the row's id is the batch's uid and its index.
+        const arm = new Uint8Array(ds.rows);
+        for (let i = 0; i < ds.rows; i++) {
+          if (routeArm(`${uid}:${i}`, test.challengerShare, String(test.id)) !== 'challenger') continue;
+          arm[i] = 1;
+          pPoisonous[i] = other.p[i];
+          decision[i] = other.decision[i];
+        }
+        extra.ab = { testId: test.id!, challengerVersionId: challenger.versionId, challengerVersion: challenger.version, challengerEdibleAbove: challenger.bundle.threshold.edibleAbove, arm };
+      } else {
+        extra.shadow = { testId: test.id!, versionId: challenger.versionId, version: challenger.version, pPoisonous: other.p, decision: other.decision };
+      }
+    }
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
-    const version = (await db.modelVersions.get(m.versionId))?.version ?? 0;
     const label = analysis.report.hasClass ? ds.label : null;
     const batchId = (await db.predictionBatches.add({
-      workspaceId, versionId: m.versionId, version, kind: m.bundle.kind, createdAt: Date.now(), source: sourceName, rows: ds.rows,
-      columns: ds.columns, label, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, predictMs,
+      workspaceId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, createdAt: Date.now(), source: sourceName, rows: ds.rows,
+      columns: ds.columns, label, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, predictMs, uid, ...extra,
     })) as number;
     const result: BatchResult = {
-      batchId, report: analysis.report, versionId: m.versionId, version, kind: m.bundle.kind, edibleAbove: m.bundle.threshold.edibleAbove,
+      batchId, report: analysis.report, versionId: m.versionId, version: m.version, kind: m.bundle.kind, edibleAbove: m.bundle.threshold.edibleAbove,
       rows: ds.rows, columns: ds.columns, label, pPoisonous, decision, predictMs: Math.round(predictMs), rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
+      ...(extra.ab ? { ab: { testId: extra.ab.testId, challengerVersion: extra.ab.challengerVersion, arm: extra.ab.arm } } : {}),
+      ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version, decision: extra.shadow.decision } } : {}),
     };
     const buffers = [pPoisonous.buffer, decision.buffer, ...ds.columns.map((c) => c.values.buffer), ...(label ? [label.buffer] : [])] as ArrayBuffer[];
+    // The A/B arrays stay copied: the same buffers were just stored and may be read again here.
     return Comlink.transfer(result, [...new Set(buffers)]);
   });
 }

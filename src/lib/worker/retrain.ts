@@ -1,6 +1,7 @@
 import type { SporeprintDb } from '$lib/db/db';
 import { markFeedbackUsed, pendingFeedback, getRetrainEvery, type PendingFeedback } from '$lib/db/feedback';
 import { getProduction, loadBundle, noteStage, setStage } from '$lib/db/registry';
+import { getRunningTest } from '$lib/db/abtests';
 import { updateRun } from '$lib/db/runs';
 import { listDatasetVersions } from '$lib/db/datasets';
 import { allSchemas } from '$lib/db/workspaces';
@@ -56,7 +57,11 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
   const verdict = gateRetrained(oldScores, newScores);
   const run = await db.runs.get(out.runId);
   await updateRun(db, out.runId, { log: [...(run?.log ?? []), `Gate: ${verdict.reason}`] });
-  if (verdict.passed) {
+  const abTest = await getRunningTest(db, workspaceId);
+  if (verdict.passed && abTest) {
+    // Neither arm of a running A/B test is replaced mid-test: the new version waits.
+    await noteStage(db, out.versionId, `${reason}: ${verdict.reason}; waits in staging while A/B test #${abTest.id} runs`, 'auto');
+  } else if (verdict.passed) {
     // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
     await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
   } else {

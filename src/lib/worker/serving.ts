@@ -11,6 +11,8 @@ import { initTfjs } from './tfjsBackend';
 /** A model ready to answer in this worker: the production version of a workspace, held in memory. */
 export interface LiveModel {
   versionId: number;
+  /** The version's number in its workspace (v1, v2…), as the log and the answer show it. */
+  version: number;
   workspaceId: string;
   bundle: ModelBundle;
   model: Model;
@@ -47,6 +49,46 @@ export async function servePrediction<T>(db: SporeprintDb, workspaceId: string, 
   return withLiveModel(m, use);
 }
 
+/** A version's model, preprocessing and bundle, ready to answer. */
+async function loadVersion(db: SporeprintDb, workspaceId: string, versionId: number): Promise<LiveModel> {
+  await initTfjs();
+  const bundle = await loadBundle(db, versionId);
+  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  if (!bundle || !schema) throw new EngineError('not-found', `The bundle of model version #${versionId} is missing.`);
+  const version = (await db.modelVersions.get(versionId))?.version ?? 0;
+  return { versionId, version, workspaceId, bundle, model: await loadModel(bundle.model), preprocessor: Preprocessor.load(schema, bundle.preprocessor), users: 0, retired: false };
+}
+
+/** Challengers of running A/B tests, by version id: loaded once, freed when their test ends. */
+const challengers = new Map<number, Promise<LiveModel>>();
+
+/**
+ * Runs `use` on a challenger's model (an A/B test's other arm). Challengers no longer under test
+ * are retired on the way, so their tensors are freed once their last prediction is done.
+ */
+/** No test running: challengers still in memory are freed. */
+export function releaseChallengers(): void {
+  for (const [id, p] of challengers) {
+    challengers.delete(id);
+    void p.then(retire, () => {});
+  }
+}
+
+export async function withChallenger<T>(db: SporeprintDb, workspaceId: string, versionId: number, use: (m: LiveModel) => Promise<T>): Promise<T> {
+  for (const [id, p] of challengers) {
+    if (id === versionId) continue;
+    challengers.delete(id);
+    void p.then(retire, () => {});
+  }
+  let p = challengers.get(versionId);
+  if (!p) {
+    p = loadVersion(db, workspaceId, versionId);
+    challengers.set(versionId, p);
+    p.catch(() => challengers.delete(versionId));
+  }
+  return withLiveModel(await p, use);
+}
+
 const live = new Map<string, LiveModel>();
 const loading = new Map<string, { versionId: number; promise: Promise<LiveModel> }>();
 
@@ -68,19 +110,7 @@ export async function liveModel(db: SporeprintDb, workspaceId: string, { serveWh
   const pending = loading.get(workspaceId);
   if (pending && pending.versionId === production.id) return serveWhileLoading && current ? current : pending.promise;
   const promise = (async () => {
-    await initTfjs();
-    const bundle = await loadBundle(db, production.id!);
-    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
-    if (!bundle || !schema) throw new EngineError('not-found', `The bundle of version v${production.version} is missing.`);
-    const next: LiveModel = {
-      versionId: production.id!,
-      workspaceId,
-      bundle,
-      model: await loadModel(bundle.model),
-      preprocessor: Preprocessor.load(schema, bundle.preprocessor),
-      users: 0,
-      retired: false,
-    };
+    const next = await loadVersion(db, workspaceId, production.id!);
     // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
     const old = live.get(workspaceId);
     live.set(workspaceId, next);

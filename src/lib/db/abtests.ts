@@ -1,0 +1,143 @@
+import { analyze } from '$lib/engine/abtest/analysis';
+import { summarizeShadow, summarizeSplit, type ShadowRecord, type SplitRecord } from '$lib/engine/abtest/outcomes';
+import type { Arm } from '$lib/engine/abtest/routing';
+import { EngineError } from '$lib/engine/errors';
+import type { AbTestRow, AbTestStatus, SporeprintDb } from './db';
+import { noteStage, setStage } from './registry';
+import { storageError } from './storageErrors';
+
+export function getRunningTest(db: SporeprintDb, workspaceId: string): Promise<AbTestRow | undefined> {
+  return db.abTests.where('[workspaceId+status]').equals([workspaceId, 'running']).first();
+}
+
+export async function listAbTests(db: SporeprintDb, workspaceId: string): Promise<AbTestRow[]> {
+  return (await db.abTests.where('workspaceId').equals(workspaceId).toArray()).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export type NewAbTest = Pick<AbTestRow, 'workspaceId' | 'mode' | 'challengerShare' | 'design' | 'autoConclude'> & { challengerVersionId: number };
+
+/** Starts a test of the production version against a staging one; one running test per workspace. */
+export async function startAbTest(db: SporeprintDb, t: NewAbTest): Promise<AbTestRow> {
+  if (t.mode === 'split' && !(t.challengerShare > 0 && t.challengerShare < 1)) throw new EngineError('invalid-argument', 'The challenger’s share of traffic must be between 0 % and 100 %.');
+  return db.transaction('rw', db.abTests, db.modelVersions, async () => {
+    if (await getRunningTest(db, t.workspaceId)) throw new EngineError('invalid-argument', 'An A/B test is already running in this workspace: conclude it first.');
+    const champion = await db.modelVersions.where('workspaceId').equals(t.workspaceId).filter((v) => v.stage === 'production').first();
+    const challenger = await db.modelVersions.get(t.challengerVersionId);
+    if (!champion) throw new EngineError('not-found', 'No production version to test against.');
+    if (!challenger || challenger.workspaceId !== t.workspaceId) throw new EngineError('not-found', 'The challenger is not a version of this workspace.');
+    if (challenger.stage !== 'staging') throw new EngineError('invalid-argument', `v${challenger.version} is ${challenger.stage}: a challenger must be a staging version.`);
+    const row: AbTestRow = {
+      workspaceId: t.workspaceId, createdAt: Date.now(), status: 'running', mode: t.mode,
+      champion: { versionId: champion.id!, version: champion.version, kind: champion.kind },
+      challenger: { versionId: challenger.id!, version: challenger.version, kind: challenger.kind },
+      challengerShare: t.mode === 'split' ? t.challengerShare : 0, design: t.design, autoConclude: t.autoConclude,
+    };
+    row.id = (await db.abTests.add(row)) as number;
+    return row;
+  });
+}
+
+const NONE = 255;
+const MAX_SERIES_POINTS = 100;
+
+/**
+ * Outcomes of a test from the prediction log: every row it routed counts as a prediction; only rows
+ * with an expert's label count as outcomes. Rows are taken in serving order for the accuracy series.
+ */
+export async function abTestStatus(db: SporeprintDb, test: AbTestRow): Promise<AbTestStatus> {
+  const id = test.id!;
+  const singles = await db.predictions.where('[workspaceId+createdAt]').between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity]).filter((p) => p.ab?.testId === id).toArray();
+  const batches = await db.predictionBatches.where('[workspaceId+createdAt]').between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity]).filter((b) => b.ab?.testId === id || b.shadow?.testId === id).toArray();
+  const labels = new Map((await db.batchFeedback.bulkGet(batches.map((b) => b.id!))).filter((f) => !!f).map((f) => [f!.batchId, f!.label]));
+  // One stream of rows in serving order: [arm or pair, truth].
+  const split: SplitRecord[] = [];
+  const shadow: ShadowRecord[] = [];
+  const parts = [...singles.map((s) => ({ at: s.createdAt, s })), ...batches.map((b) => ({ at: b.createdAt, b }))].sort((a, b) => a.at - b.at);
+  for (const p of parts) {
+    if ('s' in p && p.s) {
+      const truth = p.s.feedback ? p.s.feedback.label === 1 : null;
+      if (test.mode === 'split') split.push({ arm: p.s.ab!.arm, decisionPoisonous: p.s.decision !== 'edible', truthPoisonous: truth });
+      else if (p.s.shadow) shadow.push({ championPoisonous: p.s.decision !== 'edible', challengerPoisonous: p.s.shadow.decision !== 'edible', truthPoisonous: truth });
+    } else if ('b' in p && p.b) {
+      const b = p.b;
+      const label = labels.get(b.id!);
+      for (let i = 0; i < b.rows; i++) {
+        const truth = label && label[i] !== NONE ? label[i] === 1 : null;
+        if (test.mode === 'split' && b.ab) split.push({ arm: b.ab.arm[i] ? 'challenger' : 'champion', decisionPoisonous: b.decision[i] !== 0, truthPoisonous: truth });
+        else if (b.shadow) shadow.push({ championPoisonous: b.decision[i] !== 0, challengerPoisonous: b.shadow.decision[i] !== 0, truthPoisonous: truth });
+      }
+    }
+  }
+  const outcomes = test.mode === 'split' ? summarizeSplit(split) : summarizeShadow(shadow);
+  const analysis = analyze({ outcomes, alpha: test.design.alpha, minimumPerArm: test.design.minimumPerArm });
+  return { outcomes, analysis, series: test.mode === 'split' ? splitSeries(split) : shadowSeries(shadow) };
+}
+
+/** Cumulative accuracy per arm as outcomes arrive, thinned to at most MAX_SERIES_POINTS. */
+function series(steps: { champion?: boolean; challenger?: boolean }[]): AbTestStatus['series'] {
+  const out: AbTestStatus['series'] = { n: [], champion: [], challenger: [] };
+  const every = Math.max(1, Math.ceil(steps.length / MAX_SERIES_POINTS));
+  const right = { champion: 0, challenger: 0 };
+  const seen = { champion: 0, challenger: 0 };
+  steps.forEach((s, i) => {
+    for (const arm of ['champion', 'challenger'] as const) {
+      if (s[arm] === undefined) continue;
+      seen[arm]++;
+      if (s[arm]) right[arm]++;
+    }
+    if ((i + 1) % every === 0 || i === steps.length - 1) {
+      out.n.push(i + 1);
+      out.champion.push(seen.champion ? right.champion / seen.champion : null);
+      out.challenger.push(seen.challenger ? right.challenger / seen.challenger : null);
+    }
+  });
+  return out;
+}
+
+function splitSeries(records: SplitRecord[]) {
+  return series(records.filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined).map((r) => ({ [r.arm]: r.decisionPoisonous === r.truthPoisonous })));
+}
+
+function shadowSeries(records: ShadowRecord[]) {
+  return series(records.filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined).map((r) => ({ champion: r.championPoisonous === r.truthPoisonous, challenger: r.challengerPoisonous === r.truthPoisonous })));
+}
+
+/**
+ * Ends a test with its final numbers. A winning challenger becomes production (the champion is
+ * archived with the reason); a winning champion stays, and the challenger stays in staging. Both
+ * versions' histories record the test.
+ */
+export async function concludeAbTest(db: SporeprintDb, testId: number, winner: Arm, by: 'user' | 'auto'): Promise<AbTestRow> {
+  try {
+    return await db.transaction('rw', [db.abTests, db.modelVersions, db.predictions, db.predictionBatches, db.batchFeedback], async () => {
+      const test = await db.abTests.get(testId);
+      if (!test) throw new EngineError('not-found', `A/B test #${testId} does not exist.`);
+      if (test.status !== 'running') throw new EngineError('invalid-argument', `A/B test #${testId} is already concluded.`);
+      const status = await abTestStatus(db, test);
+      const a = status.analysis;
+      const facts = `${a.significant ? 'significant' : 'not significant'}${a.pvalue !== null ? ` (p = ${a.pvalue.toPrecision(2)})` : ''}, ${a.outcomesPerArm} outcomes in the smaller arm of ${test.design.minimumPerArm} needed`;
+      const reason = `A/B test #${testId} (${test.mode}) concluded by ${by === 'auto' ? 'auto-conclude' : 'the user'}: ${winner === 'challenger' ? `v${test.challenger.version}` : `v${test.champion.version}`} wins — ${facts}. ${a.reason}`;
+      test.status = 'concluded';
+      test.conclusion = { at: Date.now(), by, winner, reason, status };
+      await db.abTests.put(test);
+      if (winner === 'challenger') {
+        await setStage(db, test.challenger.versionId, 'production', reason, by === 'auto' ? 'auto' : 'user');
+      } else {
+        await noteStage(db, test.champion.versionId, reason, by === 'auto' ? 'auto' : 'user');
+        await noteStage(db, test.challenger.versionId, reason, by === 'auto' ? 'auto' : 'user');
+      }
+      return test;
+    });
+  } catch (e) {
+    if (e instanceof EngineError) throw e;
+    throw storageError(e, `A/B test #${testId}`);
+  }
+}
+
+/** After feedback: a test set to auto-conclude ends once its minimum is reached and the result is significant. */
+export async function autoConclude(db: SporeprintDb, workspaceId: string): Promise<AbTestRow | null> {
+  const test = await getRunningTest(db, workspaceId);
+  if (!test?.autoConclude) return null;
+  const { analysis } = await abTestStatus(db, test);
+  return analysis.canAutoConclude ? concludeAbTest(db, test.id!, analysis.winner, 'auto') : null;
+}

@@ -1,0 +1,66 @@
+import { getDb, type AbTestRow, type AbTestStatus } from '$lib/db/db';
+import { listAbTests, type NewAbTest } from '$lib/db/abtests';
+import { productionSignature } from '$lib/db/predictions';
+import type { Arm } from '$lib/engine/abtest/routing';
+import { trainer } from '$lib/worker/client';
+import { asActionError, type ActionError } from './actionError';
+import { WorkspaceQuery } from './liveQuery.svelte';
+import type { WorkspaceState } from './workspace.svelte';
+
+/**
+ * The A/B tests page: the workspace's tests (live), and the numbers of one of them, recomputed in
+ * the background worker whenever predictions or feedback change.
+ */
+export class AbTestsState {
+  readonly #tests: WorkspaceQuery<AbTestRow[]>;
+  readonly #signature: WorkspaceQuery<string>;
+  #status = $state.raw<{ testId: number; status: AbTestStatus } | null>(null);
+  #error = $state<ActionError | null>(null);
+  #busy = $state(false);
+
+  constructor(private readonly workspace: WorkspaceState) {
+    this.#tests = new WorkspaceQuery(() => workspace.currentId, (id) => listAbTests(getDb(), id), []);
+    this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
+  }
+
+  get tests(): AbTestRow[] { return this.#tests.current; }
+  get running(): AbTestRow | null { return this.tests.find((t) => t.status === 'running') ?? null; }
+  get signature(): string { return this.#signature.current; }
+  get error() { return this.#error; }
+  get busy() { return this.#busy; }
+  statusOf(testId: number): AbTestStatus | null {
+    const t = this.tests.find((x) => x.id === testId);
+    return t?.conclusion?.status ?? (this.#status?.testId === testId ? this.#status.status : null);
+  }
+
+  async refresh(testId: number): Promise<void> {
+    try {
+      this.#status = { testId, status: await trainer().abTestStatus(testId) };
+    } catch (e) {
+      this.#error = asActionError(e);
+    }
+  }
+
+  async start(options: Omit<NewAbTest, 'workspaceId'>): Promise<void> {
+    await this.#act(() => trainer().startAbTest({ ...options, workspaceId: this.workspace.currentId }));
+  }
+
+  async conclude(testId: number, winner: Arm): Promise<void> {
+    // The serving worker swaps to a winning challenger; the trainer concluded it in the database.
+    await this.#act(async () => {
+      await trainer().concludeAbTest(testId, winner);
+    });
+  }
+
+  async #act(fn: () => Promise<unknown>): Promise<void> {
+    this.#busy = true;
+    this.#error = null;
+    try {
+      await fn();
+    } catch (e) {
+      this.#error = asActionError(e);
+    } finally {
+      this.#busy = false;
+    }
+  }
+}
