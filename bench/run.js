@@ -48,6 +48,14 @@ function median(xs) {
 }
 const round1 = (x) => Math.round(x * 10) / 10;
 
+/** Imports a real data set through the Data page, as a user would, before a bench that needs it. */
+async function importFile(page, serverUrl, file) {
+  await page.goto(`${serverUrl}/data`);
+  await page.getByTestId('file-input').setInputFiles(file);
+  await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
+  await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+}
+
 // ---------------------------------------------------------------------------------------------
 // import_ms
 
@@ -197,10 +205,7 @@ async function benchTrain(browser, serverUrl) {
     const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
     try {
       const page = await context.newPage();
-      await page.goto(`${serverUrl}/data`);
-      await page.getByTestId('file-input').setInputFiles(file);
-      await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
-      await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+      await importFile(page, serverUrl, file);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
       const form = page.getByRole('region', { name: 'Train a model' });
       for (const [kind, label] of FAMILIES) {
@@ -325,10 +330,7 @@ async function benchRetrain(browser, serverUrl) {
     try {
       await context.addInitScript(watchLongTasks);
       const page = await context.newPage();
-      await page.goto(`${serverUrl}/data`);
-      await page.getByTestId('file-input').setInputFiles(file);
-      await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
-      await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+      await importFile(page, serverUrl, file);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
       const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(delimiter));
       const step = Math.floor(rows.length / 10);
@@ -584,10 +586,7 @@ async function benchMonitor(browser, serverUrl) {
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', acceptDownloads: true });
   try {
     const page = await context.newPage();
-    await page.goto(`${serverUrl}/data`);
-    await page.getByTestId('file-input').setInputFiles(file);
-    await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
-    await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
+    await importFile(page, serverUrl, file);
     const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/);
     const current = [head, ...rows.filter((_, i) => i % 5 === 0)].join('\n');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
@@ -651,7 +650,6 @@ async function main() {
   try {
     log(`serving ${BUILD} at ${server.url}; Chromium ${browser.version()}; ${RUNS} run(s) per timed bench`);
     await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));
-    if (process.env.BENCH_ONLY === 'monitor') return await step('monitor', () => benchMonitor(browser, server.url));
     await step('import_ms', () => benchImport(browser, server.url));
     if (process.env.BENCH_SKIP_TRAIN !== '1') await step('train_ms', () => benchTrain(browser, server.url));
     await step('predict', () => benchPredict(browser, server.url));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { matrix, type Matrix } from '../ml/matrix';
-import { fitPca, type Pca } from '../ml/pca';
+import { fitPca } from '../ml/pca';
 import { seededRng } from '../ml/rng';
 import { projectRows, thinPoints } from './projection';
+import { explicitReconstructionError } from './reconstruction.testing';
 
 /** Rows with correlated columns, so the components are far from the axes and the first two carry most variance. */
 function correlated(rows: number, seed: number): Matrix {
@@ -18,17 +19,6 @@ function correlated(rows: number, seed: number): Matrix {
   return out;
 }
 
-/** ‖x − x̂‖² with x̂ = mean + Σⱼ zⱼ·componentⱼ, zⱼ = (x − mean)·componentⱼ, all in float64. */
-function explicitError(pca: Pca, x: Matrix, r: number): number {
-  const d = pca.mean.length;
-  const centred = Array.from({ length: d }, (_, c) => x.data[r * d + c] - pca.mean[c]);
-  const rebuilt = [...pca.mean];
-  for (const axis of pca.components) {
-    const z = centred.reduce((s, v, c) => s + v * axis[c], 0);
-    for (let c = 0; c < d; c++) rebuilt[c] += z * axis[c];
-  }
-  return rebuilt.reduce((s, v, c) => s + (x.data[r * d + c] - v) ** 2, 0);
-}
 
 describe('projectRows', () => {
   const train = correlated(60, 11);
@@ -42,7 +32,7 @@ describe('projectRows', () => {
       expect(reconstruction.length).toBe(x.rows);
       expect(Array.from(pcs)).toEqual(Array.from(pca.transform(x).data));
       for (let r = 0; r < x.rows; r++) {
-        const expected = explicitError(pca, x, r);
+        const expected = explicitReconstructionError(pca, x, r);
         expect(Math.abs(reconstruction[r] - expected)).toBeLessThan(1e-4 * Math.max(1, expected));
       }
     }
@@ -59,7 +49,7 @@ describe('projectRows', () => {
     const off = matrix(1, 4, Float32Array.from(all.mean.map((m, c) => m + 5 * all.components[3][c])));
     const err = projectRows(pca, off).reconstruction[0];
     expect(err).toBeCloseTo(25, 3);
-    expect(err).toBeCloseTo(explicitError(pca, off, 0), 3);
+    expect(err).toBeCloseTo(explicitReconstructionError(pca, off, 0), 3);
   });
 
   it('is ~0 with as many components as columns, and never negative', () => {

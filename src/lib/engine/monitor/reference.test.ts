@@ -3,12 +3,13 @@ import { MISSING_CODE, type Dataset } from '../data/dataset';
 import { profileDataset, type DatasetProfile } from '../data/profile';
 import type { WorkspaceSchema } from '../data/schema';
 import type { Matrix } from '../ml/matrix';
-import { fitPca, type Pca } from '../ml/pca';
+import { fitPca } from '../ml/pca';
 import { Preprocessor } from '../ml/preprocess';
 import { seededRng, shuffle } from '../ml/rng';
 import { columnDrift } from './columnDrift';
 import { REFERENCE_SUMMARY_FORMAT, REFERENCE_SUMMARY_VERSION, summariseColumn, summariseReference } from './columnSummary';
 import { CHUNK_ROWS, CHUNK_SEED, MAX_MAP_POINTS, referenceFromData, referenceFromProfile } from './reference';
+import { explicitReconstructionError } from './reconstruction.testing';
 
 const schema: WorkspaceSchema = {
   id: 'custom-reference',
@@ -46,17 +47,6 @@ function synthetic(rows: number, seed: number): Dataset {
   };
 }
 
-/** ‖x − (mean + z·components)‖², computed without projection.ts. */
-function reconstructionError(pca: Pca, x: Matrix, r: number): number {
-  const d = pca.mean.length;
-  const centred = Array.from({ length: d }, (_, c) => x.data[r * d + c] - pca.mean[c]);
-  const rebuilt = [...pca.mean];
-  for (const axis of pca.components) {
-    const z = centred.reduce((s, v, c) => s + v * axis[c], 0);
-    for (let c = 0; c < d; c++) rebuilt[c] += z * axis[c];
-  }
-  return rebuilt.reduce((s, v, c) => s + (x.data[r * d + c] - v) ** 2, 0);
-}
 
 describe('referenceFromProfile', () => {
   it('keeps category counts exactly, trims unused trailing codes, and puts each numeric bin at its centre', () => {
@@ -169,7 +159,7 @@ describe('referenceFromData', () => {
     const order = shuffle(Uint32Array.from({ length: 250 }, (_, i) => i), seededRng(CHUNK_SEED));
     const chunk = (c: number) => {
       let s = 0;
-      for (let r = c * CHUNK_ROWS; r < (c + 1) * CHUNK_ROWS; r++) s += reconstructionError(pca, x, order[r]);
+      for (let r = c * CHUNK_ROWS; r < (c + 1) * CHUNK_ROWS; r++) s += explicitReconstructionError(pca, x, order[r]);
       return s / CHUNK_ROWS;
     };
     const [a, b] = [chunk(0), chunk(1)];

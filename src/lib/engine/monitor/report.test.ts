@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
 import type { Matrix } from '../ml/matrix';
-import { fitPca, type Pca } from '../ml/pca';
+import { fitPca } from '../ml/pca';
 import { Preprocessor } from '../ml/preprocess';
 import { seededRng } from '../ml/rng';
 import { calledEdible } from '../ml/threshold';
@@ -11,6 +11,7 @@ import { twoProportionZTest } from '../stats/proportions';
 import { estimateAccuracy } from './estimatedAccuracy';
 import { CHUNK_ROWS, referenceFromData, referenceFromProfile, type MonitorReference } from './reference';
 import { buildMonitorReport, NO_FEEDBACK, quality, reconstructionBand, REPORT_FORMAT, type MonitorInput, type ProductionRows } from './report';
+import { explicitReconstructionError } from './reconstruction.testing';
 
 const T0 = Date.UTC(2025, 5, 1, 9, 0);
 const MINUTE = 60_000;
@@ -131,17 +132,6 @@ function input(reference: MonitorReference, current: ProductionRows, history = c
   };
 }
 
-/** ‖x − (mean + z·components)‖², computed without projection.ts. */
-function reconstructionError(p: Pca, x: Matrix, r: number): number {
-  const d = p.mean.length;
-  const centred = Array.from({ length: d }, (_, c) => x.data[r * d + c] - p.mean[c]);
-  const rebuilt = [...p.mean];
-  for (const axis of p.components) {
-    const z = centred.reduce((s, v, c) => s + v * axis[c], 0);
-    for (let c = 0; c < d; c++) rebuilt[c] += z * axis[c];
-  }
-  return rebuilt.reduce((s, v, c) => s + (x.data[r * d + c] - v) ** 2, 0);
-}
 
 describe('buildMonitorReport', async () => {
   const reference = await referenceFromData(referenceData, pre, pca, predict);
@@ -246,7 +236,7 @@ describe('buildMonitorReport', async () => {
       const est = estimateAccuracy(history.pPoisonous.subarray(b.start, b.end), { edibleAbove: EDIBLE_ABOVE });
       expect(b.estimated).toEqual({ accuracy: est.accuracy, lower: est.lower, upper: est.upper });
       let sum = 0;
-      for (let row = b.start; row < b.end; row++) sum += reconstructionError(pca, x, row);
+      for (let row = b.start; row < b.end; row++) sum += explicitReconstructionError(pca, x, row);
       expect(b.reconstruction).toBeCloseTo(sum / 25, 4);
     });
     expect(h.band).toEqual(reconstructionBand(reference.pca!.reconstruction, 25));
