@@ -41,6 +41,7 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await page.goto('/predict');
   await page.getByTestId('batch-file-input').setInputFiles({ name: 'labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
   await expect(page.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
+  const routed = Number((await page.getByTestId('batch-challenger-rows').textContent())!.replace(/,/g, ''));
   await page.goto('/abtests');
   const champion = page.getByTestId('arm-row').and(page.locator('[data-arm="champion"]'));
   const challenger = page.getByTestId('arm-row').and(page.locator('[data-arm="challenger"]'));
@@ -48,6 +49,7 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await expect(champion.getByTestId('arm-feedback')).toHaveText('0');
   await expect.poll(async () => (await count(champion, 'arm-predictions')) + (await count(challenger, 'arm-predictions'))).toBe(8124);
   const toChallenger = await count(challenger, 'arm-predictions');
+  expect(toChallenger).toBe(routed); // the page's batch summary and the test agree on every routed row
   expect(Math.abs(toChallenger - 4062)).toBeLessThan(4 * Math.sqrt(8124 * 0.25)); // within 4 standard errors of 50 %
 
   // The file's class column as expert feedback: outcomes for both arms (and a retraining, which must wait).
@@ -55,6 +57,7 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await page.getByTestId('batch-file-input').setInputFiles({ name: 'labelled-2.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
   await expect(page.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
   await page.getByTestId('submit-batch-labels').click();
+  await expect(page.getByTestId('batch-feedback-done')).toContainText('8,124'); // stored before the page is left
   await page.goto('/abtests');
   await expect.poll(async () => (await count(champion, 'arm-feedback')) + (await count(challenger, 'arm-feedback')), { timeout: 30_000 }).toBe(8124);
   await expect(champion.getByTestId('arm-accuracy')).toContainText(/^1\.000 /); // the shipped MLP is right on every UCI row

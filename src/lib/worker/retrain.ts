@@ -47,7 +47,6 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
     undefined,
     { extraRows: feedback, reason },
   );
-  await markFeedbackUsed(db, pending, out.runId);
 
   // The gate compares both versions on the reference data's held-out test split (feedback only ever
   // joins the training split) and on the feedback rows.
@@ -67,6 +66,8 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
   } else {
     await noteStage(db, out.versionId, `${reason}: ${verdict.reason}`, 'auto');
   }
+  // Last: until the verdict is recorded, a crash leaves the feedback waiting and the next start retries.
+  await markFeedbackUsed(db, pending, out.runId);
 }
 
 /** Feedback as rows of the workspace schema, labelled with the expert's answer: single predictions, then batches. */
