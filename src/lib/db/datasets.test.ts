@@ -353,6 +353,6 @@ describe('getDb', () => {
     expect(a).toBeInstanceOf(SporeprintDb);
     expect(a.name).toBe('sporeprint');
     expect(getDb()).toBe(a);
-    expect(a.tables.map((t) => t.name).sort()).toEqual(['alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
+    expect(a.tables.map((t) => t.name).sort()).toEqual(['abTests', 'alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
   });
 });

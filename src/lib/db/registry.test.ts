@@ -131,9 +131,9 @@ describe('database version 2', () => {
     const upgraded = new SporeprintDb(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(6); // the latest version; the point is that v1 data survives
+      expect(upgraded.verno).toBe(7); // the latest version; the point is that v1 data survives
       expect((await upgraded.settings.get('workspace'))?.value).toBe('secondary');
-      expect(upgraded.tables.map((t) => t.name).sort()).toEqual(['alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
+      expect(upgraded.tables.map((t) => t.name).sort()).toEqual(['abTests', 'alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
       expect(await upgraded.runs.count()).toBe(0);
     } finally {
       await upgraded.delete();
