@@ -1,7 +1,7 @@
-import { getRunningTest } from '$lib/db/abtests';
 import type { AbTestRow, PredictionBatchRow, SporeprintDb } from '$lib/db/db';
 import { logPrediction } from '$lib/db/predictions';
-import { allSchemas } from '$lib/db/workspaces';
+import type { WorkspaceSchema } from '$lib/engine/data/schema';
+import { servingSnapshot, type ServingSnapshot } from './servingSnapshot';
 import { routeArm, type Arm } from '$lib/engine/abtest/routing';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
@@ -14,10 +14,16 @@ import * as Comlink from 'comlink';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
 
 /** Production alone, or production and the challenger of the workspace's running A/B test. */
-async function serveWithTest<T>(db: SporeprintDb, workspaceId: string, use: (champion: LiveModel, test: AbTestRow | undefined, challenger: LiveModel | null) => Promise<T>): Promise<T> {
-  const test = await getRunningTest(db, workspaceId);
+async function serveWithTest<T>(db: SporeprintDb, snapshot: ServingSnapshot, workspaceId: string, use: (champion: LiveModel, test: AbTestRow | undefined, challenger: LiveModel | null) => Promise<T>): Promise<T> {
+  const { test, production } = snapshot;
   if (!test) releaseChallengers();
-  return servePrediction(db, workspaceId, (champion) => (test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null)));
+  return servePrediction(db, workspaceId, production, (champion) => (test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null)));
+}
+
+async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise<ServingSnapshot & { schema: WorkspaceSchema }> {
+  const snapshot = await servingSnapshot(db, workspaceId);
+  if (!snapshot.schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
+  return snapshot as ServingSnapshot & { schema: WorkspaceSchema };
 }
 
 /**
@@ -27,10 +33,10 @@ async function serveWithTest<T>(db: SporeprintDb, workspaceId: string, use: (cha
  */
 export async function predictOne(db: SporeprintDb, workspaceId: string, input: FeatureInput): Promise<PredictOneResult> {
   const started = performance.now();
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
-  if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
+  const snapshot = await workspaceSnapshot(db, workspaceId);
+  const schema = snapshot.schema;
   const uid = crypto.randomUUID();
-  return serveWithTest(db, workspaceId, async (champion, test, challenger) => {
+  return serveWithTest(db, snapshot, workspaceId, async (champion, test, challenger) => {
     const arm: Arm = test?.mode === 'split' ? routeArm(uid, test.challengerShare, String(test.id)) : 'champion';
     const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
@@ -68,13 +74,13 @@ async function answerAll(m: LiveModel, ds: Dataset): Promise<{ p: Float32Array; 
  * and one log entry holding the batch as typed columns. The arrays cross back by transfer.
  */
 export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: Blob, sourceName: string, signal: AbortSignal, onProgress?: ProgressCallback): Promise<BatchResult> {
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
-  if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
+  const { schema } = await workspaceSnapshot(db, workspaceId);
   const analysis = await analyzeCsv(blob, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
   if (ds.rows === 0) throw new EngineError('no-valid-rows', `No valid row to predict in ${sourceName}: see the rejected rows.`, { rejected: analysis.report.rowsRejected });
   const uid = crypto.randomUUID();
-  return serveWithTest(db, workspaceId, async (m, test, challenger) => {
+  // Read after the file is parsed: a test started meanwhile routes this batch too.
+  return serveWithTest(db, await servingSnapshot(db, workspaceId), workspaceId, async (m, test, challenger) => {
     onProgress?.({ phase: 'Predicting', done: 0, total: 1 });
     const t0 = performance.now();
     const { p: pPoisonous, decision } = await answerAll(m, ds);

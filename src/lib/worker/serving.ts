@@ -1,4 +1,4 @@
-import type { SporeprintDb } from '$lib/db/db';
+import type { ModelVersionRow, SporeprintDb } from '$lib/db/db';
 import { getProduction, loadBundle } from '$lib/db/registry';
 import { allSchemas } from '$lib/db/workspaces';
 import { EngineError } from '$lib/engine/errors';
@@ -43,8 +43,8 @@ function retire(m: LiveModel | undefined): void {
  * A prediction on the production model: it is taken (counted as a user) in the same step that finds
  * it, so a swap can never free it between being chosen and being used.
  */
-export async function servePrediction<T>(db: SporeprintDb, workspaceId: string, use: (m: LiveModel) => Promise<T>): Promise<T> {
-  const m = await liveModel(db, workspaceId, { serveWhileLoading: true });
+export async function servePrediction<T>(db: SporeprintDb, workspaceId: string, production: ModelVersionRow | undefined, use: (m: LiveModel) => Promise<T>): Promise<T> {
+  const m = await liveModel(db, workspaceId, { serveWhileLoading: true, production });
   if (!m) throw new EngineError('not-found', 'No production model in this workspace: promote a version on the Models page.');
   return withLiveModel(m, use);
 }
@@ -97,8 +97,14 @@ const loading = new Map<string, { versionId: number; promise: Promise<LiveModel>
  * production has changed, `serveWhileLoading` (predictions) answers with the model in memory while
  * the new one loads in the background, so no prediction waits for a swap; everything else waits for it.
  */
-export async function liveModel(db: SporeprintDb, workspaceId: string, { serveWhileLoading = false } = {}): Promise<LiveModel | null> {
-  const production = await getProduction(db, workspaceId);
+export async function liveModel(
+  db: SporeprintDb,
+  workspaceId: string,
+  opts: { serveWhileLoading?: boolean; production?: ModelVersionRow | undefined } = {},
+): Promise<LiveModel | null> {
+  const serveWhileLoading = opts.serveWhileLoading ?? false;
+  // Predictions pass the production version they already know (servingSnapshot); others read it now.
+  const production = 'production' in opts ? opts.production : await getProduction(db, workspaceId);
   const current = live.get(workspaceId);
   if (!production) {
     retire(current);
