@@ -121,15 +121,18 @@ describe('evaluateAlerts', () => {
     expect(evaluateAlerts(r, rules())).toEqual([
       {
         rule: 'missing-share-above',
-        message: `Missing values above 20.0 % in 2 features of ${WHERE}; worst: Gill colour 40.0 %.`,
+        message: `Missing values above 20.0 % (and above the reference) in 2 features of ${WHERE}; worst: Gill colour 40.0 %.`,
         values: { features: 2, worst: 'gill-color', share: 0.4, limit: 0.2 },
       },
     ]);
     expect(evaluateAlerts(report({ drift: { columns: [column('cap-width', false, 0.3)] } }), rules())[0].message).toBe(
-      `Missing values above 20.0 % in 1 feature of ${WHERE}; worst: Cap width 30.0 %.`,
+      `Missing values above 20.0 % (and above the reference) in 1 feature of ${WHERE}; worst: Cap width 30.0 %.`,
     );
     expect(fired(r, rules({ missingShareAbove: 0.4 }))).toEqual([]);
     expect(fired(r, rules({ missingShareAbove: null }))).toEqual([]);
+    // As missing in the reference as now: the data's nature, not an alert.
+    const usual = { ...column('veil-type', false, 0.95), missing: { reference: 0.95, current: 0.95, shifted: false } };
+    expect(fired(report({ drift: { columns: [usual] } }))).toEqual([]);
   });
 
   it('raises every broken rule at once, in rule order', () => {
