@@ -5,24 +5,11 @@ import { DEFAULT_DRIFT_SHARE } from './datasetDrift';
 import type { ColumnDriftResult, MiniDistribution } from './driftTypes';
 import { REPORT_FORMAT, type MonitorReport, type QualityBucket } from './report';
 import { DATA_CREDIT, DISCLAIMER, formatP, renderReportHtml } from './reportHtml';
+import { EVIL, EVIL_ESCAPED, tagProblem } from './markup.testing';
 
-const EVIL = `<script>alert(1)</script>"'&`;
-const EVIL_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;';
 const HEADINGS = ['Dataset drift', 'Feature drift', 'Drifted features', 'Prediction drift', 'Target drift', 'Model quality', 'PCA map', 'Quality over time'];
 const T0 = Date.UTC(2025, 5, 1, 9, 30);
 
-function tagProblem(markup: string): string | null {
-  const voids = new Set(['meta', 'br', 'hr', 'img', 'input', 'link', 'col', 'wbr']);
-  const stack: string[] = [];
-  for (const m of markup.matchAll(/<(\/?)([a-zA-Z][\w:-]*)\b[^<>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = m;
-    const tag = name.toLowerCase();
-    if (selfClosing || voids.has(tag)) continue;
-    if (!closing) stack.push(tag);
-    else if (stack.pop() !== tag) return `unexpected </${tag}> at ${m.index}: ${markup.slice(m.index - 80, m.index + 20)}`;
-  }
-  return stack.length ? `unclosed <${stack.join('>, <')}>` : null;
-}
 
 function shares(rng: Rng, n: number): number[] {
   const w = Array.from({ length: n }, () => rng() + 0.05);

@@ -4,27 +4,9 @@ import type { MiniDistribution } from './driftTypes';
 import {
   distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, niceTicks, scatterSvg,
 } from './svgCharts';
+import { EVIL, EVIL_ESCAPED, tagProblem } from './markup.testing';
 
-const EVIL = `<script>alert(1)</script>"'&`;
-const EVIL_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;';
 
-/** Tags balance (void HTML elements and `/>` aside); returns the first problem or null. */
-function tagProblem(markup: string): string | null {
-  const voids = new Set(['meta', 'br', 'hr', 'img', 'input', 'link', 'col', 'wbr']);
-  const stack: string[] = [];
-  for (const m of markup.matchAll(/<(\/?)([a-zA-Z][\w:-]*)\b[^<>]*?(\/?)>/g)) {
-    const [, closing, name, selfClosing] = m;
-    const tag = name.toLowerCase();
-    if (selfClosing || voids.has(tag)) continue;
-    if (!closing) stack.push(tag);
-    else if (stack.pop() !== tag) return `unexpected </${tag}> at ${m.index}`;
-  }
-  if (stack.length) return `unclosed <${stack.join('>, <')}>`;
-  // A stray "<" or ">" outside tags would mean unescaped text.
-  const outside = markup.replace(/<(\/?)([a-zA-Z][\w:-]*)\b[^<>]*?(\/?)>/g, '').replace(/<!doctype html>/i, '');
-  const stray = outside.replace(/<style>[\s\S]*?<\/style>/g, '').search(/[<]/);
-  return stray >= 0 ? `stray "<" near ${outside.slice(stray, stray + 40)}` : null;
-}
 
 function expectWellFormedSvg(svg: string, width: number, height: number) {
   expect(svg.startsWith(`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="`)).toBe(true);
