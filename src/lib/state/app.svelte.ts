@@ -7,6 +7,7 @@ import { BatchState, PredictState } from './predict.svelte';
 import { PredictionsState } from './predictions.svelte';
 import { MonitorState } from './monitor.svelte';
 import { AbTestsState } from './abtests.svelte';
+import { AlertsState } from './alerts.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -19,10 +20,15 @@ class AppState {
   readonly engine = new EngineState();
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
-  readonly batch = new BatchState(this.workspace, () => this.models.installShipped(), (ws, id) => this.monitor.checkBatch(ws, id));
-  readonly predictions = new PredictionsState(this.workspace);
-  readonly monitor = new MonitorState(this.workspace);
-  readonly abtests = new AbTestsState(this.workspace);
+  readonly alerts = new AlertsState(this.workspace);
+  readonly batch = new BatchState(this.workspace, () => this.models.installShipped(), (ws, id) => this.alerts.checkBatch(ws, id));
+  // Made when their page first opens: their live queries follow every prediction, no need elsewhere.
+  #predictions: PredictionsState | null = null;
+  #monitor: MonitorState | null = null;
+  #abtests: AbTestsState | null = null;
+  get predictions(): PredictionsState { return (this.#predictions ??= new PredictionsState(this.workspace)); }
+  get monitor(): MonitorState { return (this.#monitor ??= new MonitorState(this.workspace, this.alerts)); }
+  get abtests(): AbTestsState { return (this.#abtests ??= new AbTestsState(this.workspace)); }
 }
 
 let app: AppState | null = null;

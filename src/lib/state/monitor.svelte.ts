@@ -1,17 +1,17 @@
-import { getDb, type AlertRow, type MonitorSnapshotRow } from '$lib/db/db';
+import { getDb, type MonitorSnapshotRow } from '$lib/db/db';
 import { productionSignature } from '$lib/db/predictions';
-import { getAlertRules, getAlertsSeenAt, listAlerts, listSnapshots, markAlertsSeen, saveSnapshot, setAlertRules } from '$lib/db/monitor';
-import { DEFAULT_ALERT_RULES, type AlertRules, type FiredAlert } from '$lib/engine/monitor/alerts';
+import { listSnapshots, saveSnapshot } from '$lib/db/monitor';
 import type { DriftOptions, DriftTestId } from '$lib/engine/monitor/driftTypes';
 import { DEFAULT_LAST_N, type MonitorReport, type WindowRequest } from '$lib/engine/monitor/report';
 import { trainer } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
-import { LiveQuery, WorkspaceQuery } from './liveQuery.svelte';
+import { WorkspaceQuery } from './liveQuery.svelte';
+import type { AlertsState } from './alerts.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
 /**
  * The Monitor page: one report at a time for the chosen window, recomputed in the background worker
- * whenever production rows, feedback or the production version change; alerts and saved reports.
+ * whenever production rows, feedback or the production version change; saved reports.
  */
 export class MonitorState {
   window = $state<WindowRequest>({ kind: 'last', n: DEFAULT_LAST_N });
@@ -24,14 +24,13 @@ export class MonitorState {
   #error = $state<ActionError | null>(null);
   #ms = $state<number | null>(null);
   #run = 0;
-  readonly #alerts: WorkspaceQuery<AlertRow[]>;
   readonly #snapshots: WorkspaceQuery<MonitorSnapshotRow[]>;
   readonly #signature: WorkspaceQuery<string>;
-  readonly #rules = new LiveQuery(() => getAlertRules(getDb()), DEFAULT_ALERT_RULES);
-  readonly #seenAt = new LiveQuery(() => getAlertsSeenAt(getDb()), Number.POSITIVE_INFINITY);
 
-  constructor(private readonly workspace: WorkspaceState) {
-    this.#alerts = new WorkspaceQuery(() => workspace.currentId, (id) => listAlerts(getDb(), id), []);
+  constructor(
+    private readonly workspace: WorkspaceState,
+    readonly alerts: AlertsState,
+  ) {
     this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
     this.#snapshots = new WorkspaceQuery(() => workspace.currentId, (id) => listSnapshots(getDb(), id), []);
   }
@@ -43,13 +42,9 @@ export class MonitorState {
   get error() { return this.#error; }
   /** Time from asking to having the report in the page. */
   get computedMs() { return this.#ms; }
-  get alerts(): AlertRow[] { return this.#alerts.current; }
   get snapshots(): MonitorSnapshotRow[] { return this.#snapshots.current; }
-  get rules(): AlertRules { return this.#rules.current; }
   /** Changes whenever production rows, feedback or the production version change ('' until known). */
   get signature(): string { return this.#signature.current; }
-  /** Alerts raised since the user last looked at the Monitor page. */
-  get unseenAlerts(): AlertRow[] { return this.alerts.filter((a) => a.at > this.#seenAt.current); }
 
   options(): DriftOptions {
     return { ...(this.test ? { test: this.test } : {}), tests: $state.snapshot(this.featureTests) };
@@ -65,30 +60,12 @@ export class MonitorState {
       if (run !== this.#run) return;
       this.#report = report;
       this.#ms = Math.round(performance.now() - t0);
-      notify(raised, this.rules);
+      this.alerts.notify(raised);
     } catch (e) {
       if (run === this.#run) this.#error = asActionError(e);
     } finally {
       if (run === this.#run) this.#busy = false;
     }
-  }
-
-  /** After a batch prediction: its drift and alerts, in the background, whatever page is open. */
-  async checkBatch(workspaceId: string, batchId: number): Promise<void> {
-    try {
-      notify((await trainer().computeMonitor(workspaceId, { kind: 'batch', batchId })).raised, this.rules);
-    } catch (e) {
-      console.error('monitoring the batch failed', e);
-    }
-  }
-
-  async markAlertsSeen(): Promise<void> {
-    await markAlertsSeen(getDb());
-  }
-
-  async setRules(rules: AlertRules): Promise<void> {
-    if (rules.notify && typeof Notification !== 'undefined' && Notification.permission === 'default') await Notification.requestPermission();
-    await setAlertRules(getDb(), rules);
   }
 
   async saveSnapshot(): Promise<void> {
@@ -105,9 +82,4 @@ export class MonitorState {
     if (this.#shown?.id === id) this.#shown = null;
     await getDb().monitorSnapshots.delete(id);
   }
-}
-
-function notify(raised: FiredAlert[], rules: AlertRules): void {
-  if (!raised.length || !rules.notify || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-  for (const a of raised) new Notification('Sporeprint alert', { body: a.message, tag: a.rule });
 }
