@@ -350,22 +350,24 @@ async function benchRetrain(browser, serverUrl) {
           const o = indexedDB.open('sporeprint');
           o.onsuccess = () => {
             const r = o.result.transaction('runs').objectStore('runs').getAll();
-            r.onsuccess = () => { o.result.close(); ok(r.result.find((x) => x.reason && x.status !== 'running') ?? null); };
+            // The gate's verdict is appended to the run's log after the run itself has ended.
+            r.onsuccess = () => { o.result.close(); ok(r.result.find((x) => x.reason && x.status !== 'running' && x.log.some((l) => l.startsWith('Gate:'))) ?? null); };
           };
         }));
       const waits = [];
       const toast = page.getByTestId('live-toast');
       let run = null;
+      const gate = (r) => r?.log.find((l) => l.startsWith('Gate:')) ?? '';
       while (!(await toast.isVisible())) {
         run ??= await retrainRun();
-        if (run && !run.log.at(-1).includes('not worse')) break; // held in staging: nothing goes live
+        if (run && !gate(run).includes('not worse')) break; // held in staging: nothing goes live
         if (performance.now() - t0 > TIMEOUT) throw new Error('the retraining did not finish in time');
         waits.push(await describeMushroom(page, head, picked[waits.length % 10]));
       }
       const retrainMs = performance.now() - t0;
       run ??= await retrainRun();
       const longTasks = await page.evaluate(() => window.__longTasks);
-      const verdict = run?.log.at(-1) ?? '';
+      const verdict = gate(run);
       log(`retrain/${dataset}: ${verdict.includes('not worse') ? 'live' : 'ended'} after ${round1(retrainMs)} ms; ${waits.length} predictions meanwhile, round trips ${waits.join(', ')} ms; long tasks ${longTasks.map(round1).join(', ') || 'none'}; ${verdict}`);
       console.log(JSON.stringify({ bench: 'retrain_ms', dataset, value: round1(retrainMs), unit: 'ms', promoted: verdict.includes('not worse') }));
       emit('swap_wait_ms', dataset, waits.length ? Math.max(...waits) : 0, 'ms');
