@@ -6,6 +6,7 @@ import type { ModelBundle } from '$lib/engine/ml/bundle';
 import { loadModel } from '$lib/engine/ml/families';
 import type { Model } from '$lib/engine/ml/model';
 import { Preprocessor } from '$lib/engine/ml/preprocess';
+import { matrix } from '$lib/engine/ml/matrix';
 import { initTfjs } from './tfjsBackend';
 
 /** A model ready to answer in this worker: the production version of a workspace, held in memory. */
@@ -49,14 +50,27 @@ export async function servePrediction<T>(db: SporeprintDb, workspaceId: string, 
   return withLiveModel(m, use);
 }
 
-/** A version's model, preprocessing and bundle, ready to answer. */
+/** Lets predictions queued on this worker run between the steps of loading a model. */
+const yieldToPredictions = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * A version's model, preprocessing and bundle, ready to answer. Loaded in steps with predictions
+ * let through in between, and warmed up with one row, so that swapping to it never holds a
+ * prediction behind the whole load or behind the new model's first, slower call.
+ */
 async function loadVersion(db: SporeprintDb, workspaceId: string, versionId: number): Promise<LiveModel> {
   await initTfjs();
   const bundle = await loadBundle(db, versionId);
   const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
   if (!bundle || !schema) throw new EngineError('not-found', `The bundle of model version #${versionId} is missing.`);
   const version = (await db.modelVersions.get(versionId))?.version ?? 0;
-  return { versionId, version, workspaceId, bundle, model: await loadModel(bundle.model), preprocessor: Preprocessor.load(schema, bundle.preprocessor), users: 0, retired: false };
+  await yieldToPredictions();
+  const model = await loadModel(bundle.model);
+  await yieldToPredictions();
+  const preprocessor = Preprocessor.load(schema, bundle.preprocessor);
+  await model.predictProba(matrix(1, preprocessor.dims));
+  await yieldToPredictions();
+  return { versionId, version, workspaceId, bundle, model, preprocessor, users: 0, retired: false };
 }
 
 /** Challengers of running A/B tests, by version id: loaded once, freed when their test ends. */
