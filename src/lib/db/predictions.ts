@@ -23,7 +23,7 @@ export interface PredictionFilter {
 }
 
 /** Called edible is the only answer that claims "safe"; uncertain counts as called poisonous. */
-export const disagreesWithExpert = (p: PredictionRow) => !!p.feedback && (p.decision === 'edible' ? 0 : 1) !== p.feedback.label;
+const disagreesWithExpert = (p: PredictionRow) => !!p.feedback && (p.decision === 'edible' ? 0 : 1) !== p.feedback.label;
 
 function matches(p: PredictionRow, f: PredictionFilter): boolean {
   if (f.decision && p.decision !== f.decision) return false;
