@@ -80,11 +80,14 @@ export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, 
 
 /** A signature of everything a report depends on: rows served, feedback given, the production version. */
 export async function productionSignature(db: SporeprintDb, workspaceId: string): Promise<string> {
-  const [p, fb, fbPoisonous, b, f, v] = await Promise.all([
-    db.predictions.where('workspaceId').equals(workspaceId).count(),
-    // Feedback on a single prediction changes its row in place: count it (and its labels) too.
-    db.predictions.where('workspaceId').equals(workspaceId).filter((r) => !!r.feedback).count(),
-    db.predictions.where('workspaceId').equals(workspaceId).filter((r) => r.feedback?.label === 1).count(),
+  // One pass over the single predictions: feedback changes a row in place, so its labels count too.
+  let p = 0, fb = 0, fbPoisonous = 0;
+  await db.predictions.where('workspaceId').equals(workspaceId).each((r) => {
+    p++;
+    if (r.feedback) fb++;
+    if (r.feedback?.label === 1) fbPoisonous++;
+  });
+  const [b, f, v] = await Promise.all([
     db.predictionBatches.where('workspaceId').equals(workspaceId).count(),
     db.batchFeedback.where('workspaceId').equals(workspaceId).count(),
     db.modelVersions.where('workspaceId').equals(workspaceId).filter((m) => m.stage === 'production').first(),
