@@ -2,6 +2,7 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { readFileSync } from 'node:fs';
+import { uplotSafeLocale } from './scripts/uplotSafeLocale.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -9,6 +10,7 @@ export default defineConfig({
   // Recorded with every training run and model bundle.
   define: { __APP_VERSION__: JSON.stringify(pkg.version) },
   plugins: [
+    uplotSafeLocale(),
     sveltekit(),
     SvelteKitPWA({
       registerType: 'prompt',
@@ -45,6 +47,8 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
+  // Served through the plugins in dev too, so uplotSafeLocale applies there as in the build.
+  optimizeDeps: { exclude: ['uplot'] },
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
