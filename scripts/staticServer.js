@@ -1,16 +1,18 @@
 // A static server with SPA fallback for the built app: used by `npm start`, the end-to-end tests
 // and the benchmarks, so all three serve exactly the same files the same way.
 import { createServer } from 'node:http';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import sirv from 'sirv';
 
 /**
- * @param {{ dir?: string, port?: number, dev?: boolean }} [options]
+ * @param {{ dir?: string, port?: number, dev?: boolean, headScript?: string }} [options]
  *   dev: re-read files on every request (tests change sw.js to simulate a new release).
+ *   headScript: a script put first in every HTML page served (the cross-engine tests record the
+ *   page's uncaught errors with it, in engines whose driver cannot listen for them).
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export function startStaticServer({ dir = 'build', port = 0, dev = false } = {}) {
+export function startStaticServer({ dir = 'build', port = 0, dev = false, headScript } = {}) {
   const root = resolve(dir);
   if (!existsSync(resolve(root, 'index.html'))) {
     return Promise.reject(new Error(`No build found in ${root}. Run "npm run build" first (or "npm start", which builds).`));
@@ -25,12 +27,25 @@ export function startStaticServer({ dir = 'build', port = 0, dev = false } = {})
       else if (pathname.startsWith('/_app/immutable/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     },
   });
-  const server = createServer((req, res) =>
-    assets(req, res, () => {
-      res.statusCode = 404;
-      res.end('Not found');
-    }),
-  );
+  const notFound = (/** @type {import('node:http').ServerResponse} */ res) => {
+    res.statusCode = 404;
+    res.end('Not found');
+  };
+  const withScript = headScript && readFileSync(resolve(root, 'index.html'), 'utf8').replace('<head>', `<head><script>${headScript}</script>`);
+  // The SPA's only HTML is index.html: served for /index.html and for any path that is not a file.
+  const isPage = (/** @type {string} */ url) => {
+    const path = new URL(url, 'http://x').pathname;
+    return path.endsWith('.html') ? path === '/index.html' : !/\.[a-z0-9]+$/i.test(path);
+  };
+  const server = createServer((req, res) => {
+    if (withScript && isPage(req.url ?? '/')) {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.end(withScript);
+      return;
+    }
+    assets(req, res, () => notFound(res));
+  });
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);

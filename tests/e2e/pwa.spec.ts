@@ -5,18 +5,7 @@ import { chromium } from '@playwright/test';
 import { test, expect, waitForServiceWorker } from '../fixtures';
 import { chromiumLaunchOptions } from '../chromium.js';
 import { startStaticServer } from '../../scripts/staticServer.js';
-
-const PAGES: [string, string | RegExp][] = [
-  ['/', /Sporeprint/],
-  ['/predict', /^Predict ·/],
-  ['/predictions', /^Predictions/],
-  ['/data', /^Data/],
-  ['/models', /^Models/],
-  ['/monitor', /^Monitor/],
-  ['/experiments', /^Experiments/],
-  ['/abtests', /^A\/B tests/],
-  ['/settings', 'Settings & About'],
-];
+import { PAGE_HEADINGS } from '../pages';
 
 test('Chromium reports no installability errors and the manifest is complete', async ({ page, baseURL }) => {
   // Test contexts are incognito, where nothing is installable: use a real profile for this check.
@@ -54,7 +43,7 @@ test('with the server gone, every page still opens, the worker imports a sample 
 
   await page.reload();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Data/);
-  for (const [path, title] of PAGES) {
+  for (const [path, title] of PAGE_HEADINGS) {
     await page.goto(server.url + path);
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   }

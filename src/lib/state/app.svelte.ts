@@ -2,6 +2,7 @@ import { WorkspaceState } from './workspace.svelte';
 import { DataState } from './data.svelte';
 import { StorageState } from './storage.svelte';
 import { EngineState } from './engine.svelte';
+import { InstallState } from './install.svelte';
 import { ModelsState } from './models.svelte';
 import { BatchState, PredictState } from './predict.svelte';
 import { PredictionsState } from './predictions.svelte';
@@ -18,6 +19,7 @@ class AppState {
   readonly data = new DataState(this.workspace);
   readonly storage = new StorageState();
   readonly engine = new EngineState();
+  readonly install = new InstallState();
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
   readonly alerts = new AlertsState(this.workspace);

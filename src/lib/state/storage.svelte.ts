@@ -1,33 +1,51 @@
-/** Persistent-storage status and space used, from the Storage API. */
+/**
+ * Persistent-storage status and space used, from the Storage API. Some engines have no Storage API
+ * at all (WebKitGTK), and Firefox answers `persist()` only when the user answers its prompt, which
+ * may be never: nothing here is awaited by anything else, and a pending question says so.
+ */
 export class StorageState {
+  /** False where the browser has no `navigator.storage` (WebKitGTK, older Safari). */
+  readonly supported = typeof navigator !== 'undefined' && !!navigator.storage;
   #persisted = $state<boolean | null>(null);
   #usage = $state<number | null>(null);
   #quota = $state<number | null>(null);
+  #asking = $state(false);
   #message = $state<string | null>(null);
 
   get persisted() { return this.#persisted; }
   get usage() { return this.#usage; }
   get quota() { return this.#quota; }
+  /** A `persist()` question is waiting for the browser (or the user in its prompt). */
+  get asking() { return this.#asking; }
   get message() { return this.#message; }
 
   async refresh(): Promise<void> {
-    if (!navigator.storage) return;
+    if (!this.supported) return;
     this.#persisted = (await navigator.storage.persisted?.()) ?? null;
     const est = await navigator.storage.estimate?.();
     this.#usage = est?.usage ?? null;
     this.#quota = est?.quota ?? null;
   }
 
-  /** Asks the browser not to evict our data under storage pressure; the browser may say no. */
+  /** Asks the browser not to evict our data under storage pressure; the browser may say no, or ask the user. */
   async requestPersistence(): Promise<void> {
     if (!navigator.storage?.persist) {
       this.#message = 'This browser cannot make storage persistent.';
       return;
     }
-    const granted = await navigator.storage.persist();
-    this.#message = granted
-      ? 'Storage is persistent: the browser will not evict your data to free space.'
-      : 'The browser declined for now (it decides from how you use the site; installing the app usually helps). Your data is still stored, but may be evicted if the device runs out of space.';
+    if (this.#asking) return;
+    this.#asking = true;
+    this.#message = 'Waiting for the browser’s answer. Some browsers (Firefox) ask you in a prompt by the address bar; the rest of the app keeps working meanwhile.';
+    try {
+      const granted = await navigator.storage.persist();
+      this.#message = granted
+        ? 'Storage is persistent: the browser will not evict your data to free space.'
+        : 'The browser declined for now (it decides from how you use the site; installing the app usually helps). Your data is still stored, but may be evicted if the device runs out of space.';
+    } catch (e) {
+      this.#message = `The browser could not answer: ${(e as Error).message}`;
+    } finally {
+      this.#asking = false;
+    }
     await this.refresh();
   }
 }

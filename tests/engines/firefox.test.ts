@@ -1,0 +1,4 @@
+import { firefox } from './drivers';
+import { engineJourneys } from './journeys';
+
+engineJourneys(firefox);

@@ -1,0 +1,4 @@
+import { webkit } from './drivers';
+import { engineJourneys } from './journeys';
+
+engineJourneys(webkit);
