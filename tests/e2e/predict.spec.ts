@@ -24,6 +24,29 @@ test('predict one mushroom from the form with the shipped model: decision in wor
   await expect(page.getByTestId('prediction-row')).toContainText('v1 mlp');
 });
 
+test('two answers are not enough: "edible" only if no value of the fields not given could change it', async ({ page }) => {
+  await page.goto('/predict');
+  const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  await expect(page.getByTestId('key-fields')).toContainText('Fields that matter most to v1');
+  await form.getByLabel('Odour').selectOption({ label: 'none' });
+  await form.getByLabel('Spore print colour').selectOption({ label: 'black' });
+  await form.getByRole('button', { name: 'Predict' }).click();
+
+  const answer = page.getByTestId('answer');
+  // The shipped model gives P(edible) 0.958 for these two answers, but 20 fields were not looked at.
+  await expect(answer).toHaveAttribute('data-decision', 'uncertain', { timeout: 30_000 });
+  await expect(answer.getByTestId('decision')).toHaveText('Uncertain — treat as poisonous');
+  expect(Number(await answer.getByTestId('p-edible').textContent())).toBeGreaterThan(0.9);
+  await expect(answer).toContainText('for the answers given, but not for every value of the fields not given');
+  await expect(answer.getByTestId('worst-case')).toContainText('20 fields were not given');
+  await expect(answer.getByTestId('checks').locator('li')).toHaveCount(3);
+  // The first field to check is one that, alone, takes the answer below the safety threshold.
+  const first = await answer.getByTestId('checks').locator('li').first().textContent();
+  expect(Number(first!.match(/P\(edible\) ([\d.]+)/)![1])).toBeLessThan(0.9);
+  // What was logged is the answer shown.
+  await expect(page.getByTestId('prediction-row').first()).toContainText('uncertain');
+});
+
 test.describe('with the real data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 

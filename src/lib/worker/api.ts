@@ -7,6 +7,7 @@ import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { Contribution, DecisionPath, FeatureInput } from '$lib/engine/ml/explain';
+import type { FieldCheck, WorstCase } from '$lib/engine/ml/worstCase';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { NewAbTest } from '$lib/db/abtests';
@@ -78,6 +79,12 @@ export interface PredictOneResult {
   unknown: string[];
   /** Single trees only: the tests on the way to the leaf. */
   path?: DecisionPath;
+  /**
+   * With fields not given (and an answer that was not already "poisonous"): the highest P(poisonous)
+   * found over their values, the completion that gives it, and the fields to check first.
+   * "edible" is answered only if even this completion is called edible.
+   */
+  worstCase?: { pPoisonous: number; exhaustive: boolean; checks: FieldCheck[]; completion: WorstCase['completion'] };
   /** During an A/B test: its arm (the version above answered); in shadow mode, the challenger's unseen answer. */
   ab?: { testId: number; mode: 'split' | 'shadow'; arm: Arm; shadowVersion?: number; shadowDecision?: 'edible' | 'uncertain' | 'poisonous' };
   latencyMs: number;

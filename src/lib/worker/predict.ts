@@ -7,6 +7,8 @@ import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
+import { completionCandidates, worstCase } from '$lib/engine/ml/worstCase';
+import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { BatchResult, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { ProgressCallback } from '$lib/engine/progress';
@@ -40,7 +42,15 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const arm: Arm = test?.mode === 'split' ? routeArm(uid, test.challengerShare, String(test.id)) : 'champion';
     const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
-    const decision = decide(pPoisonous, m.bundle.threshold);
+    let decision = decide(pPoisonous, m.bundle.threshold);
+    // "Edible" only if no values of the fields not given could make it otherwise.
+    const worst =
+      decision === 'poisonous'
+        ? null
+        : await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), completionCandidates(schema, m.bundle.referenceProfile as DatasetProfile), {
+            stopAt: 1 - m.bundle.threshold.edibleAbove,
+          });
+    if (decision === 'edible' && worst && decide(worst.pPoisonous, m.bundle.threshold) !== 'edible') decision = 'uncertain';
     let shadow: { versionId: number; version: number; pPoisonous: number; decision: ReturnType<typeof decide> } | undefined;
     if (test?.mode === 'shadow' && challenger) {
       const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
@@ -54,7 +64,7 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     });
     return {
       predictionId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown,
-      ...(path ? { path } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
+      ...(path ? { path } : {}), ...(worst ? { worstCase: { pPoisonous: worst.pPoisonous, exhaustive: worst.exhaustive, checks: worst.checks, completion: worst.completion } } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
     };
   });
 }
