@@ -68,6 +68,16 @@ describe('explainOne with a tree', () => {
     expect((await explainOne(schema, pre, tree, { odor: 'f' })).path).toEqual({ steps: ['Odour is foul'], leafPoisonous: 0.8 });
     expect((await explainOne(schema, pre, linear, { odor: 'f' })).path).toBeUndefined();
   });
+
+  it('never states a fact the user did not give: a test on a field not given says so and how it was taken', async () => {
+    const pre = Preprocessor.fit(schema, train);
+    const tree: Model = { ...linear, kind: 'tree', decisionPath: () => ({ steps: [{ column: 0, threshold: 0.5, below: true }, { column: 2, threshold: 0, below: false }], value: 0.2 }) };
+    const { path } = await explainOne(schema, pre, tree, { odor: null, width: 3 });
+    expect(path!.steps[0]).toBe('Odour not given (taken as none of its values): the tree went the way of “Odour is not foul”');
+    expect(path!.steps[1]).toBe('Width ≥ 2 mm');
+    const noWidth = await explainOne(schema, pre, tree, { odor: 'n', width: null });
+    expect(noWidth.path!.steps).toEqual(['Odour is not foul', 'Width not given (taken as the training median, 2 mm): the tree went the way of “Width ≥ 2 mm”']);
+  });
 });
 
 describe('featureImportance', () => {

@@ -73,7 +73,14 @@ export async function explainOne(
   // Only answers the model never saw count as unknown; a field left empty is simply not given.
   const unknown = enc.unknown.filter((u) => u.code !== null).map((u) => u.column);
   const path = model.decisionPath?.(enc.x, 0);
-  return { pPoisonous: p[0], contributions, unknown, ...(path ? { path: { steps: path.steps.map((s) => pre.describeSplit(s.column, s.threshold, s.below)), leafPoisonous: path.value } } : {}) };
+  // A test on a field the user did not give states no fact about the mushroom: say how it was taken.
+  const givenFeatures = new Set(given.map(({ j }) => j));
+  const step = (s: { column: number; threshold: number; below: boolean }) => {
+    const j = pre.featureOf(s.column);
+    const said = pre.describeSplit(s.column, s.threshold, s.below);
+    return givenFeatures.has(j) ? said : `${schema.features[j]?.label ?? said} not given (${pre.describeMissing(j)}): the tree went the way of “${said}”`;
+  };
+  return { pPoisonous: p[0], contributions, unknown, ...(path ? { path: { steps: path.steps.map(step), leafPoisonous: path.value } } : {}) };
 }
 
 /** How much a feature matters to a model overall: the mean change in P(poisonous) when it is removed. */

@@ -125,6 +125,19 @@ export class Preprocessor {
     });
   }
 
+  /** The feature (schema index) an encoded column belongs to. */
+  featureOf(column: number): number {
+    return this.featureBlocks().findIndex((b) => column >= b.start && column < b.end);
+  }
+
+  /** How a value that was not given reaches the model, in words. */
+  describeMissing(feature: number): string {
+    const step = this.#saved.steps[feature];
+    const f = this.#schema.features[feature];
+    if (step?.kind === 'numeric') return `taken as the training median, ${Number(step.median.toPrecision(4))}${f?.kind === 'numeric' && f.unit ? ` ${f.unit}` : ''}`;
+    return step?.vocabulary.includes(MISSING_CODE) ? 'taken as "not known", as in the training rows without it' : 'taken as none of its values';
+  }
+
   /**
    * A tree's test on one encoded column, in the user's words: a one-hot column (0 or 1) becomes
    * "Odour is foul" / "is not foul"; a standardised number is turned back into its unit.
