@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import { test, expect, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
+import { test, expect, hasSharedData, NO_DATA_REASON, pickFile, sharedText } from '../fixtures';
 
 test('predict one mushroom from the form with the shipped model: decision in words, probability, version, reasons; logged', async ({ page }) => {
   await page.goto('/predict');
@@ -63,6 +63,54 @@ test.describe('with the real data', () => {
     await expect(answer).toHaveAttribute('data-decision', 'edible', { timeout: 30_000 });
     await expect(answer).toContainText('Above the safety threshold of 0.900');
     expect(Number(await answer.getByTestId('p-edible').textContent())).toBeGreaterThan(0.9);
+  });
+});
+
+test.describe('with the reference data on the device', () => {
+  test.skip(!hasSharedData, NO_DATA_REASON);
+
+  test('the answer says how many reference mushrooms share the answers; none sharing them is never "edible"', async ({ page }) => {
+    const text = sharedText('mushrooms.csv');
+    const [head, ...rows] = text.trim().split('\n').map((l) => l.split(','));
+    await page.goto('/data');
+    await pickFile(page, 'mushrooms.csv', text);
+    await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
+    await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 60_000 });
+
+    // The shipped v1 was trained on this very file, so its rows are the reference data.
+    await page.goto('/predict');
+    const form = page.getByRole('form', { name: /Describe the mushroom/ });
+    await form.getByLabel('Odour').selectOption({ label: 'none' });
+    await form.getByLabel('Spore print colour').selectOption({ label: 'black' });
+    await form.getByRole('button', { name: 'Predict' }).click();
+    const col = (name: string) => head.indexOf(name);
+    const sharing = rows.filter((r) => r[col('odor')] === 'n' && r[col('spore-print-color')] === 'k');
+    const edible = sharing.filter((r) => r[0] === 'e').length;
+    const answer = page.getByTestId('answer');
+    await expect(answer.getByTestId('reference-match')).toHaveText(
+      `${sharing.length.toLocaleString('en-US')} mushrooms in the reference data share your answers: ${edible === sharing.length ? 'all edible' : `${edible.toLocaleString('en-US')} edible, ${(sharing.length - edible).toLocaleString('en-US')} poisonous`}.`,
+    );
+
+    // A real edible mushroom with one answer changed so that no reference row shares them all.
+    const key = (r: string[]) => r.slice(1).join(',');
+    const known = new Set(rows.map(key));
+    const base = rows.find((r) => r[0] === 'e' && !r.includes('?'))!;
+    let changed: string[] | undefined;
+    for (let j = head.length - 1; j > 0 && !changed; j--) {
+      for (const v of new Set(rows.map((r) => r[j]))) {
+        const candidate = [...base];
+        candidate[j] = v;
+        if (v !== '?' && v !== base[j] && !known.has(key(candidate))) {
+          changed = candidate;
+          break;
+        }
+      }
+    }
+    await form.getByRole('button', { name: 'Clear' }).click();
+    for (let j = 1; j < head.length; j++) await form.locator(`select[name="${head[j]}"]`).selectOption(changed![j]);
+    await form.getByRole('button', { name: 'Predict' }).click();
+    await expect(answer.getByTestId('reference-match')).toHaveText(/^No mushroom in the reference data shares your 22 answers/);
+    await expect(answer).not.toHaveAttribute('data-decision', 'edible');
   });
 });
 

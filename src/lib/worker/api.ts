@@ -8,6 +8,7 @@ import type { ProgressCallback } from '$lib/engine/progress';
 import type { ModelKind } from '$lib/engine/ml/model';
 import type { Contribution, DecisionPath, FeatureInput } from '$lib/engine/ml/explain';
 import type { FieldCheck, WorstCase } from '$lib/engine/ml/worstCase';
+import type { ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { NewAbTest } from '$lib/db/abtests';
@@ -84,6 +85,8 @@ export interface PredictOneResult {
    * found over their values, the completion that gives it, and the fields to check first.
    * "edible" is answered only if even this completion is called edible.
    */
+  /** Where the version's training data is on this device: the mushrooms in it sharing the given answers. */
+  reference?: ReferenceMatch;
   worstCase?: { pPoisonous: number; exhaustive: boolean; checks: FieldCheck[]; completion: WorstCase['completion'] };
   /** During an A/B test: its arm (the version above answered); in shadow mode, the challenger's unseen answer. */
   ab?: { testId: number; mode: 'split' | 'shadow'; arm: Arm; shadowVersion?: number; shadowDecision?: 'edible' | 'uncertain' | 'poisonous' };

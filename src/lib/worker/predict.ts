@@ -8,6 +8,8 @@ import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
 import { completionCandidates, worstCase } from '$lib/engine/ml/worstCase';
+import { matchReference, type ReferenceMatch } from '$lib/engine/ml/referenceMatch';
+import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { BatchResult, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
@@ -26,6 +28,23 @@ async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise
   const snapshot = await servingSnapshot(db, workspaceId);
   if (!snapshot.schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
   return snapshot as ServingSnapshot & { schema: WorkspaceSchema };
+}
+
+/** Training data held for look-ups, by data version id (versions never change; at most two kept). */
+const referenceCache = new Map<number, Promise<Dataset>>();
+
+/** The mushrooms of the version's training data that share the given answers, where that data is on this device. */
+async function referenceMatch(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel, input: FeatureInput): Promise<ReferenceMatch | null> {
+  const version = await findDatasetVersion(db, m.workspaceId, m.bundle.data.sha256);
+  if (!version?.id) return null;
+  let data = referenceCache.get(version.id);
+  if (!data) {
+    data = loadDataset(db, version.id);
+    referenceCache.set(version.id, data);
+    data.catch(() => referenceCache.delete(version.id!)); // not kept: the next prediction tries again
+    if (referenceCache.size > 2) referenceCache.delete(referenceCache.keys().next().value!);
+  }
+  return matchReference(schema, await data, input);
 }
 
 /**
@@ -51,6 +70,9 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
             stopAt: 1 - m.bundle.threshold.edibleAbove,
           });
     if (decision === 'edible' && worst && decide(worst.pPoisonous, m.bundle.threshold) !== 'edible') decision = 'uncertain';
+    // Where the training data is here: no matching mushroom, or any poisonous one among them, is never "edible".
+    const match = decision === 'poisonous' ? null : await referenceMatch(db, schema, m, input);
+    if (decision === 'edible' && match && (match.rows === 0 || match.poisonous > 0)) decision = 'uncertain';
     let shadow: { versionId: number; version: number; pPoisonous: number; decision: ReturnType<typeof decide> } | undefined;
     if (test?.mode === 'shadow' && challenger) {
       const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
@@ -64,7 +86,7 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     });
     return {
       predictionId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown,
-      ...(path ? { path } : {}), ...(worst ? { worstCase: { pPoisonous: worst.pPoisonous, exhaustive: worst.exhaustive, checks: worst.checks, completion: worst.completion } } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
+      ...(path ? { path } : {}), ...(match ? { reference: match } : {}), ...(worst ? { worstCase: { pPoisonous: worst.pPoisonous, exhaustive: worst.exhaustive, checks: worst.checks, completion: worst.completion } } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
     };
   });
 }
