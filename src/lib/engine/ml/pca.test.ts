@@ -128,6 +128,39 @@ describe('fitPca', () => {
     }
   });
 
+  it.each([
+    ['NaN', NaN],
+    ['Infinity', Infinity],
+  ])('refuses %s in the data to fit, naming the first such cell (0-based row and column)', (label, bad) => {
+    const x = randomMatrix(10, 3, 9);
+    x.data[4 * 3 + 2] = bad;
+    x.data[7 * 3 + 0] = bad;
+    const e = (() => {
+      try {
+        fitPca(x, 2);
+      } catch (err) {
+        return err as EngineError;
+      }
+      throw new Error('expected an EngineError');
+    })();
+    expect(e).toBeInstanceOf(EngineError);
+    expect(e.code).toBe('invalid-argument');
+    expect(e.details).toEqual({ row: 4, column: 2, value: label });
+  });
+
+  it('refuses NaN in rows to project, naming the row and column', () => {
+    const pca = fitPca(randomMatrix(20, 4, 10), 2);
+    const x = randomMatrix(5, 4, 11);
+    x.data[3 * 4 + 1] = NaN;
+    expect(() => pca.transform(x)).toThrow(EngineError);
+    try {
+      pca.transform(x);
+    } catch (err) {
+      expect((err as EngineError).code).toBe('invalid-argument');
+      expect((err as EngineError).details).toEqual({ row: 3, column: 1, value: 'NaN' });
+    }
+  });
+
   it('fits 43,000 × 130 (timing printed, not asserted)', () => {
     const x = randomMatrix(43_000, 130, 8);
     const t0 = performance.now();

@@ -44,7 +44,11 @@ export class Pca {
     const out = new Float32Array(x.rows * k);
     const centred = new Float64Array(d);
     for (let r = 0; r < x.rows; r++) {
-      for (let c = 0; c < d; c++) centred[c] = x.data[r * d + c] - this.mean[c];
+      for (let c = 0; c < d; c++) {
+        const v = x.data[r * d + c];
+        if (!Number.isFinite(v)) throw notFinite('project', r, c, v);
+        centred[c] = v - this.mean[c];
+      }
       for (let j = 0; j < k; j++) {
         const axis = this.components[j];
         let s = 0;
@@ -67,9 +71,28 @@ export class Pca {
   }
 }
 
+/**
+ * NaN or ±Infinity in PCA input would turn every mean, covariance and projection into NaN: refused,
+ * naming the first such cell (0-based row and column, in row order).
+ */
+function notFinite(what: 'fit' | 'project', row: number, column: number, value: number): EngineError {
+  return new EngineError('invalid-argument', `PCA cannot ${what} a row holding ${String(value)}: row ${row}, column ${column} (0-based).`, {
+    row,
+    column,
+    value: String(value),
+  });
+}
+
+/** Column means; throws on the first non-finite value. */
 function columnMeans(x: Rows): Float64Array {
   const mean = new Float64Array(x.cols);
-  for (let r = 0; r < x.rows; r++) for (let c = 0; c < x.cols; c++) mean[c] += x.data[r * x.cols + c];
+  for (let r = 0; r < x.rows; r++) {
+    for (let c = 0; c < x.cols; c++) {
+      const v = x.data[r * x.cols + c];
+      if (!Number.isFinite(v)) throw notFinite('fit', r, c, v);
+      mean[c] += v;
+    }
+  }
   for (let c = 0; c < x.cols; c++) mean[c] /= x.rows;
   return mean;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CategoricalData, NumericData } from '../data/dataset';
 import { driftOracle, DRIFT_ORACLE_SKIP, expectOracle, hasDriftOracle, type CategoricalOracleCase } from '../stats/driftOracle.testing';
 import { summariseColumn } from './columnSummary';
+import { EngineError } from '../errors';
 import { appliesTo, DRIFT_TESTS, isDriftTestId } from './driftTests';
 import { DRIFT_TEST_IDS } from './driftTypes';
 
@@ -80,5 +81,91 @@ describe('drift test registry', () => {
     expect(same.score).toBeCloseTo(0, 12);
     const shifted = summariseColumn(numericColumn(Array.from({ length: 200 }, (_, i) => 5 + i / 10)));
     expect(DRIFT_TESTS.jensenshannon.compute(ref, shifted)!.score).toBeGreaterThan(0.1);
+  });
+});
+
+/*
+ * Evidently's Hellinger on a numeric column, reproduced in Python 3 (numpy 1.24, pandas) from its
+ * legacy stattests/hellinger_distance.py; values printed with repr():
+ *
+ *   import numpy as np, pandas as pd
+ *   from math import sqrt
+ *   def evidently_numeric_hellinger(ref, cur):
+ *       r = pd.Series(ref, dtype=float).dropna(); c = pd.Series(cur, dtype=float).dropna()
+ *       keys = list(set(r.unique()) | set(c.unique()))        # distinct values of both windows
+ *       edges = np.histogram_bin_edges(keys, bins="sturges")   # Sturges on the distinct values
+ *       h1 = np.histogram(r.to_numpy(), bins=edges, density=True)[0]
+ *       h2 = np.histogram(c.to_numpy(), bins=edges, density=True)[0]
+ *       w = (max(edges) - min(edges)) / (len(edges) - 1)
+ *       s = 0.0
+ *       for a, b in zip(h1, h2): s += sqrt(float(a) * float(b)) * w
+ *       return sqrt(1 - np.clip(s, 0, 1)), len(edges) - 1
+ *
+ *   small_ref = [1.2, 3.4, 3.4, 5.0, 7.7, 2.1, 9.9, 4.4, 4.4, 4.4, 6.1, 0.5]
+ *   small_cur = [2.2, 3.4, 8.8, 9.9, 12.0, 6.1, 6.1, 11.5]
+ *   big_ref = [(i * i % 61) / 4 for i in range(150)]   # 31 distinct values
+ *   big_cur = [(i * 7 % 53) / 5 for i in range(80)]
+ *   evidently_numeric_hellinger(small_ref, small_cur)  # (0.3873589672298218, 5)
+ *   evidently_numeric_hellinger(big_ref, big_cur)      # (0.4235622347356744, 8)
+ *   evidently_numeric_hellinger([7] * 4, [7] * 2)      # (0.0, 1)
+ *   evidently_numeric_hellinger([5] * 5, [6] * 3)      # (1.0, 2)
+ *
+ * The PSI bins (Sturges over the pooled sample, only above 20 distinct reference values, each
+ * distinct value its own category otherwise) gave 0.7805528763570225 and 0.4077717144165919.
+ */
+describe('Hellinger on a numeric column bins as Evidently does', () => {
+  const hellinger = (ref: number[], cur: number[]) => DRIFT_TESTS.hellinger.compute(summariseColumn(numericColumn(ref)), summariseColumn(numericColumn(cur)))!.score;
+  const close = (actual: number, expected: number) => expect(Math.abs(actual - expected), `${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * Math.abs(expected) + 1e-15);
+
+  it('bins a column with few distinct values too (Sturges over the 13 distinct values: 5 bins)', () => {
+    close(hellinger([1.2, 3.4, 3.4, 5.0, 7.7, 2.1, 9.9, 4.4, 4.4, 4.4, 6.1, 0.5], [2.2, 3.4, 8.8, 9.9, 12.0, 6.1, 6.1, 11.5]), 0.3873589672298218);
+  });
+
+  it('counts distinct values, not rows, for the number of Sturges bins (78 distinct values: 8 bins)', () => {
+    const ref = Array.from({ length: 150 }, (_, i) => ((i * i) % 61) / 4);
+    const cur = Array.from({ length: 80 }, (_, i) => ((i * 7) % 53) / 5);
+    close(hellinger(ref, cur), 0.4235622347356744);
+  });
+
+  it('scores one shared value 0 and two different constants 1', () => {
+    expect(hellinger([7, 7, 7, 7], [7, 7])).toBe(0);
+    expect(hellinger([5, 5, 5, 5, 5], [6, 6, 6])).toBe(1);
+  });
+
+  it('keeps the PSI bins for PSI, KL and Jensen–Shannon', () => {
+    const ref = summariseColumn(numericColumn([1.2, 3.4, 3.4, 5.0, 7.7, 2.1, 9.9, 4.4, 4.4, 4.4, 6.1, 0.5]));
+    const cur = summariseColumn(numericColumn([2.2, 3.4, 8.8, 9.9, 12.0, 6.1, 6.1, 11.5]));
+    // Each distinct value its own category: ref and cur share only 3.4, 6.1 and 9.9.
+    expect(DRIFT_TESTS.jensenshannon.compute(ref, cur)!.score).toBeGreaterThan(0.5);
+  });
+});
+
+describe('category-based distances refuse a damaged summary instead of returning NaN', () => {
+  const code = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EngineError);
+      return { code: (e as EngineError).code, details: (e as EngineError).details };
+    }
+    throw new Error('expected an EngineError');
+  };
+
+  it.each(['psi', 'kl', 'jensenshannon', 'hellinger'] as const)('%s: NaN count in a categorical reference → invalid-argument naming the position', (id) => {
+    const ref = { name: 'x', kind: 'categorical' as const, rows: 3, missing: 0, n: 3, counts: [1, NaN, 2] };
+    const cur = { name: 'x', kind: 'categorical' as const, rows: 3, missing: 0, n: 3, counts: [1, 1, 1] };
+    expect(code(() => DRIFT_TESTS[id].compute(ref, cur))).toMatchObject({ code: 'invalid-argument', details: { statistic: id, problem: 'not-finite', side: 'reference', index: 1 } });
+  });
+
+  it('Hellinger: NaN among a numeric summary\'s values → invalid-argument', () => {
+    const good = summariseColumn(numericColumn([1, 2, 3]));
+    const bad = { ...good, sample: { values: [1, NaN, 3], counts: [1, 1, 1], n: 3 } };
+    expect(code(() => DRIFT_TESTS.hellinger.compute(bad, good))).toMatchObject({ code: 'invalid-argument', details: { problem: 'not-finite', side: 'reference', index: 1 } });
+  });
+
+  it('summaries of different kinds reaching a distance are a caller bug: internal', () => {
+    const n = summariseColumn(numericColumn([1, 2, 3]));
+    const c = summariseColumn({ name: 'x', kind: 'categorical', values: Uint8Array.from([0, 1]) });
+    expect(code(() => DRIFT_TESTS.psi.compute(n, c)).code).toBe('internal');
   });
 });

@@ -1,11 +1,11 @@
 import { EngineError } from '../errors';
 import { chiSquareContingency, chiSquareGoodnessOfFit } from '../stats/chiSquare';
-import { hellingerDistance, jensenShannonDistance, klDivergence, populationStabilityIndex } from '../stats/divergences';
 import { ksTwoSample } from '../stats/kolmogorovSmirnov';
 import { twoProportionZTest } from '../stats/proportions';
 import { wassersteinDistance, WASSERSTEIN_MIN_NORM } from '../stats/wasserstein';
 import { alignCounts, alignedProportions } from './alignedCounts';
 import type { ColumnSummary, NumericColumnSummary } from './columnSummary';
+import { checkCounts, checkedDistance, numericHellinger, type DistanceId } from './distances';
 import type { DriftColumnType, DriftTestId } from './driftTypes';
 
 /**
@@ -39,10 +39,19 @@ function numeric(s: ColumnSummary): NumericColumnSummary {
   return s;
 }
 
-function onProportions(f: (ref: number[], cur: number[]) => number) {
+/**
+ * A distance on the aligned shares of both windows (binned as Evidently's `get_binned_data` for a
+ * numeric column). Degenerate counts or shares (NaN from a damaged summary, all zeros) throw EngineError.
+ */
+function onProportions(id: DistanceId) {
   return (reference: ColumnSummary, current: ColumnSummary): DriftScore => {
-    const p = alignedProportions(alignCounts(reference, current));
-    return { score: f(p.reference, p.current), statistic: null };
+    if (reference.kind !== current.kind) {
+      throw new EngineError('internal', `Column "${reference.name}" is ${reference.kind} in the reference but ${current.kind} in the current window.`, { column: reference.name });
+    }
+    const a = alignCounts(reference, current);
+    checkCounts(id, a.reference, a.current);
+    const p = alignedProportions(a);
+    return { score: checkedDistance(id, p.reference, p.current), statistic: null };
   };
 }
 
@@ -115,7 +124,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestId, DriftTestDescriptor>> = {
     kind: 'distance',
     defaultThreshold: 0.1,
     columnTypes: BOTH,
-    compute: onProportions((r, c) => jensenShannonDistance(r, c)),
+    compute: onProportions('jensenshannon'),
   },
   psi: {
     id: 'psi',
@@ -123,7 +132,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestId, DriftTestDescriptor>> = {
     kind: 'distance',
     defaultThreshold: 0.1,
     columnTypes: BOTH,
-    compute: onProportions(populationStabilityIndex),
+    compute: onProportions('psi'),
   },
   kl: {
     id: 'kl',
@@ -131,7 +140,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestId, DriftTestDescriptor>> = {
     kind: 'distance',
     defaultThreshold: 0.1,
     columnTypes: BOTH,
-    compute: onProportions(klDivergence),
+    compute: onProportions('kl'),
   },
   hellinger: {
     id: 'hellinger',
@@ -139,7 +148,11 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestId, DriftTestDescriptor>> = {
     kind: 'distance',
     defaultThreshold: 0.1,
     columnTypes: BOTH,
-    compute: onProportions(hellingerDistance),
+    // A numeric column is always binned, on Evidently's own Hellinger bins (see distances.ts), not get_binned_data's.
+    compute(reference, current) {
+      if (reference.kind === 'numeric' && current.kind === 'numeric') return { score: numericHellinger(reference.sample, current.sample).distance, statistic: null };
+      return onProportions('hellinger')(reference, current);
+    },
   },
 };
 
