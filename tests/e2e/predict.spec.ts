@@ -24,6 +24,28 @@ test('predict one mushroom from the form with the shipped model: decision in wor
   await expect(page.getByTestId('prediction-row')).toContainText('v1 mlp');
 });
 
+test('on a phone the answer comes into view after Predict, and Clear returns every field to "not known"', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  await page.goto('/predict');
+  const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  await expect(page.getByTestId('key-fields')).toContainText('Fields that matter most to v1');
+  await form.getByLabel('Habitat').selectOption({ label: 'woods' });
+  await form.getByLabel('Odour').selectOption({ label: 'foul' });
+  await form.getByRole('button', { name: 'Predict' }).click();
+  const answer = page.getByTestId('answer');
+  await expect(answer).toHaveAttribute('data-decision', 'poisonous', { timeout: 30_000 });
+  await expect(answer.getByTestId('decision')).toBeInViewport();
+  await expect(answer).toBeFocused();
+
+  await form.getByRole('button', { name: 'Clear' }).click();
+  const values = await form.locator('select').evaluateAll((els) => els.map((e) => (e as HTMLSelectElement).value));
+  expect(values).toHaveLength(22);
+  expect(values.every((v) => v === '')).toBe(true);
+  await expect(form).toContainText('0 of 22 given');
+  await context.close();
+});
+
 test('two answers are not enough: "edible" only if no value of the fields not given could change it', async ({ page }) => {
   await page.goto('/predict');
   const form = page.getByRole('form', { name: /Describe the mushroom/ });
