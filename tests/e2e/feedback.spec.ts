@@ -70,7 +70,16 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText(`Currently ${k}.`);
   };
+  // A k that is not a whole number from 1 to 10,000 is refused under the field, and nothing changes.
+  await page.goto('/settings');
+  for (const bad of ['', '0', '2.5']) {
+    await page.getByLabel(/Retrain after every/).fill(bad);
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByTestId('k-error')).toHaveText('Enter a whole number of feedbacks from 1 to 10,000.');
+    await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText('Currently 10.');
+  }
   await setK(20);
+  await expect(page.getByTestId('k-error')).toBeHidden();
 
   const tabs = [page, await context.newPage()];
   for (const tab of tabs) await tab.goto('/predict');

@@ -18,6 +18,7 @@ export class PredictState {
   #result = $state.raw<(PredictOneResult & { roundTripMs: number }) | null>(null);
   #error = $state<ActionError | null>(null);
   #busy = $state(false);
+  #kError = $state<string | null>(null);
 
   constructor(
     private readonly workspace: WorkspaceState,
@@ -36,8 +37,21 @@ export class PredictState {
   get retrainEvery(): number { return this.#k.current; }
   get retrainEveryLoaded(): boolean { return this.#k.loaded; }
 
-  async setRetrainEvery(k: number): Promise<void> {
-    await setRetrainEvery(getDb(), k);
+  /** Why the k typed in Settings was not saved, shown under the field. */
+  get retrainEveryError(): string | null { return this.#kError; }
+
+  /** Saves k (feedback already waiting that reaches it is retrained on when a worker next starts). */
+  async setRetrainEvery(k: number | null): Promise<void> {
+    this.#kError = null;
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 10000) {
+      this.#kError = 'Enter a whole number of feedbacks from 1 to 10,000.';
+      return;
+    }
+    try {
+      await setRetrainEvery(getDb(), k);
+    } catch (e) {
+      this.#kError = asActionError(e).message;
+    }
   }
 
   async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
