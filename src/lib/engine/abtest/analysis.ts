@@ -4,7 +4,7 @@
  *
  * - split (independent arms): two-proportion z-test and Fisher's exact test on the accuracies. The
  *   z-test decides when every expected cell count of the 2×2 table is at least 5 (Cochran's rule
- *   for the normal approximation); otherwise Fisher's exact test decides.
+ *   for the normal approximation); otherwise Fisher's exact test decides (SciPy 1.10's rule, not R's).
  * - shadow (both versions answer the same rows): McNemar's test on the paired outcomes; the exact
  *   binomial version decides when there are fewer than 25 discordant pairs, the continuity-corrected
  *   chi-square otherwise (the exact p is reported beside it).

@@ -87,11 +87,31 @@ describe('metricSet', () => {
     expect(m.averagePrecision).toBe(1);
   });
 
-  it('clips log loss at 1e-15 so saturated scores stay finite', () => {
+  // Expected values: sklearn.metrics.log_loss(y, np.array(p, dtype=np.float64)) and
+  // log_loss(y, np.array(p, dtype=np.float32)), scikit-learn 1.2.1 (eps='auto': the dtype's machine
+  // epsilon, 2.220446049250313e-16 and 1.1920929e-07), printed with repr().
+  it.each([
+    ['a saturated miss and a coin flip', [1, 0], [0, 0.5], 18.36840028483855, 8.317766166719343],
+    ['two saturated misses', [1, 0], [0, 1], 36.04365338911715, 15.942385152878742],
+    ['two saturated hits', [1, 0], [1, 0], 2.2204460492503136e-16, 1.1920929665620916e-7],
+    ['scores beyond ε of 0 and 1', [0, 1], [1e-20, 1 - 1e-17], 2.2204460492503136e-16, 1.1920929665620916e-7],
+    ['scores inside float32 ε of 0 and 1', [1, 0, 1], [0.99999994, 0.99999994, 5e-8], 11.146721388922977, 10.628256808322261],
+    ['a mix', [0, 1, 1, 0], [0.1, 0.7, 1e-9, 0.999], 7.023264143881277, 5.828047202416109],
+    ['no clipping (float32 only rounds the scores)', [1, 0, 1, 0, 1], [0.3, 0.2, 0.9, 0.6, 0.45], 0.6494550598779798, 0.6494550714677725],
+  ])('log loss as sklearn 1.2, clipped at the dtype’s ε: %s', (_, y, p, float64, float32) => {
+    const yy = labels(...y);
+    // Relative only: some expected losses are 2e-16, far below expectRel's absolute floor.
+    const expectLoss = (actual: number, expected: number, what: string) =>
+      expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-12 * expected);
+    expectLoss(metricSet(yy, p).logLoss, float64, 'number[] (float64)');
+    expectLoss(metricSet(yy, Float64Array.from(p)).logLoss, float64, 'Float64Array');
+    expectLoss(metricSet(yy, Float32Array.from(p)).logLoss, float32, 'Float32Array (float32)');
+  });
+
+  it('log loss of saturated scores stays finite; Brier is unaffected by the clip', () => {
     const m = metricSet(labels(1, 0), [0, 1]);
-    // As sklearn: P(edible) of the clipped 1 is 1 − (1 − 1e-15), which float64 rounds to 1.11e-15.
-    expect(m.logLoss).toBeCloseTo((-Math.log(1e-15) - Math.log(1 - (1 - 1e-15))) / 2, 10);
-    expect(m.logLoss).toBeLessThan(35);
+    expect(m.logLoss).toBe(-Math.log(2 ** -52)); // each row −ln(2⁻⁵²) = 36.04
+    expect(metricSet(labels(1, 0), Float32Array.from([0, 1])).logLoss).toBe(-Math.log(2 ** -23)); // 15.94
     expect(m.brier).toBe(1);
   });
 
@@ -125,6 +145,37 @@ describe('curves (hand-computed)', () => {
   it('PR rises in recall from (0, 1) down to the share of poisonous rows at full recall', () => {
     expect(prCurve(y, p)).toEqual({ recall: [0, 0.5, 0.5, 1, 1], precision: [1, 1, 0.5, 2 / 3, 0.5] });
     expect(metricSet(y, p).averagePrecision).toBeCloseTo(0.5 * 1 + 0.5 * (2 / 3), 12);
+  });
+
+  // sklearn 1.2's precision_recall_curve(y, p) returns (precision, recall, thresholds) in order of
+  // falling recall, ending at (recall 0, precision 1); ours is the same points in rising order.
+  const sklearnPr = (precision: number[], recall: number[]) => ({ recall: [...recall].reverse(), precision: [...precision].reverse() });
+
+  // Expected values: sklearn.metrics.precision_recall_curve(y, p)[:2] and average_precision_score(y, p),
+  // scikit-learn 1.2.1, printed with repr().
+  it.each([
+    // No poisonous rows: sklearn warns and sets recall to 1 at every threshold, but still ends at recall 0.
+    // average_precision_score gives -0.0 (with the same warning): 0.
+    ['no poisonous rows', [0, 0, 0], [0.1, 0.2, 0.7], [0, 0, 0, 1], [1, 1, 1, 0], 0],
+    ['no poisonous rows, tied scores', [0, 0, 0, 0], [0.3, 0.3, 0.9, 0.1], [0, 0, 0, 1], [1, 1, 1, 0], 0],
+    ['no poisonous rows, one score', [0, 0], [0.5, 0.5], [0, 1], [1, 0], 0],
+    ['the documented example', [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], [0.5, 0.6666666666666666, 0.5, 1, 1], [1, 1, 0.5, 0.5, 0], 0.8333333333333333],
+    ['a tie across the classes', [0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9], [0.5, 0.6666666666666666, 1, 1], [1, 1, 0.5, 0], 0.8333333333333333],
+    [
+      'several ties, the strictest score edible',
+      [1, 0, 1, 0, 1, 0, 0],
+      [0.7, 0.7, 0.4, 0.4, 0.4, 0.2, 0.9],
+      [0.42857142857142855, 0.5, 0.3333333333333333, 0, 1],
+      [1, 1, 0.3333333333333333, 0, 0],
+      0.4444444444444445,
+    ],
+    ['only poisonous rows', [1, 1, 1], [0.9, 0.8, 0.3], [1, 1, 1, 1], [1, 0.6666666666666666, 0.3333333333333333, 0], 1],
+    ['every score tied', [1, 1, 0, 0, 1], [0.6, 0.6, 0.6, 0.6, 0.6], [0.6, 1], [1, 0], 0.6],
+  ])('PR curve and average precision as sklearn 1.2: %s', (_, y, p, precision, recall, ap) => {
+    const yy = labels(...y);
+    expect(prCurve(yy, p)).toEqual(sklearnPr(precision, recall));
+    expect(evaluate(yy, p, chooseSafetyThreshold(yy, p)).curves.pr).toEqual(sklearnPr(precision, recall));
+    expectRel(metricSet(yy, p).averagePrecision, ap, 'average precision', 1e-12);
   });
 
   it('ROC moves diagonally through tied scores and drops points on straight runs', () => {

@@ -5,14 +5,23 @@ import { calledEdible, HALF, pEdible } from './threshold';
 /**
  * Test-split metrics with scikit-learn 1.2's definitions (checked against ../shared/oracles/metrics.json).
  * Positive class = 1 = poisonous. Undefined ratios follow sklearn: precision/recall/F1 0 on 0/0,
- * MCC 0 on a zero denominator, average precision 0 with no poisonous rows. ROC AUC, which sklearn
+ * MCC 0 on a zero denominator. With no poisonous rows average precision is 0: sklearn warns, sets
+ * recall to 1 at every threshold, and its step integral is then the precision at the strictest
+ * threshold, 0 (it prints −0.0, the same number; JSON cannot tell them apart). ROC AUC, which sklearn
  * refuses for a one-class set, is NaN here (stored as null in JSON).
  */
 
 /** Curves are stored in every bundle and drawn: this many points is plenty for a chart. */
 export const MAX_CURVE_POINTS = 200;
-/** sklearn 1.2's log_loss clip, so a saturated float32 sigmoid (exactly 0 or 1) costs 34.5, not ∞. */
-const LOG_LOSS_EPS = 1e-15;
+/**
+ * sklearn 1.2's log_loss (eps='auto') clips probabilities to [ε, 1 − ε] with ε the machine epsilon
+ * of y_pred's dtype, so a saturated score (exactly 0 or 1) costs a finite amount, not ∞. A
+ * Float32Array is float32 to numpy (ε = 2⁻²³ ≈ 1.19e-7: a saturated row costs 15.94); anything else,
+ * number[] or Float64Array, becomes float64 (ε = 2⁻⁵² ≈ 2.22e-16: 36.04). Not 1e-15: that was
+ * sklearn's default before 1.2.
+ */
+const FLOAT32_EPS = 2 ** -23;
+const FLOAT64_EPS = 2 ** -52;
 
 type Predicate = (pPoisonous: number) => boolean;
 
@@ -83,19 +92,40 @@ function rankingStats(s: Sweep): { rocAuc: number; averagePrecision: number } {
 
 const ratio = (a: number, b: number) => (b === 0 ? 0 : a / b);
 
+const roundNothing = (x: number) => x;
+
+/**
+ * One row's log loss as sklearn 1.2 computes it, step for step in y_pred's dtype: clip p to
+ * [ε, 1 − ε], form the two columns [1 − p, p], divide them by their sum (sklearn renormalises), then
+ * take −ln of the true class's column in float64 (xlogy with integer labels upcasts). For float32
+ * input every step before the logarithm rounds to float32 (Math.fround), as numpy does.
+ */
+function rowLogLossFor(p: ArrayLike<number>): (y: number, score: number) => number {
+  const float32 = p instanceof Float32Array;
+  const eps = float32 ? FLOAT32_EPS : FLOAT64_EPS;
+  const round = float32 ? Math.fround : roundNothing;
+  const upper = round(1 - eps);
+  return (y, score) => {
+    const pos = Math.min(Math.max(score, eps), upper);
+    const neg = round(1 - pos);
+    const sum = round(neg + pos);
+    return -Math.log(y === 1 ? round(pos / sum) : round(neg / sum));
+  };
+}
+
 function metricSetBy(yTrue: Uint8Array, p: ArrayLike<number>, threshold: number, poisonous: Predicate, s: Sweep): MetricSet {
   let tp = 0;
   let fp = 0;
   let logLoss = 0;
   let brier = 0;
+  const rowLogLoss = rowLogLossFor(p);
   for (let i = 0; i < yTrue.length; i++) {
     const y = yTrue[i];
     if (poisonous(p[i])) {
       if (y === 1) tp++;
       else fp++;
     }
-    const c = Math.min(Math.max(p[i], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
-    logLoss -= y === 1 ? Math.log(c) : Math.log(1 - c);
+    logLoss += rowLogLoss(y, p[i]);
     brier += (p[i] - y) ** 2;
   }
   const n = yTrue.length;
@@ -150,9 +180,10 @@ function rocFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['roc'] 
 }
 
 function prFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['pr'] {
-  // Like sklearn ≥ 1.1: start at (recall 0, precision 1) and run to the loosest threshold, where
-  // precision falls to the share of poisonous rows.
-  const recall = [s.positives > 0 ? 0 : 1];
+  // sklearn 1.2's points in reverse: its last point, (recall 0, precision 1), always comes first —
+  // with no poisonous rows too — then one point per distinct score down to the loosest threshold,
+  // where precision falls to the share of poisonous rows.
+  const recall = [0];
   const precision = [1];
   for (let k = 0; k < s.scores.length; k++) {
     recall.push(s.positives > 0 ? s.tps[k] / s.positives : 1);
@@ -171,7 +202,11 @@ export function rocCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPo
   return rocFromSweep(sweep(yTrue, pPoisonous), maxPoints);
 }
 
-/** Precision–recall points in order of rising recall, (0, 1) first; with no poisonous rows recall is 1, as in sklearn. */
+/**
+ * sklearn 1.2's precision_recall_curve points, reversed into order of rising recall: (0, 1) first,
+ * then one point per distinct score from the strictest threshold. With no poisonous rows recall is 1
+ * at every threshold, as in sklearn, after the (0, 1) start.
+ */
 export function prCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): Evaluation['curves']['pr'] {
   check(yTrue, pPoisonous);
   return prFromSweep(sweep(yTrue, pPoisonous), maxPoints);

@@ -81,27 +81,90 @@ function logChoose(n: number, k: number): number {
   return logFactorial(n) - logFactorial(k) - logFactorial(n - k);
 }
 
-/** SciPy / R count a table as "as extreme" when its probability is within this factor of the observed one (ties despite rounding). */
-const FISHER_REL_TOL = 1 + 1e-7;
+/**
+ * SciPy 1.10's `fisher_exact` counts a table as "as extreme" as the observed one when its probability
+ * is at most the observed one × (1 + 1e-14): exact ties up to rounding, nothing more. R's
+ * `fisher.test` allows 1e-7, which also takes in genuine near-ties: on [[20, 38], [40, 106]] the
+ * table with 14 in the corner is 8.4e-8 more probable than the observed one, so R (and this engine
+ * before) adds it and reports 0.3944; SciPy does not and reports 0.3136.
+ */
+const FISHER_TIE_RTOL = 1e-14;
+
+/** The exponent of the prime p in m! (Legendre's formula). */
+function primeExponentInFactorial(m: number, p: number): number {
+  let e = 0;
+  for (let q = Math.floor(m / p); q > 0; q = Math.floor(q / p)) e += q;
+  return e;
+}
+
+/** Whether a₁!·a₂!·… = b₁!·b₂!·… exactly, compared prime by prime (no big numbers). */
+function equalFactorialProducts(a: number[], b: number[]): boolean {
+  const sa = [...a].sort((u, v) => u - v);
+  const sb = [...b].sort((u, v) => u - v);
+  if (sa.every((v, i) => v === sb[i])) return true; // the mirror tables of a symmetric margin
+  const top = Math.max(sa[sa.length - 1], sb[sb.length - 1]);
+  const composite = new Uint8Array(top + 1);
+  for (let p = 2; p <= top; p++) {
+    if (composite[p]) continue;
+    for (let q = p * p; q <= top; q += p) composite[q] = 1;
+    let e = 0;
+    for (const m of a) e += primeExponentInFactorial(m, p);
+    for (const m of b) e -= primeExponentInFactorial(m, p);
+    if (e !== 0) return false;
+  }
+  return true;
+}
 
 /**
- * Fisher's exact test, two-sided, on the 2×2 table [[x1, n1 − x1], [x2, n2 − x2]]: the sum of the
- * hypergeometric probabilities (margins fixed) of every table no more probable than the observed
- * one, ties taken within a relative 1e-7 (SciPy 1.10 / R `fisher.test`). An empty arm gives p 1.
+ * Fisher's exact test, two-sided, on the 2×2 table [[x1, n1 − x1], [x2, n2 − x2]] exactly as SciPy
+ * 1.10's `fisher_exact` (its only alternative; this engine has no one-sided version). With the
+ * margins fixed, X (the top-left cell) is hypergeometric; on the observed x1's side of the mode
+ * the whole tail beyond x1 counts, on the other side every table whose probability is at most
+ * P(x1) × (1 + 1e-14). Any empty row or column, or x1 at the mode (or tied with it), gives p 1.
+ *
+ * Probabilities are summed from log-factorials, whose rounding (≈ 1e-12 relative at a few hundred
+ * rows, more in the tens of thousands) is far wider than SciPy's 1e-14. Hypergeometric tables tie
+ * exactly more often than one might think (n1 4, n2 11, 4 successes: 0 and 2 in the corner are equally
+ * probable), so a comparison that rounding could decide is settled exactly instead, by comparing
+ * the factorials prime by prime. Only a table whose probability differs from the observed one by
+ * less than that rounding but is not equal to it is left to floating point: up to 900 rows, the
+ * closest such near-ties differ by 1e-10, a hundred times the rounding.
  */
 export function fisherExact(successes: [number, number], trials: [number, number]): number {
   checkArm(successes[0], trials[0], 0, true);
   checkArm(successes[1], trials[1], 1, true);
   const [x1, x2] = successes;
   const [n1, n2] = trials;
+  const n = n1 + n2;
   const k = x1 + x2;
-  const logDenominator = logChoose(n1 + n2, k);
-  const logPmf = (x: number) => logChoose(n1, x) + logChoose(n2, k - x) - logDenominator;
-  const cutoff = logPmf(x1) + Math.log(FISHER_REL_TOL);
+  if (n1 === 0 || n2 === 0 || k === 0 || k === n) return 1;
+  // Up to the constant n1!·n2!·k!·(n − k)!/n!, P(X = x) is 1 / (x!·(n1 − x)!·(k − x)!·(n2 − k + x)!).
+  const factorials = (x: number) => [x, n1 - x, k - x, n2 - k + x];
+  const logConstant = logFactorial(n1) + logFactorial(n2) + logFactorial(k) + logFactorial(n - k) - logFactorial(n);
+  const logPmf = (x: number) => logConstant - logFactorial(x) - logFactorial(n1 - x) - logFactorial(k - x) - logFactorial(n2 - k + x);
+  const lo = Math.max(0, k - n2);
+  const hi = Math.min(k, n1);
+  // P(x + 1) / P(x) ≥ 1 exactly while x + 1 ≤ (k + 1)(n1 + 1) / (n + 2): the mode (SciPy's), and
+  // when that quotient is a whole number the table below it ties with it.
+  const mode = Math.floor(((k + 1) * (n1 + 1)) / (n + 2));
+  if (x1 === mode || (x1 === mode - 1 && ((k + 1) * (n1 + 1)) % (n + 2) === 0)) return 1;
+
+  const logObserved = logPmf(x1);
+  // Bound on the rounding of a log-probability difference: a generous multiple of an ulp of the largest term.
+  const slack = 1e-9 + 1e-12 * logFactorial(n);
+  const asExtreme = (x: number): boolean => {
+    const d = logPmf(x) - logObserved;
+    if (Math.abs(d) > slack) return d < 0;
+    return equalFactorialProducts(factorials(x), factorials(x1)) || d <= Math.log1p(FISHER_TIE_RTOL);
+  };
   let p = 0;
-  for (let x = Math.max(0, k - n2), hi = Math.min(k, n1); x <= hi; x++) {
-    const lp = logPmf(x);
-    if (lp <= cutoff) p += Math.exp(lp);
+  if (x1 < mode) {
+    for (let x = lo; x <= x1; x++) p += Math.exp(logPmf(x));
+    // Beyond the mode the probabilities fall: walk in from the far end while they stay ≤ P(x1).
+    for (let x = hi; x > mode && asExtreme(x); x--) p += Math.exp(logPmf(x));
+  } else {
+    for (let x = hi; x >= x1; x--) p += Math.exp(logPmf(x));
+    for (let x = lo; x < mode && asExtreme(x); x++) p += Math.exp(logPmf(x));
   }
   return Math.min(1, p);
 }
