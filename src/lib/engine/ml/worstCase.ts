@@ -221,3 +221,75 @@ export async function worstCase(
   }));
   return { pPoisonous: worstP, completion, checks, exhaustive, evaluated };
 }
+
+/** One row of `ds` as a dataset of its own. */
+function rowOf(ds: Dataset, r: number): Dataset {
+  return {
+    rows: 1,
+    label: ds.label.subarray(r, r + 1),
+    columns: ds.columns.map((c): ColumnData => (c.kind === 'numeric' ? { ...c, values: c.values.slice(r, r + 1) } : { ...c, values: c.values.slice(r, r + 1) })),
+  };
+}
+
+const isMissing = (c: ColumnData, r: number) => (c.kind === 'numeric' ? Number.isNaN(c.values[r]) : c.values[r] === MISSING_CODE);
+
+/**
+ * The same worst case for many rows of a batch (a missing value there is a field not given), so a
+ * batch and the form agree on the same row. Every row's single-field changes go through the model
+ * together, in chunks of about `chunkRows`; only rows that no single change already takes to
+ * `stopAt` get the full search of `worstCase`. Returns the worst P(poisonous) per listed row.
+ */
+export async function worstCaseRows(
+  schema: WorkspaceSchema,
+  pre: Preprocessor,
+  model: Model,
+  ds: Dataset,
+  rows: ArrayLike<number>,
+  candidates: FieldCandidates[],
+  options: WorstCaseOptions & { chunkRows?: number } = {},
+): Promise<Float32Array> {
+  const { chunkRows = 32_768, stopAt = Infinity } = options;
+  const worst = new Float32Array(rows.length).fill(-Infinity);
+  const unknownOf = (r: number) => schema.features.map((_, j) => j).filter((j) => candidates[j].length > 0 && isMissing(ds.columns[j], r));
+  let i = 0;
+  while (i < rows.length) {
+    // A chunk of rows whose single changes fill about chunkRows model rows.
+    const members: { at: number; row: number; unknown: number[]; start: number }[] = [];
+    let size = 0;
+    for (; i < rows.length && (size < chunkRows || !members.length); i++) {
+      const unknown = unknownOf(rows[i]);
+      members.push({ at: i, row: rows[i], unknown, start: size });
+      for (const j of unknown) size += candidates[j].length;
+    }
+    if (!size) continue;
+    const columns = ds.columns.map((c, j): ColumnData => {
+      const values = c.kind === 'numeric' ? new Float64Array(size) : new Uint8Array(size);
+      for (const m of members) {
+        let at = m.start;
+        for (const k of m.unknown) {
+          for (const v of candidates[k]) {
+            values[at++] = k === j ? v : c.values[m.row];
+          }
+        }
+      }
+      return c.kind === 'numeric' ? { name: c.name, kind: 'numeric', values: values as Float64Array } : { name: c.name, kind: 'categorical', values: values as Uint8Array };
+    });
+    const p = await model.predictProba(pre.transform({ rows: size, label: new Uint8Array(size), columns }).x);
+    for (const m of members) {
+      let end = m.start;
+      for (const k of m.unknown) end += candidates[k].length;
+      let best = -Infinity;
+      for (let r = m.start; r < end; r++) if (p[r] > best) best = p[r];
+      worst[m.at] = best;
+    }
+  }
+  // Rows still below stopAt: the whole search, exactly as for the form.
+  for (let at = 0; at < rows.length; at++) {
+    if (worst[at] >= stopAt || worst[at] === -Infinity) continue;
+    const base = rowOf(ds, rows[at]);
+    const input = Object.fromEntries(schema.features.map((f, j) => [f.name, isMissing(ds.columns[j], rows[at]) ? null : 'given']));
+    const full = await worstCase(schema, pre, model, input, base, candidates, options);
+    if (full) worst[at] = full.pPoisonous;
+  }
+  return worst;
+}
