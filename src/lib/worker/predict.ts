@@ -3,11 +3,11 @@ import { logPrediction } from '$lib/db/predictions';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import { servingSnapshot, type ServingSnapshot } from './servingSnapshot';
 import { routeArm, type Arm } from '$lib/engine/abtest/routing';
-import { MISSING_CODE, type Dataset } from '$lib/engine/data/dataset';
+import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
-import { completionCandidates, worstCase, worstCaseRows } from '$lib/engine/ml/worstCase';
+import { completionCandidates, worstCase } from '$lib/engine/ml/worstCase';
 import { matchReference, type ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
@@ -93,25 +93,10 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
 
 const DECISION_CODE = { edible: 0, uncertain: 1, poisonous: 2 } as const;
 
-/**
- * Every row's answer, with the form's rule for rows with missing values: "edible" only if no value
- * of the missing fields could make it otherwise, so a batch and the form agree on the same row.
- */
-async function answerAll(schema: WorkspaceSchema, m: LiveModel, ds: Dataset): Promise<{ p: Float32Array; decision: Uint8Array }> {
+async function answerAll(m: LiveModel, ds: Dataset): Promise<{ p: Float32Array; decision: Uint8Array }> {
   const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
   const decision = new Uint8Array(ds.rows);
-  const incomplete: number[] = [];
-  for (let i = 0; i < ds.rows; i++) {
-    decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
-    if (decision[i] === DECISION_CODE.edible && ds.columns.some((c) => (c.kind === 'numeric' ? Number.isNaN(c.values[i]) : c.values[i] === MISSING_CODE))) incomplete.push(i);
-  }
-  if (incomplete.length) {
-    const candidates = completionCandidates(schema, m.bundle.referenceProfile as DatasetProfile);
-    const worst = await worstCaseRows(schema, m.preprocessor, m.model, ds, incomplete, candidates, { stopAt: 1 - m.bundle.threshold.edibleAbove });
-    incomplete.forEach((row, k) => {
-      if (decide(worst[k], m.bundle.threshold) !== 'edible') decision[row] = DECISION_CODE.uncertain;
-    });
-  }
+  for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
   return { p, decision };
 }
 
@@ -130,11 +115,11 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
   return serveWithTest(db, await servingSnapshot(db, workspaceId), workspaceId, async (m, test, challenger) => {
     onProgress?.({ phase: 'Predicting', done: 0, total: 1 });
     const t0 = performance.now();
-    const { p: pPoisonous, decision } = await answerAll(schema, m, ds);
+    const { p: pPoisonous, decision } = await answerAll(m, ds);
     const predictMs = performance.now() - t0;
     const extra: Pick<PredictionBatchRow, 'ab' | 'shadow'> = {};
     if (test && challenger) {
-      const other = await answerAll(schema, challenger, ds);
+      const other = await answerAll(challenger, ds);
       if (test.mode === 'split') {
         // Rows routed to the challenger take its answer; the row's id is the batch's uid and its index.
         const arm = new Uint8Array(ds.rows);

@@ -6,7 +6,7 @@ import { datasetFromInput } from './explain';
 import type { Matrix } from './matrix';
 import type { Model } from './model';
 import { Preprocessor } from './preprocess';
-import { completionCandidates, worstCase, worstCaseRows } from './worstCase';
+import { completionCandidates, worstCase } from './worstCase';
 
 const codes = (...c: string[]) => c.map((code) => ({ code, label: `${code}-word` }));
 const schema: WorkspaceSchema = {
@@ -117,35 +117,3 @@ describe('worstCase', () => {
     expect(await run({ a: 'x', b: 'x', c: 'x', w: '3' } as never)).toBeNull();
   });
 });
-
-describe('worstCaseRows', () => {
-  it('gives each batch row with missing values the worst case the form gives the same answers', async () => {
-    const inputs: Record<string, string | null>[] = [
-      { a: null, b: 'y', c: 'x', w: '3' },
-      { a: 'z', b: null, c: null, w: null },
-      { a: null, b: null, c: null, w: null },
-      { a: 'x', b: 'x', c: null, w: '12' },
-    ];
-    const batch = joinRows(inputs.map((i) => datasetFromInput(schema, i)));
-    for (const [chunkRows, stopAt] of [[1, Infinity], [10_000, Infinity], [10_000, 0.3]]) {
-      const worst = await worstCaseRows(schema, pre, interacting, batch, [0, 1, 2, 3], candidates, { chunkRows, enumerateUpTo: 20, stopAt });
-      for (const [k, input] of inputs.entries()) {
-        const form = (await worstCase(schema, pre, interacting, input, datasetFromInput(schema, input), candidates, { enumerateUpTo: 20, stopAt }))!;
-        expect(worst[k]).toBeCloseTo(form.pPoisonous, 6);
-      }
-    }
-  });
-});
-
-/** One-row datasets stacked into one. */
-function joinRows(rows: Dataset[]): Dataset {
-  return {
-    rows: rows.length,
-    label: new Uint8Array(rows.length),
-    columns: rows[0].columns.map((c, j) =>
-      c.kind === 'numeric'
-        ? { name: c.name, kind: 'numeric' as const, values: Float64Array.from(rows, (r) => r.columns[j].values[0]) }
-        : { name: c.name, kind: 'categorical' as const, values: Uint8Array.from(rows, (r) => r.columns[j].values[0]) },
-    ),
-  };
-}
