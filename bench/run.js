@@ -33,6 +33,8 @@ const SHARED = resolve(process.env.SPOREPRINT_SHARED ?? resolve(ROOT, '../shared
 const DATA = resolve(SHARED, 'data');
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 180_000);
+/** BENCH_ONLY=predict,monitor runs just those steps. */
+const ONLY = process.env.BENCH_ONLY?.split(',');
 
 const LAUNCH = { ...chromiumLaunchOptions(), headless: true };
 const VIEWPORT = { width: 1280, height: 900 };
@@ -228,7 +230,7 @@ async function benchTrain(browser, serverUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// predict_one_ms (worker-side latency of 200 form predictions, p50 and p95), predict_batch_ms (the
+// predict_one_ms (worker-side latency of 100 form predictions per input, p50 and p95, with the worst-case search where fields are not given), predict_batch_ms (the
 // whole Secondary file: file → validated → predicted → logged → shown, wall clock from Node) and
 // predict_rows_per_s (the model alone on those rows), all with the shipped production model.
 
@@ -252,27 +254,55 @@ function percentile(xs, q) {
   return s[Math.min(s.length - 1, Math.floor(q * s.length))];
 }
 
+/** Worker-side latencies of n form predictions of the same answers, without the first (warm-up). */
+async function formLatencies(page, answers, n = 101) {
+  const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  await form.getByRole('button', { name: 'Clear' }).click();
+  for (const [label, option] of answers) await form.getByLabel(label).selectOption({ label: option });
+  const before = (await page.evaluate(predictionLatencies)).length;
+  const button = form.getByRole('button', { name: 'Predict' });
+  for (let i = 0; i < n; i++) {
+    await button.click();
+    await page.getByTestId('answer').waitFor();
+    await form.getByRole('button', { name: 'Predict' }).and(page.locator(':enabled')).waitFor();
+  }
+  return { latencies: (await page.evaluate(predictionLatencies)).slice(before + 1), decision: await page.getByTestId('answer').getAttribute('data-decision') };
+}
+
+function emitLatencies(dataset, input, { latencies, decision }) {
+  const [p50, p95] = [percentile(latencies, 0.5), percentile(latencies, 0.95)];
+  log(`predict_one_ms/${dataset} (${input}; answered ${decision}): ${latencies.length} predictions, p50 ${p50} ms, p95 ${p95} ms`);
+  console.log(JSON.stringify({ bench: 'predict_one_ms', dataset, input, decision, value: p95, unit: 'ms', p50, p95, n: latencies.length }));
+}
+
 async function benchPredict(browser, serverUrl) {
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
   try {
     const page = await context.newPage();
     await page.goto(`${serverUrl}/predict`);
-    const form = page.getByRole('form', { name: /Describe the mushroom/ });
-    await form.getByLabel('Odour').selectOption({ label: 'foul' });
-    const button = form.getByRole('button', { name: 'Predict' });
-    for (let i = 0; i < 201; i++) {
-      await button.click();
-      await page.getByTestId('answer').waitFor();
-      await form.getByRole('button', { name: 'Predict' }).and(page.locator(':enabled')).waitFor();
+    await page.getByTestId('key-fields').waitFor(); // the shipped model is installed
+    // One answer that decides (no search), and two that would say "edible" but for the 20 fields not
+    // given: the worst case over those fields is searched on every prediction.
+    emitLatencies('uci', 'odour foul only', await formLatencies(page, [['Odour', 'foul']]));
+    emitLatencies('uci', 'odour none + spore print black; worst case over 20 fields', await formLatencies(page, [['Odour', 'none'], ['Spore print colour', 'black']]));
+    const uciFile = join(DATA, 'mushrooms.csv');
+    if (existsSync(uciFile)) {
+      // A real edible mushroom with six many-valued fields not given: too many completions to
+      // enumerate, so the coordinate ascent runs to its end unless a completion decides sooner.
+      const schema = JSON.parse(readFileSync(join(ROOT, 'data/schemas/uci.json'), 'utf8'));
+      const [head, ...rows] = readFileSync(uciFile, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+      const row = rows.find((r) => r[0] === 'e' && !r.includes('?'));
+      const left = new Set(['cap-shape', 'cap-color', 'gill-color', 'stalk-color-above-ring', 'stalk-color-below-ring', 'habitat']);
+      const answers = schema.features.filter((f) => !left.has(f.name)).map((f) => [f.label, f.codes.find((c) => c.code === row[head.indexOf(f.name)]).label]);
+      emitLatencies('uci', 'a real edible row with 6 fields not given (search)', await formLatencies(page, answers));
     }
-    const latencies = (await page.evaluate(predictionLatencies)).slice(1); // the first loads the model
-    log(`predict_one_ms: ${latencies.length} predictions, p50 ${percentile(latencies, 0.5)} ms, p95 ${percentile(latencies, 0.95)} ms, max ${Math.max(...latencies)} ms`);
-    console.log(JSON.stringify({ bench: 'predict_one_ms', dataset: 'uci', value: percentile(latencies, 0.95), unit: 'ms', p50: percentile(latencies, 0.5), p95: percentile(latencies, 0.95), n: latencies.length }));
 
     const file = join(DATA, 'secondary_data.csv');
     if (!existsSync(file)) return log(`predict_batch_ms: SKIPPED, ${file} not found`);
     await page.getByRole('combobox', { name: 'Workspace' }).selectOption('secondary');
     await page.getByRole('heading', { name: /Predict · Secondary/ }).waitFor();
+    await page.getByTestId('key-fields').waitFor();
+    emitLatencies('secondary', 'habitat woods + season autumn; worst case over 18 fields', await formLatencies(page, [['Habitat', 'woods'], ['Season', 'autumn']]));
     const times = [];
     let rowsPerSecond = [];
     for (let i = 0; i < RUNS; i++) {
@@ -637,6 +667,7 @@ async function main() {
 
   let failed = false;
   const step = async (name, fn) => {
+    if (ONLY && !ONLY.includes(name)) return;
     try {
       await fn();
     } catch (e) {
