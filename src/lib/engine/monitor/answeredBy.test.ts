@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answeringVersions, formatCount, versionScope, versionsText, type AnsweredRows } from './answeredBy';
+import { answeredByText, answeringVersions, formatCount, versionScope, versionsText, type AnsweredRows } from './answeredBy';
 import { NO_FEEDBACK } from './quality';
 
 /** Rows as [versionId, version, P(poisonous), called edible, feedback]. */
@@ -47,6 +47,12 @@ describe('version texts', () => {
     expect(versionsText([{ version: 3, rows: 1_234_567 }, { version: 2, rows: 300 }, { version: 1, rows: 12 }])).toBe('v3 (1,234,567), v2 (300) and v1 (12)');
     expect(formatCount(999)).toBe('999');
     expect(formatCount(61_069)).toBe('61,069');
+  });
+
+  it('says who answered a report, "no rows" for an empty window, and "not recorded" for a saved report without the list', () => {
+    expect(answeredByText({ window: { rows: 1500 }, answeredBy: [{ version: 3, rows: 1200 }, { version: 2, rows: 300 }] })).toBe('v3 (1,200) and v2 (300)');
+    expect(answeredByText({ window: { rows: 0 }, answeredBy: [] })).toBe('no rows');
+    expect(answeredByText({ window: { rows: 1500 }, answeredBy: [] })).toBe('not recorded in this saved report');
   });
 
   it("names one version's part of a window", () => {

@@ -65,6 +65,15 @@ export function versionsText(versions: readonly Pick<AnsweringVersion, 'version'
   return parts.length < 2 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
 }
 
+/**
+ * Who answered a report's window, for a reader. A report saved before reports recorded it has an
+ * empty list for a window with rows: that says "not recorded" rather than guess.
+ */
+export function answeredByText(r: { window: { rows: number }; answeredBy: readonly Pick<AnsweringVersion, 'version' | 'rows'>[] }): string {
+  if (!r.window.rows) return 'no rows';
+  return r.answeredBy.length ? versionsText(r.answeredBy) : 'not recorded in this saved report';
+}
+
 /** One version's part of a window, for a sentence: "v2's answers in <window> (300 of 500 rows)", or "(all 500 rows)". */
 export function versionScope(v: Pick<AnsweringVersion, 'version' | 'rows'>, window: { label: string; rows: number }): string {
   const part = v.rows === window.rows ? `all ${formatCount(v.rows)} rows` : `${formatCount(v.rows)} of ${formatCount(window.rows)} rows`;
