@@ -275,7 +275,9 @@ export interface AlertRow {
   workspaceId: string;
   at: number;
   rule: AlertRuleId;
-  /** rule + window: the same window never raises the same alert twice. */
+  /** The version whose answers broke a quality rule; null for a rule on the data; absent on alerts stored before alerts named versions. */
+  version?: number | null;
+  /** rule + window (+ version for a quality rule): the same window never raises the same alert twice. */
   key: string;
   windowLabel: string;
   message: string;

@@ -1,4 +1,5 @@
 import { DEFAULT_ALERT_RULES, normaliseRules, type AlertRules } from '$lib/engine/monitor/alerts';
+import { versionsText } from '$lib/engine/monitor/answeredBy';
 import type { MonitorReport } from '$lib/engine/monitor/report';
 import type { AlertRow, MonitorSnapshotRow, SporeprintDb } from './db';
 import { getSetting, setSetting } from './settings';
@@ -40,10 +41,15 @@ export async function storeAlerts<T extends Omit<AlertRow, 'id'>>(db: Sporeprint
   });
 }
 
-export function listSnapshots(db: SporeprintDb, workspaceId: string): Promise<MonitorSnapshotRow[]> {
-  return db.monitorSnapshots.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().toArray();
+export async function listSnapshots(db: SporeprintDb, workspaceId: string): Promise<MonitorSnapshotRow[]> {
+  const rows = await db.monitorSnapshots.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().toArray();
+  // A report saved before reports named who answered has no such list, and its rows are not kept to
+  // count them: an empty list, which the page and the HTML show as "not recorded".
+  return rows.map((s) => (s.report.answeredBy ? s : { ...s, report: { ...s.report, answeredBy: [] } }));
 }
 
 export async function saveSnapshot(db: SporeprintDb, report: MonitorReport): Promise<number> {
-  return (await db.monitorSnapshots.add({ workspaceId: report.workspace.id, createdAt: Date.now(), label: `${report.window.label} · v${report.version.number}`, report })) as number;
+  const answered = versionsText(report.answeredBy);
+  const label = `${report.window.label} · ${answered ? `answered by ${answered}` : 'no rows'}`;
+  return (await db.monitorSnapshots.add({ workspaceId: report.workspace.id, createdAt: Date.now(), label, report })) as number;
 }

@@ -63,9 +63,26 @@ describe('loadProductionRows', () => {
     expect(Array.from(rows.calledEdible)).toEqual([0, 0, 1, 1, 0, 1, 0, 0]);
     expect(Array.from(rows.feedback)).toEqual([1, 1, 0, NO_FEEDBACK, NO_FEEDBACK, NO_FEEDBACK, NO_FEEDBACK, 0]);
     expect(Array.from(rows.version)).toEqual([1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(Array.from(rows.versionId)).toEqual([11, 11, 11, 12, 12, 12, 12, 12]);
     expect(Array.from(rows.createdAt)).toEqual([1000, 2000, 2000, 3000, 5000, 5000, 5000, 6000]);
     expect(Array.from(rows.batchOf)).toEqual([0, early, early, 0, late, late, late, 0]);
     expect(early).not.toBe(late);
+  });
+
+  it("gives each row the version that answered it: a split A/B batch row the challenger's, a single row its logged version, never the shadow", async () => {
+    await db.predictionBatches.add({
+      ...batch(1000, [0, 1, 2, 0], [1, 2, 3, 4], [0.9, 0.1, 0.5, 0.9], [2, 0, 1, 2], 2),
+      ab: { testId: 1, challengerVersionId: 13, challengerVersion: 3, challengerEdibleAbove: 0.95, arm: Uint8Array.of(0, 1, 1, 0) },
+    });
+    await db.predictionBatches.add({
+      ...batch(2000, [0, 1], [1, 2], [0.9, 0.1], [2, 0], 2),
+      shadow: { testId: 2, versionId: 14, version: 4, pPoisonous: Float32Array.of(0.8, 0.2), decision: Uint8Array.of(2, 0) },
+    });
+    // A single prediction routed to the challenger is logged with the challenger's version.
+    await db.predictions.add({ ...single(3000, { odor: 'f', width: 3 }, 0.97, 'poisonous', 3), ab: { testId: 1, arm: 'challenger' } });
+    const rows = await loadProductionRows(db, schema);
+    expect(Array.from(rows.version)).toEqual([2, 3, 3, 2, 2, 2, 3]);
+    expect(Array.from(rows.versionId)).toEqual([12, 13, 13, 12, 12, 12, 13]);
   });
 
   it('gives empty columns for a workspace without predictions', async () => {

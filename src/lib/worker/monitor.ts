@@ -39,7 +39,7 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
   const out = {
     rows: n, columns,
     pPoisonous: new Float32Array(n), calledEdible: new Uint8Array(n), feedback: new Uint8Array(n).fill(NO_FEEDBACK),
-    version: new Int32Array(n), createdAt: new Float64Array(n), batchOf: new Int32Array(n),
+    versionId: new Int32Array(n), version: new Int32Array(n), createdAt: new Float64Array(n), batchOf: new Int32Array(n),
   };
   let r = 0;
   for (const p of parts) {
@@ -54,6 +54,7 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
       out.pPoisonous[r] = s.pPoisonous;
       out.calledEdible[r] = s.decision === 'edible' ? 1 : 0;
       if (s.feedback) out.feedback[r] = s.feedback.label;
+      out.versionId[r] = s.versionId;
       out.version[r] = s.version;
       out.createdAt[r] = s.createdAt;
       r++;
@@ -64,8 +65,17 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
       for (let i = 0; i < b.rows; i++) out.calledEdible[r + i] = b.decision[i] === 0 ? 1 : 0;
       const fb = labels.get(b.id!);
       if (fb) out.feedback.set(fb, r);
+      out.versionId.fill(b.versionId, r, r + b.rows);
       out.version.fill(b.version, r, r + b.rows);
-      if (b.ab) for (let i = 0; i < b.rows; i++) if (b.ab.arm[i]) out.version[r + i] = b.ab.challengerVersion; // split A/B rows the challenger answered
+      // Split A/B rows the challenger answered are the challenger's (shadow answers were never shown: not counted).
+      const ab = b.ab;
+      if (ab) {
+        for (let i = 0; i < b.rows; i++) {
+          if (!ab.arm[i]) continue;
+          out.versionId[r + i] = ab.challengerVersionId;
+          out.version[r + i] = ab.challengerVersion;
+        }
+      }
       out.createdAt.fill(b.createdAt, r, r + b.rows);
       out.batchOf.fill(b.id!, r, r + b.rows);
       r += b.rows;
@@ -91,7 +101,7 @@ function selectWindow(all: ProductionRows & { batchOf: Int32Array }, req: Window
   return {
     rows: idx.length,
     columns: all.columns.map((c) => ({ ...c, values: pick(c.values) }) as ColumnData),
-    pPoisonous: pick(all.pPoisonous), calledEdible: pick(all.calledEdible), feedback: pick(all.feedback), version: pick(all.version), createdAt: pick(all.createdAt),
+    pPoisonous: pick(all.pPoisonous), calledEdible: pick(all.calledEdible), feedback: pick(all.feedback), versionId: pick(all.versionId), version: pick(all.version), createdAt: pick(all.createdAt),
   };
 }
 
@@ -168,7 +178,9 @@ export async function computeMonitor(db: SporeprintDb, workspaceId: string, req:
 
 async function raiseAlerts(db: SporeprintDb, report: MonitorReport, rules: AlertRules): Promise<FiredAlert[]> {
   const rows = evaluateAlerts(report, rules).map((a) => ({
-    ...a, workspaceId: report.workspace.id, at: report.createdAt, key: `${report.workspace.id}:${a.rule}:${report.window.key}`, windowLabel: report.window.label,
+    ...a, workspaceId: report.workspace.id, at: report.createdAt, windowLabel: report.window.label,
+    // A quality rule fires once per window and version: one version's alert must not hide another's.
+    key: `${report.workspace.id}:${a.rule}:${report.window.key}${a.version === null ? '' : `:v${a.version}`}`,
   }));
-  return (await storeAlerts(db, rows)).map(({ rule, message, values }) => ({ rule, message, values }));
+  return (await storeAlerts(db, rows)).map(({ rule, version, message, values }) => ({ rule, version, message, values }));
 }

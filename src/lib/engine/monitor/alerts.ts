@@ -1,3 +1,4 @@
+import { versionScope, versionsText, type AnsweringVersion } from './answeredBy';
 import type { MonitorReport } from './report';
 
 export type AlertRuleId = 'dataset-drift' | 'accuracy-below' | 'estimated-accuracy-below' | 'poisonous-called-edible' | 'missing-share-above';
@@ -27,39 +28,60 @@ export const DEFAULT_ALERT_RULES: AlertRules = {
 
 export interface FiredAlert {
   rule: AlertRuleId;
+  /**
+   * The version whose answers broke a quality rule (judged on its own rows of the window); null for
+   * a rule on the window's data, whose message names every version that answered it.
+   */
+  version: number | null;
   message: string;
   values: Record<string, number | string>;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-/** Which rules a report breaks, each with a message naming the numbers (pure: the worker stores them). */
+/**
+ * Which rules a report breaks, each with a message naming the numbers (pure: the worker stores them).
+ * Rules on the data (drift, missing values) speak of the window and name who answered its rows;
+ * rules on quality are checked per answering version, on that version's rows alone, so an alert
+ * never blames one version for another's answers.
+ */
 export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredAlert[] {
   const out: FiredAlert[] = [];
-  const where = `${report.window.label} (v${report.version.number})`;
+  const answered = versionsText(report.answeredBy);
+  const where = answered ? `${report.window.label}, answered by ${answered}` : report.window.label;
+  const dataValues = { windowRows: report.window.rows, answeredBy: answered };
   const d = report.drift;
   if (rules.datasetDrift && d.drifted) {
     const top = d.columns.filter((c) => c.drifted).slice(0, 3).map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
     out.push({
       rule: 'dataset-drift',
+      version: null,
       message: `Dataset drift in ${where}: ${d.count} of ${d.total} features drifted (${pct(d.share)} ≥ ${pct(d.shareThreshold)}), most: ${top.join(', ')}.`,
-      values: { drifted: d.count, scored: d.total, share: d.share, threshold: d.shareThreshold },
+      values: { drifted: d.count, scored: d.total, share: d.share, threshold: d.shareThreshold, ...dataValues },
     });
   }
-  const a = report.actual;
-  if (rules.accuracyBelow !== null && a && a.accuracy < rules.accuracyBelow) {
-    out.push({ rule: 'accuracy-below', message: `Accuracy ${a.accuracy.toFixed(3)} on ${a.labelled} feedbacks in ${where} is below ${rules.accuracyBelow}.`, values: { accuracy: a.accuracy, labelled: a.labelled, limit: rules.accuracyBelow } });
+  const byVersion = (rule: AlertRuleId, check: (v: AnsweringVersion, scope: string) => Omit<FiredAlert, 'rule' | 'version'> | null) => {
+    for (const v of report.answeredBy) {
+      const fired = check(v, versionScope(v, report.window));
+      if (fired) out.push({ rule, version: v.version, message: fired.message, values: { ...fired.values, version: v.version, versionRows: v.rows, windowRows: report.window.rows } });
+    }
+  };
+  const accuracyBelow = rules.accuracyBelow;
+  if (accuracyBelow !== null) {
+    byVersion('accuracy-below', ({ actual: a }, scope) => (a && a.accuracy < accuracyBelow
+      ? { message: `Accuracy ${a.accuracy.toFixed(3)} on ${a.labelled} feedbacks of ${scope} is below ${accuracyBelow}.`, values: { accuracy: a.accuracy, labelled: a.labelled, limit: accuracyBelow } }
+      : null));
   }
-  const e = report.estimated;
-  if (rules.estimatedAccuracyBelow !== null && e.accuracy !== null && e.accuracy < rules.estimatedAccuracyBelow) {
-    out.push({
-      rule: 'estimated-accuracy-below',
-      message: `Estimated accuracy ${e.accuracy.toFixed(3)} (from the model's probabilities, no labels) in ${where} is below ${rules.estimatedAccuracyBelow}.`,
-      values: { estimated: e.accuracy, rows: e.rows, limit: rules.estimatedAccuracyBelow },
-    });
+  const estimatedBelow = rules.estimatedAccuracyBelow;
+  if (estimatedBelow !== null) {
+    byVersion('estimated-accuracy-below', ({ estimated: e }, scope) => (e.accuracy !== null && e.accuracy < estimatedBelow
+      ? { message: `Estimated accuracy ${e.accuracy.toFixed(3)} (from the model's probabilities, no labels) of ${scope} is below ${estimatedBelow}.`, values: { estimated: e.accuracy, rows: e.rows, limit: estimatedBelow } }
+      : null));
   }
-  if (rules.poisonousCalledEdible && a && a.poisonousCalledEdible > 0) {
-    out.push({ rule: 'poisonous-called-edible', message: `${a.poisonousCalledEdible} poisonous ${a.poisonousCalledEdible === 1 ? 'mushroom was' : 'mushrooms were'} called edible, by expert feedback, in ${where}.`, values: { count: a.poisonousCalledEdible, labelled: a.labelled } });
+  if (rules.poisonousCalledEdible) {
+    byVersion('poisonous-called-edible', ({ actual: a }, scope) => (a && a.poisonousCalledEdible > 0
+      ? { message: `${a.poisonousCalledEdible} poisonous ${a.poisonousCalledEdible === 1 ? 'mushroom was' : 'mushrooms were'} called edible, by expert feedback, among ${scope}.`, values: { count: a.poisonousCalledEdible, labelled: a.labelled } }
+      : null));
   }
   if (rules.missingShareAbove !== null) {
     // Above the limit and above the reference: a column that is mostly missing in the training data
@@ -70,8 +92,9 @@ export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredA
       const label = report.features.find((f) => f.name === worst.feature)?.label ?? worst.feature;
       out.push({
         rule: 'missing-share-above',
+        version: null,
         message: `Missing values above ${pct(rules.missingShareAbove)} (and above the reference) in ${over.length} ${over.length === 1 ? 'feature' : 'features'} of ${where}; worst: ${label} ${pct(worst.missing.current ?? 0)}.`,
-        values: { features: over.length, worst: worst.feature, share: worst.missing.current ?? 0, limit: rules.missingShareAbove },
+        values: { features: over.length, worst: worst.feature, share: worst.missing.current ?? 0, limit: rules.missingShareAbove, ...dataValues },
       });
     }
   }

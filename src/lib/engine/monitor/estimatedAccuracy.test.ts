@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../ml/rng';
 import { calledEdible } from '../ml/threshold';
-import { estimateAccuracy } from './estimatedAccuracy';
+import { estimateAccuracy, estimateShownAccuracy } from './estimatedAccuracy';
 
 /** Calibrated by construction: each label is drawn with exactly the stated P(poisonous). */
 function calibrated(n: number, seed: number): { p: Float64Array; y: Uint8Array } {
@@ -53,5 +53,29 @@ describe('estimateAccuracy (CBPE)', () => {
   it('skips NaN or out-of-range probabilities and never throws on an empty window', () => {
     expect(estimateAccuracy([NaN, 0.1, 1.5])).toMatchObject({ rows: 1, skipped: 2 });
     expect(estimateAccuracy([])).toMatchObject({ rows: 0, accuracy: null, standardError: null, lower: null, upper: null });
+  });
+});
+
+describe('estimateShownAccuracy', () => {
+  it('equals estimateAccuracy when the verdicts shown came from that one threshold', () => {
+    const { p } = calibrated(2000, 5);
+    const shown = Uint8Array.from(p, (v) => (calledEdible(v, { edibleAbove: 0.9 }) ? 1 : 0));
+    expect(estimateShownAccuracy(p, shown)).toEqual(estimateAccuracy(p, { edibleAbove: 0.9 }));
+  });
+
+  it('scores each row by the verdict its own version showed, whatever threshold that was', () => {
+    // P(poisonous) 0.05 twice: a version at edibleAbove 0.9 called it edible (right with 0.95), one at
+    // 0.97 called it uncertain, i.e. poisonous (right with 0.05). Recomputing with one threshold gets one of them wrong.
+    const p = [0.05, 0.05];
+    const e = estimateShownAccuracy(p, [1, 0]);
+    expect(e.accuracy).toBeCloseTo((0.95 + 0.05) / 2, 14);
+    expect(e.calledEdible).toBe(1);
+    expect(e.expectedFalseEdible).toBeCloseTo(0.05, 14);
+    expect(estimateAccuracy(p, { edibleAbove: 0.9 }).accuracy).toBeCloseTo(0.95, 14);
+  });
+
+  it('skips unusable probabilities and refuses verdicts that do not match the probabilities one for one', () => {
+    expect(estimateShownAccuracy([NaN, 0.1], [1, 1])).toMatchObject({ rows: 1, skipped: 1, calledEdible: 1 });
+    expect(() => estimateShownAccuracy([0.1, 0.2], [1])).toThrow(expect.objectContaining({ name: 'EngineError', code: 'invalid-argument', details: { probabilities: 2, verdicts: 1 } }));
   });
 });

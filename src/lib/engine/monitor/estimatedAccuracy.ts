@@ -1,4 +1,5 @@
 import type { SafetyThreshold } from '../ml/bundle';
+import { EngineError } from '../errors';
 import { calledEdible, HALF } from '../ml/threshold';
 
 /**
@@ -35,6 +36,24 @@ export function estimateAccuracy(
   threshold: Pick<SafetyThreshold, 'edibleAbove'> = { edibleAbove: HALF },
   z = Z_95,
 ): EstimatedAccuracy {
+  // The same decision the app shows (threshold.ts), so the estimate is for the verdicts users saw.
+  return estimate(pPoisonous, (p) => calledEdible(p, threshold), z);
+}
+
+/**
+ * The same estimate for verdicts already shown, read rather than recomputed: rows of a window may
+ * have been answered by several versions (a promotion, an A/B split), each with its own threshold,
+ * and one version's threshold applied to another's probabilities would estimate verdicts nobody saw.
+ * `shownEdible[i]` is 1 where row i was called edible.
+ */
+export function estimateShownAccuracy(pPoisonous: ArrayLike<number>, shownEdible: ArrayLike<number>, z = Z_95): EstimatedAccuracy {
+  if (shownEdible.length !== pPoisonous.length) {
+    throw new EngineError('invalid-argument', `${pPoisonous.length} probabilities but ${shownEdible.length} verdicts.`, { probabilities: pPoisonous.length, verdicts: shownEdible.length });
+  }
+  return estimate(pPoisonous, (_, i) => shownEdible[i] === 1, z);
+}
+
+function estimate(pPoisonous: ArrayLike<number>, saidEdible: (p: number, i: number) => boolean, z: number): EstimatedAccuracy {
   let rows = 0;
   let sum = 0;
   let variance = 0;
@@ -43,8 +62,7 @@ export function estimateAccuracy(
   for (let i = 0; i < pPoisonous.length; i++) {
     const p = pPoisonous[i];
     if (!(p >= 0 && p <= 1)) continue;
-    // The same decision the app shows (threshold.ts), so the estimate is for the verdicts users saw.
-    const saysEdible = calledEdible(p, threshold);
+    const saysEdible = saidEdible(p, i);
     const correct = saysEdible ? 1 - p : p;
     if (saysEdible) {
       edible++;

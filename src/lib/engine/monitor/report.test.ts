@@ -8,7 +8,7 @@ import { seededRng } from '../ml/rng';
 import { calledEdible } from '../ml/threshold';
 import { profileDataset } from '../data/profile';
 import { twoProportionZTest } from '../stats/proportions';
-import { estimateAccuracy } from './estimatedAccuracy';
+import { estimateAccuracy, estimateShownAccuracy } from './estimatedAccuracy';
 import { CHUNK_ROWS, referenceFromData, referenceFromProfile, type MonitorReference } from './reference';
 import { buildMonitorReport, NO_FEEDBACK, quality, reconstructionBand, REPORT_FORMAT, type MonitorInput, type ProductionRows } from './report';
 import { explicitReconstructionError } from './reconstruction.testing';
@@ -119,6 +119,7 @@ async function production(ds: Dataset, opts: { feedback?: (i: number) => boolean
     pPoisonous: p,
     calledEdible: Uint8Array.from(p, (v) => (calledEdible(v, { edibleAbove: EDIBLE_ABOVE }) ? 1 : 0)),
     feedback: Uint8Array.from(ds.label, (y, i) => (opts.feedback?.(i) ? y : NO_FEEDBACK)),
+    versionId: Int32Array.from({ length: ds.rows }, (_, i) => (opts.version?.(i) ?? version.number) + 2), // v2 is id 4, as `version` below
     version: Int32Array.from({ length: ds.rows }, (_, i) => opts.version?.(i) ?? version.number),
     createdAt: Float64Array.from({ length: ds.rows }, (_, i) => T0 + i * MINUTE),
   };
@@ -143,6 +144,7 @@ describe('buildMonitorReport', async () => {
     expect(r.createdAt).toBe(T0 + 1e9);
     expect(r.workspace).toEqual({ id: 'custom-report', name: 'Report test' });
     expect(r.version).toEqual(version);
+    expect(r.answeredBy).toEqual([{ versionId: 4, version: 2, rows: 300, estimated: r.estimated, actual: null }]);
     expect(r.window).toEqual({ kind: 'last', key: 'last:500:1', label: 'the last 500 production rows', rows: 300, from: T0, to: T0 + 299 * MINUTE });
     expect(r.reference).toEqual({ source: 'data', rows: 600 });
     expect(r.features).toEqual([
@@ -301,10 +303,45 @@ describe('buildMonitorReport', async () => {
     expect(r.drift.drifted).toBe(false);
   });
 
+  it('names the versions that answered the window, with a count each, most rows first, and scores each on its own rows alone', async () => {
+    // v1 answered the first 100 rows; then an A/B split: every 4th row the challenger v3, the rest v2 (production).
+    const answeredBy = (i: number) => (i < 100 ? 1 : i % 4 === 0 ? 3 : 2);
+    const current = await production(synthetic(500, 13), { feedback: (i) => i % 2 === 0, version: answeredBy });
+    const r = buildMonitorReport(input(reference, current));
+    // The production version still frames the report (its reference, its PCA) but did not answer all of it.
+    expect(r.version).toEqual(version);
+    expect(r.answeredBy.map((v) => [v.version, v.versionId, v.rows])).toEqual([[2, 4, 300], [3, 5, 100], [1, 3, 100]]);
+    for (const v of r.answeredBy) {
+      const rows = Array.from({ length: 500 }, (_, i) => i).filter((i) => answeredBy(i) === v.version);
+      const own = { calledEdible: Uint8Array.from(rows, (i) => current.calledEdible[i]), feedback: Uint8Array.from(rows, (i) => current.feedback[i]) };
+      expect(v.actual).toEqual(quality(own, 0, rows.length));
+      expect(v.actual!.labelled).toBe(rows.filter((i) => i % 2 === 0).length);
+      expect(v.estimated).toEqual(estimateShownAccuracy(Float32Array.from(rows, (i) => current.pPoisonous[i]), own.calledEdible));
+    }
+    // The window's own figures are over all rows, whoever answered them.
+    expect(r.actual).toEqual(quality(current, 0, 500));
+    expect(r.estimated.rows).toBe(500);
+  });
+
+  it('estimates each row by the verdict its own version showed, not with the production threshold', async () => {
+    // v1 was stricter (edible only above 0.98): the stand-in's 0.03 rows were "uncertain" under v1, "edible" under v2.
+    const current = await production(synthetic(200, 14), { version: (i) => (i < 100 ? 1 : 2) });
+    for (let i = 0; i < 100; i++) current.calledEdible[i] = calledEdible(current.pPoisonous[i], { edibleAbove: 0.98 }) ? 1 : 0;
+    const r = buildMonitorReport(input(reference, current, current));
+    expect(r.estimated).toEqual(estimateShownAccuracy(current.pPoisonous, current.calledEdible));
+    expect(r.estimated.accuracy).not.toBeCloseTo(estimateAccuracy(current.pPoisonous, { edibleAbove: EDIBLE_ABOVE }).accuracy!, 3);
+    const v1 = r.answeredBy.find((v) => v.version === 1)!;
+    expect(v1.estimated.calledEdible).toBe(0);
+    expect(v1.estimated).toEqual(estimateShownAccuracy(current.pPoisonous.subarray(0, 100), current.calledEdible.subarray(0, 100)));
+    const b = r.history.buckets[0];
+    expect(b.estimated).toEqual((({ accuracy, lower, upper }) => ({ accuracy, lower, upper }))(estimateShownAccuracy(current.pPoisonous.subarray(b.start, b.end), current.calledEdible.subarray(b.start, b.end))));
+  });
+
   it('reports an empty window without numbers it cannot have', async () => {
     const empty = await production(synthetic(0, 12));
     const r = buildMonitorReport(input(reference, empty, await production(synthetic(30, 12))));
     expect(r.window).toMatchObject({ rows: 0, from: null, to: null });
+    expect(r.answeredBy).toEqual([]);
     expect(r.drift).toMatchObject({ drifted: false, total: 0, skipped: 4 });
     expect(r.pca).toBeNull();
     expect(r.actual).toBeNull();

@@ -6,11 +6,15 @@ import { twoProportionZTest, type ZTestResult } from '../stats/proportions';
 import { columnDrift } from './columnDrift';
 import { driftReport, type DatasetDrift } from './datasetDrift';
 import type { ColumnDriftResult, DriftOptions } from './driftTypes';
-import { estimateAccuracy, type EstimatedAccuracy } from './estimatedAccuracy';
+import { answeringVersions, type AnsweringVersion } from './answeredBy';
+import { estimateShownAccuracy, type EstimatedAccuracy } from './estimatedAccuracy';
 import { projectRows, thinPoints, type Points } from './projection';
+import { NO_FEEDBACK, quality, type QualityMetrics } from './quality';
 import { CHUNK_ROWS, MAX_MAP_POINTS, type MonitorReference } from './reference';
 
 export const REPORT_FORMAT = 'sporeprint-monitor-report';
+// Re-exported: the worker and the report's tests take them with the report.
+export { NO_FEEDBACK, quality, type QualityMetrics };
 
 /**
  * Production rows (every prediction served, single or batch) as typed columns, oldest first, with
@@ -24,12 +28,11 @@ export interface ProductionRows {
   calledEdible: Uint8Array;
   /** Expert label: 0 edible, 1 poisonous, 255 none. */
   feedback: Uint8Array;
-  /** The version number that answered each row. */
+  /** The version that answered each row: its registry id and its number (an A/B split row: the arm's version). */
+  versionId: Int32Array;
   version: Int32Array;
   createdAt: Float64Array;
 }
-
-export const NO_FEEDBACK = 255;
 
 /** What the Monitor page asks for: the last N production rows, a date range, or one batch file. */
 export type WindowRequest = { kind: 'last'; n: number } | { kind: 'range'; from: number; to: number } | { kind: 'batch'; batchId: number };
@@ -41,18 +44,6 @@ export interface MonitorWindow {
   /** Stable id of the window's content (alerts are raised once per window and rule). */
   key: string;
   label: string;
-}
-
-/** Decision-level quality from feedback: "called edible" against the expert's class. */
-export interface QualityMetrics {
-  labelled: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  balancedAccuracy: number;
-  /** Poisonous rows the app called edible. */
-  poisonousCalledEdible: number;
 }
 
 export interface QualityBucket {
@@ -71,7 +62,13 @@ export interface MonitorReport {
   format: typeof REPORT_FORMAT;
   createdAt: number;
   workspace: { id: string; name: string };
+  /**
+   * The production version when the report was made: its training data is the drift reference and
+   * its PCA draws the map. It need not have answered any row of the window: `answeredBy` says who did.
+   */
   version: { id: number; number: number; edibleAbove: number };
+  /** The versions that answered the window's rows, with counts and each one's quality on its own rows; most rows first. */
+  answeredBy: AnsweringVersion[];
   window: MonitorWindow & { rows: number; from: number | null; to: number | null };
   reference: { source: MonitorReference['source']; rows: number };
   /** Labels for display: the report is read without the app (exported HTML). */
@@ -90,12 +87,18 @@ export interface MonitorReport {
     current: Points;
     components: ColumnDriftResult[];
   } | null;
-  /** The window's estimated accuracy (no labels needed) and, with feedback, its measured quality. */
+  /**
+   * The window's estimated accuracy (no labels needed) and, with feedback, its measured quality: over
+   * all its rows, whichever version answered them (per version: `answeredBy`).
+   */
   estimated: EstimatedAccuracy;
   actual: QualityMetrics | null;
-  /** Quality over all production rows, in buckets, and where production changed version. */
   /** Worker-side time of the drift tests alone, and of the whole report (rows loaded, projected, scored). */
   timings: { driftMs: number; totalMs: number | null };
+  /**
+   * Quality over all production rows, in buckets, and where the answering version changed (a
+   * bucket that straddles a change holds both versions' answers).
+   */
   history: {
     rows: number;
     bucketRows: number;
@@ -142,6 +145,7 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
     createdAt: input.now ?? Date.now(),
     workspace: { id: schema.id, name: input.workspaceName },
     version: input.version,
+    answeredBy: answeringVersions(current),
     window: { ...input.window, rows: current.rows, from: current.rows ? current.createdAt[0] : null, to: current.rows ? current.createdAt[current.rows - 1] : null },
     reference: { source: reference.source, rows: reference.rows },
     features: schema.features.map((f) => (f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) })),
@@ -159,7 +163,7 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
       test: actual && reference.rows ? twoProportionZTest([labelledPoisonous(current), refPoisonous], [actual.labelled, reference.rows]) : null,
     },
     pca,
-    estimated: estimateAccuracy(current.pPoisonous, { edibleAbove: input.version.edibleAbove }),
+    estimated: estimateShownAccuracy(current.pPoisonous, current.calledEdible),
     actual,
     timings: { driftMs, totalMs: null },
     history: historySection(input),
@@ -170,37 +174,6 @@ function labelledPoisonous(rows: ProductionRows): number {
   let n = 0;
   for (let i = 0; i < rows.rows; i++) if (rows.feedback[i] === 1) n++;
   return n;
-}
-
-/** Quality of the answers shown on rows [start, end) that have feedback; null without any. */
-export function quality(rows: Pick<ProductionRows, 'calledEdible' | 'feedback'>, start: number, end: number): QualityMetrics | null {
-  // Positive class = poisonous, as everywhere in the app; "called poisonous" = not called edible.
-  let tp = 0, fp = 0, tn = 0, fn = 0;
-  for (let i = start; i < end; i++) {
-    const y = rows.feedback[i];
-    if (y === NO_FEEDBACK) continue;
-    const saidPoisonous = rows.calledEdible[i] ? 0 : 1;
-    if (y === 1 && saidPoisonous) tp++;
-    else if (y === 1) fn++;
-    else if (saidPoisonous) fp++;
-    else tn++;
-  }
-  const labelled = tp + fp + tn + fn;
-  if (!labelled) return null;
-  const precision = tp + fp ? tp / (tp + fp) : 0;
-  const recall = tp + fn ? tp / (tp + fn) : 0;
-  const specificity = tn + fp ? tn / (tn + fp) : 0;
-  // With one class only, balanced accuracy is the recall of that class (as scikit-learn warns and does).
-  const balancedAccuracy = tp + fn && tn + fp ? (recall + specificity) / 2 : tp + fn ? recall : specificity;
-  return {
-    labelled,
-    accuracy: (tp + tn) / labelled,
-    precision,
-    recall,
-    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
-    balancedAccuracy,
-    poisonousCalledEdible: fn,
-  };
 }
 
 function pcaSection({ reference, pre, pca, current, options }: MonitorInput): MonitorReport['pca'] {
@@ -222,7 +195,7 @@ function pcaSection({ reference, pre, pca, current, options }: MonitorInput): Mo
 const MAX_BUCKETS = 40;
 const MIN_BUCKET_ROWS = 25;
 
-function historySection({ history, reference, pre, pca, version }: MonitorInput): MonitorReport['history'] {
+function historySection({ history, reference, pre, pca }: MonitorInput): MonitorReport['history'] {
   const n = history.rows;
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
   const recon = n ? projectRows(pca, pre.transform({ rows: n, label: new Uint8Array(n), columns: history.columns }).x).reconstruction : new Float64Array(0);
@@ -232,7 +205,7 @@ function historySection({ history, reference, pre, pca, version }: MonitorInput)
     const end = n - (start + bucketRows) < MIN_BUCKET_ROWS ? n : start + bucketRows;
     let sum = 0;
     for (let i = start; i < end; i++) sum += recon[i];
-    const est = estimateAccuracy(history.pPoisonous.subarray(start, end), { edibleAbove: version.edibleAbove });
+    const est = estimateShownAccuracy(history.pPoisonous.subarray(start, end), history.calledEdible.subarray(start, end));
     buckets.push({
       start, end, at: history.createdAt[end - 1],
       actual: quality(history, start, end),

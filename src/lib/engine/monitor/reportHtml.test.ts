@@ -83,6 +83,11 @@ function fixtureReport(evil = false): MonitorReport {
     timings: { driftMs: 5.7, totalMs: 420 },
     workspace: { id: 'secondary', name: evil ? `Fungi ${EVIL}` : 'Secondary Mushroom' },
     version: { id: 12, number: 3, edibleAbove: 0.97 },
+    // The batch was split between production v3 and an A/B challenger, the older v2.
+    answeredBy: [
+      { versionId: 12, version: 3, rows: 3500, estimated: { rows: 3500, skipped: 0, accuracy: 0.971, standardError: 0.003, lower: 0.965, upper: 0.977, calledEdible: 1100, expectedFalseEdible: 6.2 }, actual: { labelled: 1000, accuracy: 0.965, precision: 0.97, recall: 0.995, f1: 0.982, balancedAccuracy: 0.96, poisonousCalledEdible: 0 } },
+      { versionId: 9, version: 2, rows: 1500, estimated: { rows: 1500, skipped: 0, accuracy: 0.941, standardError: 0.006, lower: 0.929, upper: 0.953, calledEdible: 450, expectedFalseEdible: 6.2 }, actual: { labelled: 480, accuracy: 0.921, precision: 0.94, recall: 0.97, f1: 0.955, balancedAccuracy: 0.91, poisonousCalledEdible: 3 } },
+    ],
     window: { kind: 'batch', key: 'batch:abc', label: evil ? `batch ${EVIL}.csv` : 'Batch: forest-walk.csv', rows: 5000, from: T0, to: T0 + 40 * 3_600_000 },
     reference: { source: 'data', rows: 42_748 },
     features,
@@ -114,6 +119,7 @@ function emptyReport(): MonitorReport {
   return {
     ...r,
     window: { ...r.window, kind: 'last', label: 'Last 0 rows', rows: 0, from: null, to: null },
+    answeredBy: [],
     reference: { source: 'profile', rows: 42_748 },
     drift: { share: 0, drifted: false, count: 0, total: 0, skipped: columns.length, shareThreshold: 0.5, columns },
     prediction: { referencePredictedPoisonous: null, currentPredictedPoisonous: null, currentCalledEdible: null, probability: null },
@@ -214,6 +220,44 @@ describe('renderReportHtml', () => {
     expectSelfContained(html);
     expect(html).toContain('No component drift tests');
     expect(html).toContain('cap-shape');
+  });
+});
+
+describe('renderReportHtml names who answered the window', () => {
+  const between = (html: string, from: string, to: string) => html.slice(html.indexOf(from), html.indexOf(to));
+
+  it('names each version with its count, says the window-wide figures mix them, and gives each its own quality', () => {
+    const html = renderReportHtml(fixtureReport());
+    expect(html).toContain('<dt>Rows answered by</dt><dd><span id="answered-by">v3 (3,500) and v2 (1,500)</span></dd>');
+    expect(html).toContain('<dt>Production version</dt><dd>v3 ');
+    const mixed = '<strong>Mixed versions:</strong>';
+    expect(between(html, '<section id="prediction-drift">', '<section id="target-drift">')).toContain(`${mixed} the current probabilities and verdicts are over the answers of v3 (3,500) and v2 (1,500) together`);
+    const quality = between(html, '<section id="quality">', '<section id="pca">');
+    expect(quality.match(/Mixed versions:/g)).toHaveLength(2); // next to the estimate and next to the measured figures
+    expect(quality).toContain(`${mixed} this estimate is over the answers of v3 (3,500) and v2 (1,500) together`);
+    expect(quality).toContain('<h3>Per version (each on the rows it answered)</h3>');
+    expect(quality).toContain('<tr data-version="3"><td>v3</td><td class="num">3,500</td><td class="num">97.1 %');
+    expect(quality).toContain('<tr data-version="2"><td>v2</td><td class="num">1,500</td><td class="num">94.1 %');
+    expect(quality).toMatch(/<tr data-version="2">.*<td class="num">480<\/td><td class="num">92\.1 %<\/td><td class="num">3<\/td><\/tr>/);
+  });
+
+  it('has no mixed note and no per-version table when one version answered it all', () => {
+    const r = fixtureReport();
+    r.answeredBy = [{ ...r.answeredBy[0], rows: 5000 }];
+    const html = renderReportHtml(r);
+    expectSelfContained(html);
+    expect(html).toContain('<span id="answered-by">v3 (5,000)</span>');
+    expect(html).not.toContain('Mixed versions');
+    expect(html).not.toContain('Per version');
+  });
+
+  it('says "no rows" for an empty window and "not recorded" for a report saved before reports named them', () => {
+    expect(renderReportHtml(emptyReport())).toContain('<span id="answered-by">no rows</span>');
+    const old = { ...fixtureReport(), answeredBy: [] };
+    const html = renderReportHtml(old);
+    expectSelfContained(html);
+    expect(html).toContain('<span id="answered-by">not recorded in this saved report</span>');
+    expect(html).not.toContain('Mixed versions');
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { DRIFT_TESTS } from './driftTests';
 import type { ColumnDriftResult } from './driftTypes';
+import { answeredByText, versionsText } from './answeredBy';
 import type { MonitorReport } from './report';
 import {
   distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, scatterSvg,
@@ -94,15 +95,21 @@ function missingCell(c: ColumnDriftResult): string {
   return c.missing.shifted ? `<span class="shifted">${body} (shifted)</span>` : body;
 }
 
+/** Said next to a figure over the whole window when more than one version's answers are in it. */
+function mixedNote(r: MonitorReport, what: string): string {
+  return r.answeredBy.length > 1 ? note(`<strong>Mixed versions:</strong> ${what} over the answers of ${text(versionsText(r.answeredBy))} together; per version below.`) : '';
+}
+
 function header(r: MonitorReport): string {
   const w = r.window;
   const source = r.reference.source === 'data' ? 'training split (data)' : "model bundle's profile (histograms only: numeric tests approximate)";
   return `<header><h1>Sporeprint monitoring report</h1><p class="disclaimer">${text(DISCLAIMER)}</p>${meta([
     ['Workspace', text(r.workspace.name)],
-    ['Model version', `v${text(r.version.number)} <span class="sub">(says edible when P(edible) &gt; ${num(r.version.edibleAbove)})</span>`],
     ['Window', `${text(w.label)} <span class="sub">(${text(w.kind)})</span>`],
     ['Window rows', count(w.rows)],
     ['From – to', w.from === null && w.to === null ? dash : `${formatTime(w.from)} – ${formatTime(w.to)}`],
+    ['Rows answered by', `<span id="answered-by">${text(answeredByText(r))}</span>`],
+    ['Production version', `v${text(r.version.number)} <span class="sub">(when the report was made: drift is measured against its reference and its PCA; it says edible when P(edible) &gt; ${num(r.version.edibleAbove)})</span>`],
     ['Reference', `${text(source)}, ${count(r.reference.rows)} rows`],
     ['Created', formatTime(r.createdAt)],
   ])}<p class="credit">${text(DATA_CREDIT)}</p></header>`;
@@ -147,7 +154,7 @@ function predictionSection(r: MonitorReport): string {
   let body = meta([
     ['Predicted poisonous (P ≥ 0.5)', `reference ${share(p.referencePredictedPoisonous)} → current ${share(p.currentPredictedPoisonous)}`],
     ['Called edible (current)', share(p.currentCalledEdible)],
-  ]);
+  ]) + mixedNote(r, 'the current probabilities and verdicts are');
   const c = p.probability;
   if (c) {
     body += `<p>P(poisonous): ${testLabel(c)}, score ${scoreCell(c)} (${thresholdCell(c)}): drifted ${driftedCell(c)}.${c.reasons.map((x) => ` ${text(x.message)}`).join('')}</p>`;
@@ -178,7 +185,7 @@ function qualitySection(r: MonitorReport): string {
       ['Called edible', count(e.calledEdible)],
       ['Expected poisonous among them', num(e.expectedFalseEdible)],
     ])
-    + note('From the model’s own probabilities, before any label: only as good as its calibration.') + '</div>';
+    + note('From the model’s own probabilities, before any label: only as good as its calibration.') + mixedNote(r, 'this estimate is') + '</div>';
   const a = r.actual;
   if (a) {
     body += `<h3>Measured quality (${count(a.labelled)} labelled rows)</h3>`
@@ -189,11 +196,25 @@ function qualitySection(r: MonitorReport): string {
         ['Precision (poisonous)', share(a.precision)],
         ['Recall (poisonous)', share(a.recall)],
         ['F1', num(a.f1)],
-      ]);
+      ]) + mixedNote(r, 'these are measured');
   } else {
     body += note('No expert labels in this window: nothing measured.');
   }
-  return section('quality', 'Model quality', body);
+  return section('quality', 'Model quality', body + perVersionTable(r));
+}
+
+/** Each answering version's quality on its own rows, when the window holds more than one. */
+function perVersionTable(r: MonitorReport): string {
+  if (r.answeredBy.length < 2) return '';
+  const rows = r.answeredBy.map((v) => {
+    const e = v.estimated;
+    const band = e.lower !== null && e.upper !== null ? ` <span class="sub">(${share(e.lower)} – ${share(e.upper)})</span>` : '';
+    const a = v.actual;
+    return `<tr data-version="${v.version}"><td>v${text(v.version)}</td><td class="num">${count(v.rows)}</td><td class="num">${share(e.accuracy)}${band}</td>`
+      + `<td class="num">${a ? count(a.labelled) : dash}</td><td class="num">${a ? share(a.accuracy) : dash}</td><td class="num">${a ? count(a.poisonousCalledEdible) : dash}</td></tr>`;
+  });
+  return `<h3>Per version (each on the rows it answered)</h3>`
+    + table(['Version', 'Rows answered', 'Estimated accuracy (CBPE)', 'Labelled', 'Measured accuracy', 'Poisonous called edible'], rows);
 }
 
 function pcaSection(r: MonitorReport): string {
@@ -216,7 +237,7 @@ function historySection(r: MonitorReport): string {
   const x = h.buckets.map((b) => b.end);
   const markers = h.swaps.map((s) => ({ x: s.row, label: `v${s.version}` }));
   const pct = (v: number) => `${formatNumber(v * 100)} %`;
-  let body = note(`${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}; x = the bucket’s last row. Dashed lines: version changes.`);
+  let body = note(`${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}; x = the bucket’s last row. Dashed lines: version changes (a bucket across one holds both versions’ answers).`);
   body += `<figure><figcaption>Accuracy per bucket: measured (expert labels) and estimated (CBPE, not measured)</figcaption>${lineChartSvg([
     { label: 'Measured', x, y: h.buckets.map((b) => b.actual?.accuracy ?? null) },
     { label: 'Estimated (CBPE)', x, y: h.buckets.map((b) => b.estimated.accuracy), dash: true, interval: { lower: h.buckets.map((b) => b.estimated.lower), upper: h.buckets.map((b) => b.estimated.upper) } },
