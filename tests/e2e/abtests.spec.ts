@@ -110,7 +110,9 @@ test('shadow test: both versions answer every row, the champion is shown, and th
     await expect(page.getByTestId('answer-version')).toHaveText('v1'); // the champion answers
     await expect(page.getByTestId('answer-ab')).toContainText('v2 answered in shadow');
   }
+  await expect(page.getByTestId('prediction-row')).toHaveCount(3);
   await page.getByTestId('prediction-row').first().getByRole('button', { name: 'edible' }).click();
+  await expect(page.getByTestId('prediction-row').first()).toHaveAttribute('data-feedback', 'edible'); // stored before the page is left
   await page.goto('/abtests');
   await expect(page.getByTestId('shadow-row')).toHaveCount(3);
   await expect(page.getByTestId('arm-row').and(page.locator('[data-arm="challenger"]')).getByTestId('arm-predictions')).toHaveText('3');
