@@ -1,5 +1,5 @@
 import { analyze } from '$lib/engine/abtest/analysis';
-import { conclusionRecord, confirmationQuestion, objectionsTo, type Objection } from '$lib/engine/abtest/conclusion';
+import { conclusionRecord, objectionsTo, statisticsAgainst, type Objection } from '$lib/engine/abtest/conclusion';
 import { summarizeShadow, summarizeSplit, type ShadowRecord, type SplitRecord } from '$lib/engine/abtest/outcomes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import { EngineError } from '$lib/engine/errors';
@@ -123,8 +123,8 @@ export async function concludeAbTest(db: SporeprintDb, testId: number, winner: A
       const status = await abTestStatus(db, test);
       const unconfirmed = objectionsTo(winner, status.analysis).filter((o) => !acknowledged.includes(o));
       if (unconfirmed.length) {
-        const question = confirmationQuestion({ test, winner, analysis: status.analysis });
-        throw new EngineError('invalid-argument', `A/B test #${testId} was not concluded. ${question} Conclude again to confirm.`, { objections: unconfirmed });
+        const why = statisticsAgainst({ test, winner, analysis: status.analysis });
+        throw new EngineError('invalid-argument', `A/B test #${testId} was not concluded: its numbers changed since the page showed them. ${why} Conclude again to confirm.`, { objections: unconfirmed });
       }
       const reason = conclusionRecord({ testId, test, winner, by, analysis: status.analysis });
       test.status = 'concluded';

@@ -81,17 +81,22 @@ function againstStatistics(c: Choice, past: boolean): string | null {
   return objections.length ? `the test ${joinClauses(objections.map((o) => clause(o, c, past)))}` : null;
 }
 
+/** What speaks against the choice, as a sentence ("The test is not significant (p = 0.40)."); null when nothing does. */
+export function statisticsAgainst(c: Choice): string | null {
+  const why = againstStatistics(c, false);
+  return why && `${why[0].toUpperCase()}${why.slice(1)}.`;
+}
+
 /**
  * The confirmation a by-hand conclusion against the statistics asks, e.g. "The test is not
  * significant (p = 0.40) and has 3 of the 426 outcomes per arm it needs. Promote v4 anyway?";
  * null when the statistics support the choice (nothing extra to confirm).
  */
 export function confirmationQuestion(c: Choice): string | null {
-  const why = againstStatistics(c, false);
+  const why = statisticsAgainst(c);
   if (!why) return null;
   const chosen = versionOf(c.test, c.winner);
-  const action = c.winner === 'challenger' ? `Promote ${chosen} anyway?` : `Keep ${chosen} in production and end the test anyway?`;
-  return `${why[0].toUpperCase()}${why.slice(1)}. ${action}`;
+  return `${why} ${c.winner === 'challenger' ? `Promote ${chosen} anyway?` : `Keep ${chosen} in production and end the test anyway?`}`;
 }
 
 /**
