@@ -70,9 +70,13 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await expect(page.getByTestId('model-row').and(page.locator('[data-version="1"]'))).toHaveAttribute('data-stage', 'production');
   await expect(page.getByTestId('model-row').and(page.locator('[data-version="3"]'))).toHaveAttribute('data-stage', 'staging');
 
-  // Conclude by hand for the challenger while predictions keep being answered.
+  // Conclude by hand for the challenger while predictions keep being answered. The champion is right
+  // on every row, so promoting the challenger goes against the statistics: the page asks first.
   await page.goto('/abtests');
   await page.getByTestId('conclude-challenger').click();
+  const ask = page.getByRole('dialog', { name: /against its statistics/ });
+  await expect(ask).toContainText('Promote v2 anyway?');
+  await ask.getByRole('button', { name: 'Confirm' }).click();
   await expect(page.getByTestId('concluded-test')).toHaveCount(1);
   await expect(page.getByTestId('concluded-test').getByTestId('winner')).toHaveText('v2');
   await page.goto('/predict');
@@ -110,10 +114,78 @@ test('shadow test: both versions answer every row, the champion is shown, and th
     await expect(page.getByTestId('answer-version')).toHaveText('v1'); // the champion answers
     await expect(page.getByTestId('answer-ab')).toContainText('v2 answered in shadow');
   }
+  await expect(page.getByTestId('prediction-row')).toHaveCount(3);
   await page.getByTestId('prediction-row').first().getByRole('button', { name: 'edible' }).click();
+  await expect(page.getByTestId('prediction-row').first()).toHaveAttribute('data-feedback', 'edible'); // stored before the page is left
   await page.goto('/abtests');
   await expect(page.getByTestId('shadow-row')).toHaveCount(3);
   await expect(page.getByTestId('arm-row').and(page.locator('[data-arm="challenger"]')).getByTestId('arm-predictions')).toHaveText('3');
   await expect(page.getByTestId('arm-row').and(page.locator('[data-arm="champion"]')).getByTestId('arm-feedback')).toHaveText('1');
   await expect(page.getByTestId('pairs')).toContainText('Paired outcomes');
+});
+
+test('concluding by hand against the statistics asks first, says why, and the records say what was done', async ({ page }) => {
+  test.setTimeout(180_000);
+  await importUciAndTrain(page, 'Logistic regression');
+  await startTest(page, 'shadow');
+  const running = page.getByTestId('running-test');
+  const testId = (await running.getByRole('heading').textContent())!.match(/#(\d+)/)![1];
+  const minimum = (await running.textContent())!.match(/Minimum ([\d,]+) outcomes per arm/)![1];
+
+  // Three mushrooms with an expert's word: in shadow mode each is an outcome of both arms.
+  await page.goto('/predict');
+  for (const [i, odour] of ['foul', 'none', 'almond'].entries()) {
+    await form(page).getByLabel('Odour').selectOption({ label: odour });
+    await form(page).getByRole('button', { name: 'Predict' }).click();
+    await expect(page.getByTestId('prediction-row')).toHaveCount(i + 1);
+    await page.getByTestId('prediction-row').first().getByRole('button', { name: odour === 'foul' ? 'poisonous' : 'edible' }).click();
+    await expect(page.getByTestId('prediction-row').first()).not.toHaveAttribute('data-feedback', ''); // stored before the page is left
+  }
+
+  await page.goto('/abtests');
+  for (const arm of ['champion', 'challenger']) {
+    await expect(page.getByTestId('arm-row').and(page.locator(`[data-arm="${arm}"]`)).getByTestId('arm-feedback')).toHaveText('3');
+  }
+  await expect(page.getByTestId('verdict')).toContainText('Not significant');
+  // Three outcomes can never be significant: the verdict's p is the one the dialog and the record quote.
+  const p = (await page.getByTestId('verdict').textContent())!.match(/p = ([\d.]+) ≥/)![1];
+  const promote = page.getByTestId('conclude-challenger');
+  const ask = page.getByRole('dialog', { name: `Conclude test #${testId} against its statistics?` });
+
+  // Cancel changes nothing: the test still runs, v1 still serves, and so after a reload.
+  await promote.click();
+  await expect(ask).toBeVisible();
+  await expect(ask.getByTestId('conclude-question')).toHaveText(`The test is not significant (p = ${p}) and has 3 of the ${minimum} outcomes per arm it needs. Promote v2 anyway?`);
+  await expect(ask.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(ask).toBeHidden();
+  await expect(promote).toBeFocused();
+  await page.reload();
+  await expect(page.getByTestId('running-test')).toBeVisible();
+  await expect(page.getByTestId('concluded-test')).toHaveCount(0);
+  await expect(page.getByRole('region', { name: 'Concluded tests' })).toContainText('None yet.');
+
+  // Confirm promotes v2.
+  await promote.click();
+  await expect(ask.getByTestId('conclude-question')).toContainText(`not significant (p = ${p})`);
+  await ask.getByRole('button', { name: 'Confirm' }).click();
+  await expect(page.getByTestId('concluded-test')).toHaveCount(1);
+  await expect(page.getByTestId('running-test')).toHaveCount(0);
+
+  // After a reload, the test's record and both versions' histories say what was done and why it is notable.
+  const record = `A/B test #${testId} (shadow) concluded by hand: v2 promoted to production and v1 archived, although the test was not significant (p = ${p}) and had 3 of the ${minimum} outcomes per arm it needed.`;
+  await page.reload();
+  const done = page.getByTestId('concluded-test');
+  await expect(done.getByTestId('winner')).toHaveText('v2');
+  await expect(done.getByTestId('conclusion-record')).toHaveText(record);
+  // The analysis alone would have kept v1: the page shows that sentence only as overruled.
+  await expect(done.getByTestId('verdict')).toContainText('Not significant at α = 0.05. The analysis said, overruled at conclusion: No significant difference');
+  await page.goto('/models');
+  await expect(page.getByTestId('model-row').and(page.locator('[data-version="2"]'))).toHaveAttribute('data-stage', 'production');
+  await expect(page.getByTestId('model-row').and(page.locator('[data-version="1"]'))).toHaveAttribute('data-stage', 'archived');
+  const registry = page.getByTestId('registry');
+  await registry.getByRole('button', { name: 'v2', exact: true }).click();
+  await expect(page.getByTestId('model-history').getByRole('listitem').last()).toContainText(`staging → production · user · ${record}`);
+  await registry.getByRole('button', { name: 'v1', exact: true }).click();
+  await expect(page.getByTestId('model-history').getByRole('listitem').last()).toContainText(`production → archived · user · Replaced by v2: ${record}`);
 });

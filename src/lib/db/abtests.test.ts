@@ -7,6 +7,7 @@ import { setBatchFeedback, setFeedback } from './feedback';
 import { logPrediction } from './predictions';
 import { registerModelVersion, setStage } from './registry';
 import type { Arm } from '$lib/engine/abtest/routing';
+import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
 
@@ -91,6 +92,16 @@ async function batch(
 
 const lastHistory = async (versionId: number) => (await db.modelVersions.get(versionId))!.history.at(-1)!;
 const stageOf = async (versionId: number) => (await db.modelVersions.get(versionId))!.stage;
+
+/** 400 labelled rows in alternating arms: the challenger always right, the champion wrong on 40 % (calling edible ones poisonous). */
+async function decisiveBatch(test: AbTestRow, challengerBetter = true) {
+  const rows = 400;
+  const arm = Array.from({ length: rows }, (_, i) => i % 2);
+  const label = Array.from({ length: rows }, (_, i) => (i >> 1) % 2);
+  const weak = (i: number) => (arm[i] === 1) !== challengerBetter; // the arm that errs
+  const decision = label.map((l, i) => (weak(i) && l === 0 && (i >> 2) % 5 < 4 ? 2 : 2 * l));
+  await batch(test, 10, { arm, decision, label, submit: true });
+}
 
 describe('startAbTest', () => {
   it('allows one running test per workspace; another workspace may run its own', async () => {
@@ -271,12 +282,15 @@ describe('abTestStatus, shadow mode', () => {
 });
 
 describe('concludeAbTest', () => {
+  /** What an empty or young test says against any arm: the user confirms both to conclude it. */
+  const EARLY: Objection[] = ['not-significant', 'minimum-not-reached'];
+
   it('a winning challenger becomes production and the champion is archived, both with the test in their history', async () => {
     const { v1, v2 } = await twoVersions();
     const test = await startAbTest(db, newTest(v2.id!));
-    const done = await concludeAbTest(db, test.id!, 'challenger', 'user');
+    const done = await concludeAbTest(db, test.id!, 'challenger', 'user', EARLY);
     expect(done.status).toBe('concluded');
-    expect(done.conclusion).toMatchObject({ by: 'user', winner: 'challenger', reason: expect.stringContaining(`A/B test #${test.id} (split) concluded by the user: v2 wins`) });
+    expect(done.conclusion).toMatchObject({ by: 'user', winner: 'challenger', reason: expect.stringContaining(`A/B test #${test.id} (split) concluded by hand: v2 promoted to production and v1 archived`) });
     expect(await stageOf(v2.id!)).toBe('production');
     expect(await stageOf(v1.id!)).toBe('archived');
     expect(await lastHistory(v2.id!)).toMatchObject({ from: 'staging', to: 'production', actor: 'user', reason: expect.stringContaining(`A/B test #${test.id}`) });
@@ -289,8 +303,8 @@ describe('concludeAbTest', () => {
     const { v1, v2 } = await twoVersions();
     const test = await startAbTest(db, newTest(v2.id!));
     const before = { v1: (await db.modelVersions.get(v1.id!))!.history.length, v2: (await db.modelVersions.get(v2.id!))!.history.length };
-    const done = await concludeAbTest(db, test.id!, 'champion', 'user');
-    expect(done.conclusion).toMatchObject({ winner: 'champion', reason: expect.stringContaining('v1 wins') });
+    const done = await concludeAbTest(db, test.id!, 'champion', 'user', EARLY);
+    expect(done.conclusion).toMatchObject({ winner: 'champion', reason: expect.stringContaining('v1 stays in production and v2 in staging') });
     expect(await stageOf(v1.id!)).toBe('production');
     expect(await stageOf(v2.id!)).toBe('staging');
     expect((await db.modelVersions.get(v1.id!))!.history).toHaveLength(before.v1 + 1);
@@ -299,12 +313,76 @@ describe('concludeAbTest', () => {
     expect(await lastHistory(v2.id!)).toMatchObject({ from: 'staging', to: 'staging', reason: expect.stringContaining(`A/B test #${test.id}`) });
   });
 
+  it('a challenger promoted by hand against the statistics: the test and both histories say so, with p and the outcomes so far', async () => {
+    const { v1, v2 } = await twoVersions();
+    const test = await startAbTest(db, newTest(v2.id!));
+    // Two right and one wrong in each arm: the same accuracy, so p is 1 whichever test decides.
+    for (const [i, arm] of (['champion', 'challenger'] as const).entries()) {
+      await single(test, 10 + i, { arm, decision: 'edible', label: 0 });
+      await single(test, 20 + i, { arm, decision: 'poisonous', label: 1 });
+      await single(test, 30 + i, { arm, decision: 'poisonous', label: 0 });
+    }
+    const done = await concludeAbTest(db, test.id!, 'challenger', 'user', EARLY);
+    const record =
+      `A/B test #${test.id} (split) concluded by hand: v2 promoted to production and v1 archived, ` +
+      'although the test was not significant (p = 1.0) and had 3 of the 10 outcomes per arm it needed.';
+    expect(done.conclusion).toMatchObject({ by: 'user', winner: 'challenger', reason: record });
+    expect((await db.abTests.get(test.id!))!.conclusion!.reason).toBe(record);
+    expect(await lastHistory(v2.id!)).toMatchObject({ from: 'staging', to: 'production', actor: 'user', reason: record });
+    expect(await lastHistory(v1.id!)).toMatchObject({ from: 'production', to: 'archived', actor: 'user', reason: `Replaced by v2: ${record}` });
+    // The analysis alone would have kept the champion; the record must not say it did.
+    expect(done.conclusion!.status.analysis.reason).toContain('the champion stays');
+    expect(record).not.toContain('champion stays');
+  });
+
+  it('refuses a conclusion against the statistics that the user did not confirm, and changes nothing', async () => {
+    const { v1, v2 } = await twoVersions();
+    const test = await startAbTest(db, newTest(v2.id!));
+    const history = { v1: (await db.modelVersions.get(v1.id!))!.history.length, v2: (await db.modelVersions.get(v2.id!))!.history.length };
+    for (const [winner, acknowledged] of [['challenger', []], ['champion', []], ['challenger', ['not-significant']]] as const) {
+      const refused = await caught(concludeAbTest(db, test.id!, winner, 'user', acknowledged));
+      expect(refused).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('has 0 of the 10 outcomes per arm it needs'), details: { objections: EARLY.filter((o) => !(acknowledged as readonly Objection[]).includes(o)) } });
+    }
+    // Auto-conclude never acknowledges: it cannot conclude against the statistics either.
+    expect(await caught(concludeAbTest(db, test.id!, 'champion', 'auto'))).toMatchObject({ code: 'invalid-argument' });
+    expect((await db.abTests.get(test.id!))!.status).toBe('running');
+    expect(await stageOf(v1.id!)).toBe('production');
+    expect(await stageOf(v2.id!)).toBe('staging');
+    expect((await db.modelVersions.get(v1.id!))!.history).toHaveLength(history.v1);
+    expect((await db.modelVersions.get(v2.id!))!.history).toHaveLength(history.v2);
+  });
+
+  it('refuses when the numbers changed since the user confirmed: a new objection was never seen', async () => {
+    const { v2 } = await twoVersions();
+    const test = await startAbTest(db, newTest(v2.id!, { design: design(20) }));
+    // The page asked while the test was empty (EARLY); meanwhile the champion became significantly better.
+    await decisiveBatch(test, false);
+    const refused = await caught(concludeAbTest(db, test.id!, 'challenger', 'user', EARLY));
+    expect(refused).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('favours v1, which is significantly more accurate'), details: { objections: ['favours-other-arm'] } });
+    const done = await concludeAbTest(db, test.id!, 'challenger', 'user', ['favours-other-arm']);
+    expect(done.conclusion!.reason).toMatch(/v2 promoted to production and v1 archived, although the test favoured v1, which was significantly more accurate \(p < 0\.0001\)\.$/);
+  });
+
+  it('a by-hand conclusion the statistics support needs no confirmation and records the verdict it followed', async () => {
+    const { v1, v2 } = await twoVersions();
+    const test = await startAbTest(db, newTest(v2.id!, { design: design(20) }));
+    await decisiveBatch(test);
+    const done = await concludeAbTest(db, test.id!, 'challenger', 'user');
+    expect(done.conclusion!.reason).toBe(
+      `A/B test #${test.id} (split) concluded by hand: v2 promoted to production and v1 archived. ${done.conclusion!.status.analysis.reason} ` +
+        'Minimum sample reached: 200 outcomes in the smaller arm, 20 needed.',
+    );
+    expect(done.conclusion!.reason).toContain('The challenger is significantly more accurate');
+    expect(await stageOf(v2.id!)).toBe('production');
+    expect(await stageOf(v1.id!)).toBe('archived');
+  });
+
   it('refuses to conclude a test twice, or one that does not exist', async () => {
     const { v1, v2 } = await twoVersions();
     const test = await startAbTest(db, newTest(v2.id!));
-    await concludeAbTest(db, test.id!, 'champion', 'user');
+    await concludeAbTest(db, test.id!, 'champion', 'user', EARLY);
     const historyLength = (await db.modelVersions.get(v1.id!))!.history.length;
-    expect(await caught(concludeAbTest(db, test.id!, 'challenger', 'user'))).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('already concluded') });
+    expect(await caught(concludeAbTest(db, test.id!, 'challenger', 'user', EARLY))).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('already concluded') });
     // The refused second call changed nothing.
     expect(await stageOf(v2.id!)).toBe('staging');
     expect((await db.modelVersions.get(v1.id!))!.history).toHaveLength(historyLength);
@@ -322,7 +400,7 @@ describe('concludeAbTest', () => {
     const status = await abTestStatus(db, test);
     expect(status.outcomes.champion.feedbackCount).toBe(3);
     expect(status.outcomes.challenger.feedbackCount).toBe(3);
-    await concludeAbTest(db, test.id!, 'champion', 'user');
+    await concludeAbTest(db, test.id!, 'champion', 'user', EARLY);
     // A late feedback-bearing row does not change the stored verdict.
     await single(test, 40, { arm: 'challenger', decision: 'edible', label: 1 });
     const stored = (await db.abTests.get(test.id!))!.conclusion!;
@@ -336,16 +414,6 @@ describe('concludeAbTest', () => {
 });
 
 describe('autoConclude', () => {
-  /** 400 labelled rows in alternating arms: the challenger always right, the champion wrong on 40 % (calling edible ones poisonous). */
-  async function decisiveBatch(test: AbTestRow, challengerBetter = true) {
-    const rows = 400;
-    const arm = Array.from({ length: rows }, (_, i) => i % 2);
-    const label = Array.from({ length: rows }, (_, i) => (i >> 1) % 2);
-    const weak = (i: number) => (arm[i] === 1) !== challengerBetter; // the arm that errs
-    const decision = label.map((l, i) => (weak(i) && l === 0 && (i >> 2) % 5 < 4 ? 2 : 2 * l));
-    await batch(test, 10, { arm, decision, label, submit: true });
-  }
-
   it('does nothing without a running test, or when the test is not set to auto-conclude', async () => {
     const { v1, v2 } = await twoVersions();
     expect(await autoConclude(db, 'uci')).toBeNull();
@@ -377,7 +445,7 @@ describe('autoConclude', () => {
     const { analysis } = await abTestStatus(db, test);
     expect(analysis).toMatchObject({ significant: true, minimumReached: true, winner: 'challenger', canAutoConclude: true });
     const done = await autoConclude(db, 'uci');
-    expect(done).toMatchObject({ id: test.id, status: 'concluded', conclusion: { by: 'auto', winner: 'challenger', reason: expect.stringContaining('concluded by auto-conclude: v2 wins') } });
+    expect(done).toMatchObject({ id: test.id, status: 'concluded', conclusion: { by: 'auto', winner: 'challenger', reason: expect.stringContaining('concluded automatically: v2 promoted to production and v1 archived. The challenger is significantly more accurate') } });
     expect(await stageOf(v2.id!)).toBe('production');
     expect(await stageOf(v1.id!)).toBe('archived');
     expect(await lastHistory(v2.id!)).toMatchObject({ actor: 'auto', to: 'production', reason: expect.stringContaining(`A/B test #${test.id}`) });

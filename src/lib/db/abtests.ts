@@ -1,4 +1,5 @@
 import { analyze } from '$lib/engine/abtest/analysis';
+import { conclusionRecord, objectionsTo, statisticsAgainst, type Objection } from '$lib/engine/abtest/conclusion';
 import { summarizeShadow, summarizeSplit, type ShadowRecord, type SplitRecord } from '$lib/engine/abtest/outcomes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import { EngineError } from '$lib/engine/errors';
@@ -105,18 +106,27 @@ function shadowSeries(records: ShadowRecord[]) {
 /**
  * Ends a test with its final numbers. A winning challenger becomes production (the champion is
  * archived with the reason); a winning champion stays, and the challenger stays in staging. Both
- * versions' histories record the test.
+ * versions' histories record the test, worded from the typed verdict (`conclusionRecord`).
+ *
+ * A conclusion against the statistics (see `objectionsTo`) needs each of its objections in
+ * `acknowledged`: the user confirmed them in the page. They are checked again here, on the numbers
+ * inside this transaction, because feedback may have arrived since the page asked; an objection
+ * the user never saw refuses the conclusion rather than recording an unconfirmed one. Auto-conclude
+ * acknowledges nothing, so it can only ever follow the statistics.
  */
-export async function concludeAbTest(db: SporeprintDb, testId: number, winner: Arm, by: 'user' | 'auto'): Promise<AbTestRow> {
+export async function concludeAbTest(db: SporeprintDb, testId: number, winner: Arm, by: 'user' | 'auto', acknowledged: readonly Objection[] = []): Promise<AbTestRow> {
   try {
     return await db.transaction('rw', [db.abTests, db.modelVersions, db.predictions, db.predictionBatches, db.batchFeedback], async () => {
       const test = await db.abTests.get(testId);
       if (!test) throw new EngineError('not-found', `A/B test #${testId} does not exist.`);
       if (test.status !== 'running') throw new EngineError('invalid-argument', `A/B test #${testId} is already concluded.`);
       const status = await abTestStatus(db, test);
-      const a = status.analysis;
-      const facts = `${a.significant ? 'significant' : 'not significant'}${a.pvalue !== null ? ` (p = ${a.pvalue.toPrecision(2)})` : ''}, ${a.outcomesPerArm} outcomes in the smaller arm of ${test.design.minimumPerArm} needed`;
-      const reason = `A/B test #${testId} (${test.mode}) concluded by ${by === 'auto' ? 'auto-conclude' : 'the user'}: ${winner === 'challenger' ? `v${test.challenger.version}` : `v${test.champion.version}`} wins — ${facts}. ${a.reason}`;
+      const unconfirmed = objectionsTo(winner, status.analysis).filter((o) => !acknowledged.includes(o));
+      if (unconfirmed.length) {
+        const why = statisticsAgainst({ test, winner, analysis: status.analysis });
+        throw new EngineError('invalid-argument', `A/B test #${testId} was not concluded: its numbers changed since the page showed them. ${why} Conclude again to confirm.`, { objections: unconfirmed });
+      }
+      const reason = conclusionRecord({ testId, test, winner, by, analysis: status.analysis });
       test.status = 'concluded';
       test.conclusion = { at: Date.now(), by, winner, reason, status };
       await db.abTests.put(test);

@@ -1,6 +1,7 @@
 import { getDb, type AbTestRow, type AbTestStatus } from '$lib/db/db';
 import { listAbTests, type NewAbTest } from '$lib/db/abtests';
 import { productionSignature } from '$lib/db/predictions';
+import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { Arm } from '$lib/engine/abtest/routing';
 import { trainer } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
@@ -45,10 +46,11 @@ export class AbTestsState {
     await this.#act(() => trainer().startAbTest({ ...options, workspaceId: this.workspace.currentId }));
   }
 
-  async conclude(testId: number, winner: Arm): Promise<void> {
+  /** `acknowledged`: what the user confirmed concluding against (nothing when the statistics support it). */
+  async conclude(testId: number, winner: Arm, acknowledged: Objection[] = []): Promise<void> {
     // The serving worker swaps to a winning challenger; the trainer concluded it in the database.
     await this.#act(async () => {
-      await trainer().concludeAbTest(testId, winner);
+      await trainer().concludeAbTest(testId, winner, acknowledged);
     });
   }
 

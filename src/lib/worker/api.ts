@@ -11,6 +11,7 @@ import type { FieldCheck, WorstCase } from '$lib/engine/ml/worstCase';
 import type { ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
+import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { NewAbTest } from '$lib/db/abtests';
 import type { AbTestRow, AbTestStatus } from '$lib/db/db';
 import type { WindowRequest } from '$lib/engine/monitor/report';
@@ -145,8 +146,12 @@ export interface WorkerApi {
   startAbTest(options: NewAbTest): Promise<AbTestRow>;
   /** A test's outcomes per arm and its statistics (final numbers once concluded). */
   abTestStatus(testId: number): Promise<AbTestStatus>;
-  /** Ends a running test by hand; a winning challenger becomes production through the same hot-swap. */
-  concludeAbTest(testId: number, winner: Arm): Promise<AbTestRow>;
+  /**
+   * Ends a running test by hand; a winning challenger becomes production through the same hot-swap.
+   * `acknowledged`: the objections (not significant, short of the minimum…) the user confirmed;
+   * one not confirmed refuses the conclusion (invalid-argument, `details.objections`).
+   */
+  concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTestRow>;
   /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */

@@ -181,9 +181,9 @@ const api: WorkerApi = {
     return test.conclusion?.status ?? abTestStatus(db, test);
   },
 
-  concludeAbTest(testId, winner) {
+  concludeAbTest(testId, winner, acknowledged = []) {
     // As after a retraining: every tab's serving worker sees the new production and swaps to it.
-    return concludeAbTest(getDb(), testId, winner, 'user');
+    return concludeAbTest(getDb(), testId, winner, 'user', acknowledged);
   },
 
   computeMonitor(workspaceId, window, options) {
