@@ -51,3 +51,15 @@ test('Settings shows storage status, space used and the engine backend', async (
   await expect(page.getByTestId('usage')).toHaveText(/\d/);
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 30_000 });
 });
+
+test('the home page starts where a first-time user can act: the shipped model predicts, data import comes next', async ({ page }) => {
+  await page.goto('/');
+  const status = page.getByTestId('home-status');
+  await expect(status).toContainText('Model v1 (mlp, shipped with the app) answers predictions in this workspace.');
+  await expect(status).toContainText('No reference data imported here yet: import a CSV to train and compare models of your own.');
+  await page.getByRole('combobox', { name: 'Workspace' }).selectOption('secondary');
+  await expect(status).toContainText('Workspace: Secondary Mushroom');
+  await expect(status).toContainText('Model v1 (mlp, shipped with the app) answers predictions');
+  await status.getByRole('link', { name: 'Predict a mushroom' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Predict · Secondary/);
+});
