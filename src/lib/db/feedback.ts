@@ -11,7 +11,7 @@ export function getRetrainEvery(db: SporeprintDb): Promise<number> {
 }
 
 export async function setRetrainEvery(db: SporeprintDb, k: number): Promise<void> {
-  if (!Number.isInteger(k) || k < 1 || k > 10000) throw new EngineError('invalid-argument', 'Retrain every k feedbacks: k must be a whole number from 1 to 10000.');
+  if (!Number.isInteger(k) || k < 1 || k > 10000) throw new EngineError('invalid-argument', 'Enter a whole number of feedbacks from 1 to 10,000.');
   await setSetting(db, RETRAIN_EVERY_KEY, k);
 }
 

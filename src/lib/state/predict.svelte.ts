@@ -43,16 +43,13 @@ export class PredictState {
   /** Saves k (feedback already waiting that reaches it is retrained on when a worker next starts). */
   async setRetrainEvery(k: number | null): Promise<void> {
     this.#kError = null;
-    if (typeof k !== 'number' || !Number.isInteger(k) || k < 1 || k > 10000) {
-      this.#kError = 'Enter a whole number of feedbacks from 1 to 10,000.';
-      return;
-    }
     try {
-      await setRetrainEvery(getDb(), k);
+      await setRetrainEvery(getDb(), k ?? NaN); // an emptied field: refused like any other bad k
     } catch (e) {
       this.#kError = asActionError(e).message;
     }
   }
+
 
   async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
     try {

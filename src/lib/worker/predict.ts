@@ -7,7 +7,7 @@ import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
-import { completionCandidates, worstCase } from '$lib/engine/ml/worstCase';
+import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
 import { matchReference, type ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
@@ -28,6 +28,14 @@ async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise
   const snapshot = await servingSnapshot(db, workspaceId);
   if (!snapshot.schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
   return snapshot as ServingSnapshot & { schema: WorkspaceSchema };
+}
+
+/** Each bundle's completion candidates, worked out once rather than on every prediction. */
+const candidatesOf = new WeakMap<LiveModel['bundle'], FieldCandidates[]>();
+function candidates(schema: WorkspaceSchema, m: LiveModel): FieldCandidates[] {
+  let c = candidatesOf.get(m.bundle);
+  if (!c) candidatesOf.set(m.bundle, (c = completionCandidates(schema, m.bundle.referenceProfile as DatasetProfile)));
+  return c;
 }
 
 /** Training data held for look-ups, by data version id (versions never change; at most two kept). */
@@ -66,7 +74,7 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const worst =
       decision === 'poisonous'
         ? null
-        : await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), completionCandidates(schema, m.bundle.referenceProfile as DatasetProfile), {
+        : await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), candidates(schema, m), {
             stopAt: 1 - m.bundle.threshold.edibleAbove,
           });
     if (decision === 'edible' && worst && decide(worst.pPoisonous, m.bundle.threshold) !== 'edible') decision = 'uncertain';

@@ -144,7 +144,7 @@ export class Preprocessor {
    */
   describeSplit(column: number, threshold: number, below: boolean): string {
     const blocks = this.featureBlocks();
-    const j = blocks.findIndex((b) => column >= b.start && column < b.end);
+    const j = this.featureOf(column);
     const step = this.#saved.steps[j];
     const f = this.#schema.features[j];
     if (!step || !f) return `column ${column} ${below ? '<' : '≥'} ${threshold}`;

@@ -1,4 +1,4 @@
-import { MISSING_CODE, type Dataset } from '../data/dataset';
+import type { Dataset } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
 import type { FeatureInput } from './explain';
 
@@ -29,7 +29,7 @@ export function matchReference(schema: WorkspaceSchema, reference: Dataset, inpu
     if (f.kind === 'categorical' && col.kind === 'categorical') {
       const code = f.codes.findIndex((c) => c.code === raw || c.label === raw);
       const values = col.values;
-      tests.push((r) => code >= 0 && code !== MISSING_CODE && values[r] === code);
+      tests.push((r) => values[r] === code); // -1 (not a code) matches nothing, nor does a missing value
     } else if (col.kind === 'numeric') {
       const v = Number(raw);
       const tolerance = Math.abs(v) * NUMERIC_MATCH_TOLERANCE;

@@ -3,7 +3,8 @@ import { DEFAULT_ALERT_RULES, evaluateAlerts, normaliseRules, type AlertRules } 
 import type { AnsweringVersion } from './answeredBy';
 import type { EstimatedAccuracy } from './estimatedAccuracy';
 import type { ColumnDriftResult } from './driftTypes';
-import { REPORT_FORMAT, type MonitorReport, type QualityMetrics } from './report';
+import { REPORT_FORMAT, type MonitorReport } from './report';
+import type { QualityMetrics } from './quality';
 
 /** How rules on the data name the window, and rules on quality the answers they judged (one version answered it all). */
 const WHERE = 'the last 500 production rows, answered by v3 (500)';

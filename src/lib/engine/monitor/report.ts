@@ -9,12 +9,10 @@ import type { ColumnDriftResult, DriftOptions } from './driftTypes';
 import { answeringVersions, type AnsweringVersion } from './answeredBy';
 import { estimateShownAccuracy, type EstimatedAccuracy } from './estimatedAccuracy';
 import { projectRows, thinPoints, type Points } from './projection';
-import { NO_FEEDBACK, quality, type QualityMetrics } from './quality';
+import { quality, type QualityMetrics } from './quality';
 import { CHUNK_ROWS, MAX_MAP_POINTS, type MonitorReference } from './reference';
 
 export const REPORT_FORMAT = 'sporeprint-monitor-report';
-// Re-exported: the worker and the report's tests take them with the report.
-export { NO_FEEDBACK, quality, type QualityMetrics };
 
 /**
  * Production rows (every prediction served, single or batch) as typed columns, oldest first, with
