@@ -241,6 +241,8 @@ export interface PredictionBatchRow extends ServedPrediction {
   pPoisonous: Float32Array;
   /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
   decision: Uint8Array;
+  /** Why an "edible" was held back as uncertain (engine/ml/answerRule.ts); absent in batches logged before the rule. */
+  held?: Uint16Array;
   edibleAbove: number;
   predictMs: number;
   /** Rows are routed by `${uid}:${row}` during an A/B test. */

@@ -107,8 +107,13 @@ export interface BatchResult {
   pPoisonous: Float32Array;
   /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
   decision: Uint8Array;
+  /** Why a model's "edible" was held back as uncertain (answerRule.ts: HELD_NONE, blank field index + 1, HELD_BY_REFERENCE). */
+  held: Uint16Array;
+  heldCounts: { unknownFields: number; reference: number };
   /** The model alone, all rows. */
   predictMs: number;
+  /** The model and the answer rule (worst case over blank fields, reference look-up): what the user waited for. */
+  answerMs: number;
   rowsPerSecond: number;
   /** Split A/B test: 1 where the challenger (challengerVersion) answered the row. */
   ab?: { testId: number; challengerVersion: number; arm: Uint8Array };

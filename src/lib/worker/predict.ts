@@ -8,7 +8,8 @@ import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
 import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
-import { matchReference, type ReferenceMatch } from '$lib/engine/ml/referenceMatch';
+import { matchReference } from '$lib/engine/ml/referenceMatch';
+import { applyAnswerRuleToBatch, heldBack, HELD_BY_REFERENCE, HELD_NONE, type BatchHeldBack } from '$lib/engine/ml/answerRule';
 import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { BatchResult, PredictOneResult } from './api';
@@ -41,8 +42,8 @@ function candidates(schema: WorkspaceSchema, m: LiveModel): FieldCandidates[] {
 /** Training data held for look-ups, by data version id (versions never change; at most two kept). */
 const referenceCache = new Map<number, Promise<Dataset>>();
 
-/** The mushrooms of the version's training data that share the given answers, where that data is on this device. */
-async function referenceMatch(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel, input: FeatureInput): Promise<ReferenceMatch | null> {
+/** The version's training data, where it is on this device (the reference mushrooms answers are checked against). */
+async function referenceData(db: SporeprintDb, m: LiveModel): Promise<Dataset | null> {
   const version = await findDatasetVersion(db, m.workspaceId, m.bundle.data.sha256);
   if (!version?.id) return null;
   let data = referenceCache.get(version.id);
@@ -52,7 +53,7 @@ async function referenceMatch(db: SporeprintDb, schema: WorkspaceSchema, m: Live
     data.catch(() => referenceCache.delete(version.id!)); // not kept: the next prediction tries again
     if (referenceCache.size > 2) referenceCache.delete(referenceCache.keys().next().value!);
   }
-  return matchReference(schema, await data, input);
+  return data;
 }
 
 /**
@@ -70,17 +71,17 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
     let decision = decide(pPoisonous, m.bundle.threshold);
-    // "Edible" only if no values of the fields not given could make it otherwise.
+    // The worst case over the fields not given, and the reference mushrooms sharing the answers
+    // (answerRule.ts): both shown, and either can hold an "edible" back.
     const worst =
       decision === 'poisonous'
         ? null
         : await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), candidates(schema, m), {
             stopAt: 1 - m.bundle.threshold.edibleAbove,
           });
-    if (decision === 'edible' && worst && decide(worst.pPoisonous, m.bundle.threshold) !== 'edible') decision = 'uncertain';
-    // Where the training data is here: no matching mushroom, or any poisonous one among them, is never "edible".
-    const match = decision === 'poisonous' ? null : await referenceMatch(db, schema, m, input);
-    if (decision === 'edible' && match && (match.rows === 0 || match.poisonous > 0)) decision = 'uncertain';
+    const reference = decision === 'poisonous' ? null : await referenceData(db, m);
+    const match = reference ? matchReference(schema, reference, input) : null;
+    if (heldBack(decision, worst?.pPoisonous ?? null, match, m.bundle.threshold)) decision = 'uncertain';
     let shadow: { versionId: number; version: number; pPoisonous: number; decision: ReturnType<typeof decide> } | undefined;
     if (test?.mode === 'shadow' && challenger) {
       const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
@@ -99,13 +100,27 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
   });
 }
 
+/** Rows held back by each reason, after an A/B split mixed the two versions' rows. */
+function countHeld(held: Uint16Array): { unknownFields: number; reference: number } {
+  const c = { unknownFields: 0, reference: 0 };
+  for (let i = 0; i < held.length; i++) {
+    if (held[i] === HELD_BY_REFERENCE) c.reference++;
+    else if (held[i] !== HELD_NONE) c.unknownFields++;
+  }
+  return c;
+}
+
 const DECISION_CODE = { edible: 0, uncertain: 1, poisonous: 2 } as const;
 
-async function answerAll(m: LiveModel, ds: Dataset): Promise<{ p: Float32Array; decision: Uint8Array }> {
+/** Every row through one version, and the form's rule on each (answerRule.ts): a batch row and the same row entered in the form get the same answer. */
+async function answerAll(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel, ds: Dataset, signal: AbortSignal, onProgress?: ProgressCallback): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
+  const t0 = performance.now();
   const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
+  const modelMs = performance.now() - t0;
   const decision = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
-  return { p, decision };
+  const held = await applyAnswerRuleToBatch(schema, m.preprocessor, m.model, m.bundle.threshold, ds, decision, candidates(schema, m), await referenceData(db, m), { signal, onProgress, importance: m.bundle.importance });
+  return { p, decision, held, modelMs };
 }
 
 /**
@@ -123,11 +138,11 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
   return serveWithTest(db, await servingSnapshot(db, workspaceId), workspaceId, async (m, test, challenger) => {
     onProgress?.({ phase: 'Predicting', done: 0, total: 1 });
     const t0 = performance.now();
-    const { p: pPoisonous, decision } = await answerAll(m, ds);
-    const predictMs = performance.now() - t0;
+    const { p: pPoisonous, decision, held, modelMs: predictMs } = await answerAll(db, schema, m, ds, signal, onProgress);
+    const answerMs = performance.now() - t0;
     const extra: Pick<PredictionBatchRow, 'ab' | 'shadow'> = {};
     if (test && challenger) {
-      const other = await answerAll(challenger, ds);
+      const other = await answerAll(db, schema, challenger, ds, signal, onProgress);
       if (test.mode === 'split') {
         // Rows routed to the challenger take its answer; the row's id is the batch's uid and its index.
         const arm = new Uint8Array(ds.rows);
@@ -136,6 +151,7 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
           arm[i] = 1;
           pPoisonous[i] = other.p[i];
           decision[i] = other.decision[i];
+          held.held[i] = other.held.held[i];
         }
         extra.ab = { testId: test.id!, challengerVersionId: challenger.versionId, challengerVersion: challenger.version, challengerEdibleAbove: challenger.bundle.threshold.edibleAbove, arm };
       } else {
@@ -143,18 +159,19 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
       }
     }
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
+    const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
     const batchId = (await db.predictionBatches.add({
       workspaceId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, createdAt: Date.now(), source: sourceName, rows: ds.rows,
-      columns: ds.columns, label, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, predictMs, uid, ...extra,
+      columns: ds.columns, label, pPoisonous, decision, held: held.held, edibleAbove: m.bundle.threshold.edibleAbove, predictMs, uid, ...extra,
     })) as number;
     const result: BatchResult = {
       batchId, report: analysis.report, versionId: m.versionId, version: m.version, kind: m.bundle.kind, edibleAbove: m.bundle.threshold.edibleAbove,
-      rows: ds.rows, columns: ds.columns, label, pPoisonous, decision, predictMs: Math.round(predictMs), rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
+      rows: ds.rows, columns: ds.columns, label, pPoisonous, decision, held: held.held, heldCounts, predictMs: Math.round(predictMs), answerMs: Math.round(answerMs), rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
       ...(extra.ab ? { ab: { testId: extra.ab.testId, challengerVersion: extra.ab.challengerVersion, arm: extra.ab.arm } } : {}),
       ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version, decision: extra.shadow.decision } } : {}),
     };
-    const buffers = [pPoisonous.buffer, decision.buffer, ...ds.columns.map((c) => c.values.buffer), ...(label ? [label.buffer] : [])] as ArrayBuffer[];
+    const buffers = [pPoisonous.buffer, decision.buffer, held.held.buffer, ...ds.columns.map((c) => c.values.buffer), ...(label ? [label.buffer] : [])] as ArrayBuffer[];
     // The A/B arrays stay copied: the same buffers were just stored and may be read again here.
     return Comlink.transfer(result, [...new Set(buffers)]);
   });

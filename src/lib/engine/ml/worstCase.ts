@@ -5,6 +5,7 @@ import type { FeatureInput } from './explain';
 import type { Model } from './model';
 import type { Preprocessor } from './preprocess';
 import { seededRng } from './rng';
+import { throwIfCancelled } from '../errors';
 
 /**
  * "Edible" must survive what the user did not give. For the fields left unknown, this searches the
@@ -117,10 +118,126 @@ function completions(base: Dataset, unknown: number[], rows: number, assign: (ro
 }
 
 /**
+ * For several rows of `ds`, each row's unknown fields changed alone to each candidate (the first
+ * stage of the search), as one data set: `owner[r]` is the index in `rows` of completion r.
+ */
+export function singleFieldCompletions(ds: Dataset, rows: { row: number; unknown: number[] }[], candidates: FieldCandidates[]): { completions: Dataset; owner: Int32Array } {
+  let n = 0;
+  for (const { unknown } of rows) for (const j of unknown) n += candidates[j].length;
+  const owner = new Int32Array(n);
+  const field = new Int32Array(n);
+  const source = new Int32Array(n);
+  const value = new Float64Array(n);
+  let r = 0;
+  rows.forEach(({ row, unknown }, k) => {
+    for (const j of unknown) {
+      for (const v of candidates[j]) {
+        owner[r] = k;
+        field[r] = j;
+        source[r] = row;
+        value[r++] = v;
+      }
+    }
+  });
+  const columns = ds.columns.map((c, j): ColumnData => {
+    const values = c.kind === 'numeric' ? new Float64Array(n) : new Uint8Array(n);
+    for (let i = 0; i < n; i++) values[i] = field[i] === j ? value[i] : c.values[source[i]];
+    return { name: c.name, kind: c.kind, values } as ColumnData;
+  });
+  return { completions: { rows: n, label: new Uint8Array(n), columns }, owner };
+}
+
+/**
+ * One coordinate-ascent walker over row `row` of a data set: per unknown field (schema indices), the
+ * index of its current candidate value, or -1 for the row's own value; `p` is P(poisonous) there
+ * (-Infinity before the first move).
+ */
+export interface Walker {
+  row: number;
+  unknown: number[];
+  state: number[];
+  p: number;
+}
+
+/**
+ * Steepest coordinate ascent for many walkers at once: each round, every active walker's every
+ * single-field move, in as few model calls as `perCall` allows. A walker takes its best move if
+ * that raises P(poisonous), and stops at a local maximum; every walker of a row stops once one of
+ * them reaches `stopAt`. A walker's path depends only on its own start, never on the others
+ * (ties go to the first field, then the first value). Returns how many completions were evaluated.
+ */
+export async function ascend(
+  pre: Preprocessor,
+  model: Model,
+  source: Dataset,
+  walkers: Walker[],
+  candidates: FieldCandidates[],
+  { stopAt = Infinity, maxRounds = 40, perCall = 32_768, signal }: { stopAt?: number; maxRounds?: number; perCall?: number; signal?: AbortSignal } = {},
+): Promise<number> {
+  let evaluated = 0;
+  const reached = new Set<number>();
+  let active = walkers.filter((w) => !(w.p >= stopAt));
+  for (let round = 0; round < maxRounds && active.length; round++) {
+    throwIfCancelled(signal);
+    // Each move: walker (index into `active`), position k in its unknown list, candidate index v.
+    let n = 0;
+    for (const w of active) for (const j of w.unknown) n += candidates[j].length;
+    const mWalker = new Int32Array(n);
+    const mK = new Int32Array(n);
+    const mV = new Int32Array(n);
+    let m = 0;
+    active.forEach((w, a) =>
+      w.unknown.forEach((j, k) => {
+        for (let v = 0; v < candidates[j].length; v++) {
+          if (v === w.state[k]) continue;
+          mWalker[m] = a;
+          mK[m] = k;
+          mV[m++] = v;
+        }
+      }),
+    );
+    const best = new Int32Array(active.length).fill(-1);
+    const bestP = new Float64Array(active.length).fill(-Infinity);
+    for (let from = 0; from < m; from += perCall) {
+      const to = Math.min(m, from + perCall);
+      const columns = source.columns.map((c, j): ColumnData => {
+        const values = c.kind === 'numeric' ? new Float64Array(to - from) : new Uint8Array(to - from);
+        for (let r = from; r < to; r++) {
+          const w = active[mWalker[r]];
+          const k = w.unknown.indexOf(j);
+          const v = k < 0 ? -1 : k === mK[r] ? mV[r] : w.state[k];
+          values[r - from] = v < 0 ? c.values[w.row] : candidates[j][v];
+        }
+        return { name: c.name, kind: c.kind, values } as ColumnData;
+      });
+      const p = await model.predictProba(pre.transform({ rows: to - from, label: new Uint8Array(to - from), columns }).x);
+      for (let r = from; r < to; r++) {
+        if (p[r - from] > bestP[mWalker[r]]) {
+          bestP[mWalker[r]] = p[r - from];
+          best[mWalker[r]] = r;
+        }
+      }
+    }
+    evaluated += m;
+    const next: Walker[] = [];
+    active.forEach((w, a) => {
+      const r = best[a];
+      if (reached.has(w.row) || r < 0 || !(bestP[a] > w.p + 1e-12)) return; // a local maximum: this walker is done
+      w.state[mK[r]] = mV[r];
+      w.p = bestP[a];
+      if (w.p >= stopAt) reached.add(w.row);
+      else next.push(w);
+    });
+    active = next.filter((w) => !reached.has(w.row));
+  }
+  return evaluated;
+}
+
+/**
  * The worst completion of the fields `input` leaves unknown, or null when every field is given.
  * `base` is the one-row dataset of the input as given (unknowns missing).
  */
-export async function worstCase(
+export function worstCase(
   schema: WorkspaceSchema,
   pre: Preprocessor,
   model: Model,
@@ -129,8 +246,31 @@ export async function worstCase(
   candidates: FieldCandidates[],
   options: WorstCaseOptions = {},
 ): Promise<WorstCase | null> {
+  const unknown = schema.features.map((f, j) => j).filter((j) => !isGiven(input[schema.features[j].name]));
+  return worstCaseOver(schema, pre, model, unknown, base, candidates, options);
+}
+
+/** The fields a data row leaves missing (MISSING_CODE or NaN): a batch row's "not known". */
+export function missingFields(ds: Dataset, row: number): number[] {
+  const out: number[] = [];
+  ds.columns.forEach((c, j) => {
+    if (c.kind === 'categorical' ? c.values[row] === MISSING_CODE : Number.isNaN(c.values[row])) out.push(j);
+  });
+  return out;
+}
+
+/** As `worstCase`, for the fields `unknownFields` (schema indices) of the one-row `base`. */
+export async function worstCaseOver(
+  schema: WorkspaceSchema,
+  pre: Preprocessor,
+  model: Model,
+  unknownFields: number[],
+  base: Dataset,
+  candidates: FieldCandidates[],
+  options: WorstCaseOptions = {},
+): Promise<WorstCase | null> {
   const { enumerateUpTo = 4096, starts = 4, maxRounds = 40, seed = 1, stopAt = Infinity } = options;
-  const unknown = schema.features.map((f, j) => j).filter((j) => !isGiven(input[schema.features[j].name]) && candidates[j].length > 0);
+  const unknown = unknownFields.filter((j) => candidates[j].length > 0);
   if (!unknown.length) return null;
   const cand = unknown.map((j) => candidates[j]);
   const predict = async (ds: Dataset) => model.predictProba(pre.transform(ds).x);
@@ -181,37 +321,17 @@ export async function worstCase(
     }
     exhaustive = true;
   } else if (worstP < stopAt) {
+    // One walker from the worst single change (the batch screen walks the same path: answerRule.ts),
+    // the others from random completions.
     const rng = seededRng(seed);
-    const states = Array.from({ length: starts }, () => cand.map((c) => Math.floor(rng() * c.length)));
-    const current = states.map(() => -Infinity);
-    let active = states.map((_, s) => s);
-    for (let round = 0; round < maxRounds && active.length && worstP < stopAt; round++) {
-      // Every start's every single-field move, in one batch.
-      const moves: [number, number, number][] = [];
-      for (const s of active) cand.forEach((c, k) => c.forEach((_, v) => v !== states[s][k] && moves.push([s, k, v])));
-      const p = await predict(completions(base, unknown, moves.length, (r, k) => {
-        const [s, mk, mv] = moves[r];
-        return cand[k][mk === k ? mv : states[s][k]];
-      }));
-      evaluated += moves.length;
-      const bestMove = new Map<number, [number, number]>();
-      moves.forEach(([s], r) => {
-        const cur = bestMove.get(s);
-        if (!cur || p[r] > cur[1]) bestMove.set(s, [r, p[r]]);
-      });
-      const next: number[] = [];
-      for (const s of active) {
-        const [r, pr] = bestMove.get(s) ?? [-1, -Infinity];
-        if (r < 0 || !(pr > current[s] + 1e-12)) continue; // a local maximum: this start is done
-        states[s][moves[r][1]] = moves[r][2];
-        current[s] = pr;
-        if (pr > worstP) {
-          worstP = pr;
-          worst = states[s].slice();
-        }
-        next.push(s);
+    const walkers: Walker[] = [{ row: 0, unknown, state: worst.slice(), p: worstP }];
+    for (let s = 0; s < starts; s++) walkers.push({ row: 0, unknown, state: cand.map((c) => Math.floor(rng() * c.length)), p: -Infinity });
+    evaluated += await ascend(pre, model, base, walkers, candidates, { stopAt, maxRounds });
+    for (const w of walkers) {
+      if (w.p > worstP) {
+        worstP = w.p;
+        worst = w.state.slice();
       }
-      active = next;
     }
   }
   const completion = unknown.map((j, k) => ({
