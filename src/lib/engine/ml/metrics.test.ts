@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '$lib/testing/sharedData';
 import type { MetricSet } from './bundle';
-import { calibrationCurve, evaluate, MAX_CURVE_POINTS, metricSet, prCurve, rocCurve } from './metrics';
+import { calibrationCurve, evaluate, metricSet, prCurve, rocCurve } from './metrics';
 import { seededRng } from './rng';
 import { chooseSafetyThreshold, decide } from './threshold';
 
@@ -178,9 +178,55 @@ describe('curves (hand-computed)', () => {
     expectRel(metricSet(yy, p).averagePrecision, ap, 'average precision', 1e-12);
   });
 
-  it('ROC moves diagonally through tied scores and drops points on straight runs', () => {
+  // Expected values: sklearn.metrics.roc_curve(y, p)[:2], scikit-learn 1.2.1.
+  it('ROC moves diagonally through tied scores and drops middle points of equal steps, never the first', () => {
     expect(rocCurve(labels(0, 1, 0, 1), [0.5, 0.5, 0.2, 0.9])).toEqual({ fpr: [0, 0, 0.5, 1], tpr: [0, 0.5, 1, 1] });
-    expect(rocCurve(labels(1, 1, 1, 0), [0.9, 0.8, 0.7, 0.1])).toEqual({ fpr: [0, 0, 1], tpr: [0, 1, 1] });
+    // (0, 2/3) goes (two equal steps around it); (0, 1/3), sklearn's first threshold, stays.
+    expect(rocCurve(labels(1, 1, 1, 0), [0.9, 0.8, 0.7, 0.1])).toEqual({ fpr: [0, 0, 0, 1], tpr: [0, 1 / 3, 1, 1] });
+  });
+
+  // Expected values: sklearn.metrics.roc_curve(y, p)[:2] (drop_intermediate=True), precision_recall_curve(y, p)[:2],
+  // roc_auc_score(y, p) and average_precision_score(y, p), scikit-learn 1.2.1, printed with repr().
+  // roc_curve's NaN rates for a class with no rows are 0 here; roc_auc_score raises there, NaN here.
+  it.each([
+    ['perfect separation, two scores (a pure tree)', [1, 1, 0, 0, 1, 0], [1, 1, 0, 0, 1, 0],
+      [0, 0, 1], [0, 1, 1], [0.5, 1, 1], [1, 1, 0], 1, 1],
+    ['perfect separation, graded scores', [1, 1, 0, 0, 1, 0], [0.9, 0.8, 0.1, 0.3, 0.7, 0.2],
+      [0, 0, 0, 1], [0, 0.3333333333333333, 1, 1], [0.5, 0.6, 0.75, 1, 1, 1, 1], [1, 1, 1, 1, 0.6666666666666666, 0.3333333333333333, 0], 1, 1],
+    ['tree leaves: few scores, each shared by both classes', [1, 1, 1, 0, 0, 0, 1, 0, 1, 0], [0.9, 0.9, 0.9, 0.9, 0.2, 0.2, 0.6, 0.6, 0.6, 0],
+      [0, 0.2, 0.4, 0.8, 1], [0, 0.6, 1, 1, 1], [0.5, 0.5555555555555556, 0.7142857142857143, 0.75, 1], [1, 1, 1, 0.6, 0], 0.8200000000000001, 0.7357142857142858],
+    ['a vertical run of unequal steps (sklearn keeps the collinear corner)', [1, 1, 1, 1, 0, 1, 0], [0.9, 0.8, 0.8, 0.8, 0.5, 0.4, 0.1],
+      [0, 0, 0, 0.5, 0.5, 1], [0, 0.2, 0.8, 0.8, 1, 1], [0.7142857142857143, 0.8333333333333334, 0.8, 1, 1, 1], [1, 1, 0.8, 0.8, 0.2, 0], 0.9, 0.9666666666666668],
+    ['alternating classes, equal steps', [1, 0, 1, 0, 1, 0], [0.9, 0.8, 0.7, 0.6, 0.5, 0.4],
+      [0, 0, 0.3333333333333333, 0.3333333333333333, 0.6666666666666666, 0.6666666666666666, 1], [0, 0.3333333333333333, 0.3333333333333333, 0.6666666666666666, 0.6666666666666666, 1, 1],
+      [0.5, 0.6, 0.5, 0.6666666666666666, 0.5, 1, 1], [1, 1, 0.6666666666666666, 0.6666666666666666, 0.3333333333333333, 0.3333333333333333, 0], 0.6666666666666667, 0.7555555555555555],
+    ['every score tied', [1, 1, 0, 0, 1], [0.6, 0.6, 0.6, 0.6, 0.6], [0, 1], [0, 1], [0.6, 1], [1, 0], 0.5, 0.6],
+    ['only poisonous rows (sklearn: fpr NaN)', [1, 1, 1], [0.9, 0.8, 0.3], [0, 0, 0], [0, 0.3333333333333333, 1], [1, 1, 1, 1], [1, 0.6666666666666666, 0.3333333333333333, 0], NaN, 1],
+    ['only edible rows (sklearn: tpr NaN, AP −0.0)', [0, 0, 0], [0.1, 0.2, 0.7], [0, 0.3333333333333333, 1], [0, 0, 0], [0, 0, 0, 1], [1, 1, 1, 0], NaN, 0],
+  ])('ROC and PR points, AUC and AP as sklearn 1.2: %s', (_, y, p, fpr, tpr, precision, recall, auc, ap) => {
+    const yy = labels(...y);
+    const e = evaluate(yy, p, chooseSafetyThreshold(yy, p));
+    expect(rocCurve(yy, p)).toEqual({ fpr, tpr });
+    expect(e.curves.roc).toEqual({ fpr, tpr });
+    expect(prCurve(yy, p)).toEqual(sklearnPr(precision, recall));
+    expect(e.curves.pr).toEqual(sklearnPr(precision, recall));
+    if (Number.isNaN(auc)) expect(e.atHalf.rocAuc).toBeNaN();
+    else expectRel(e.atHalf.rocAuc, auc, 'ROC AUC', 1e-12);
+    expectRel(e.atHalf.averagePrecision, ap, 'average precision', 1e-12);
+  });
+
+  it('ROC AUC is the trapezoid area and AP the step sum of the stored points, none thinned', () => {
+    const { y: yy, p: pp } = randomScores(20_000, 3);
+    const e = evaluate(yy, pp, chooseSafetyThreshold(yy, pp));
+    const { roc, pr } = e.curves;
+    expect(pr.recall.length).toBe(new Set(pp).size + 1); // one point per distinct score, after (0, 1)
+    expect([roc.fpr[0], roc.tpr[0], roc.fpr.at(-1), roc.tpr.at(-1)]).toEqual([0, 0, 1, 1]);
+    let area = 0;
+    for (let k = 1; k < roc.fpr.length; k++) area += ((roc.fpr[k] - roc.fpr[k - 1]) * (roc.tpr[k] + roc.tpr[k - 1])) / 2;
+    let ap = 0;
+    for (let k = 1; k < pr.recall.length; k++) ap += (pr.recall[k] - pr.recall[k - 1]) * pr.precision[k];
+    expectRel(area, e.atHalf.rocAuc, 'trapezoid area vs ROC AUC', 1e-12);
+    expectRel(ap, e.atHalf.averagePrecision, 'step sum vs AP', 1e-12);
   });
 
   it('calibration bins are (edge, next edge] as sklearn (numpy edges: 3 × 0.1 > 0.3), empty bins dropped', () => {
@@ -189,21 +235,6 @@ describe('curves (hand-computed)', () => {
     expect(c.observed).toEqual([1 / 3, 1, 1, 0.5]);
     [0.05, 0.15, 0.3, 0.975].forEach((v, i) => expect(c.predicted[i]).toBeCloseTo(v, 12));
     expect(calibrationCurve(labels(1, 0), [0.2, 0.9], 2)).toEqual({ predicted: [0.2, 0.9], observed: [1, 0], count: [1, 1] });
-  });
-
-  it(`keeps long curves to ${MAX_CURVE_POINTS} points with both ends and their order`, () => {
-    const { y: yy, p: pp } = randomScores(20_000, 3);
-    const roc = rocCurve(yy, pp);
-    const pr = prCurve(yy, pp);
-    expect(roc.fpr.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
-    expect(pr.recall.length).toBeLessThanOrEqual(MAX_CURVE_POINTS);
-    expect([roc.fpr[0], roc.tpr[0], roc.fpr.at(-1), roc.tpr.at(-1)]).toEqual([0, 0, 1, 1]);
-    expect([pr.recall[0], pr.precision[0], pr.recall.at(-1)]).toEqual([0, 1, 1]);
-    for (let k = 1; k < roc.fpr.length; k++) expect(roc.fpr[k] >= roc.fpr[k - 1] && roc.tpr[k] >= roc.tpr[k - 1]).toBe(true);
-    // The thinned ROC still encloses nearly the exact AUC (its chords cut the staircase's corners).
-    let area = 0;
-    for (let k = 1; k < roc.fpr.length; k++) area += ((roc.fpr[k] - roc.fpr[k - 1]) * (roc.tpr[k] + roc.tpr[k - 1])) / 2;
-    expect(Math.abs(area - metricSet(yy, pp).rocAuc)).toBeLessThan(0.005);
   });
 });
 

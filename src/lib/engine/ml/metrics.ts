@@ -11,8 +11,6 @@ import { calledEdible, HALF, pEdible } from './threshold';
  * refuses for a one-class set, is NaN here (stored as null in JSON).
  */
 
-/** Curves are stored in every bundle and drawn: this many points is plenty for a chart. */
-export const MAX_CURVE_POINTS = 200;
 /**
  * sklearn 1.2's log_loss (eps='auto') clips probabilities to [ε, 1 − ε] with ε the machine epsilon
  * of y_pred's dtype, so a saturated score (exactly 0 or 1) costs a finite amount, not ∞. A
@@ -73,16 +71,43 @@ function sweep(yTrue: Uint8Array, p: ArrayLike<number>): Sweep {
   return out;
 }
 
+/**
+ * The ROC curve's points as sklearn 1.2's roc_curve(drop_intermediate=True) keeps them, in counts:
+ * of the per-score points, the first and last always, and a middle one only where the second
+ * difference of fps or of tps is non-zero (sklearn's test, which keeps some collinear points: a run
+ * of unequal steps up one side stays). Then (0, 0) before them all.
+ */
+function rocPoints(s: Sweep): { tps: number[]; fps: number[] } {
+  const n = s.scores.length;
+  const tps = [0];
+  const fps = [0];
+  for (let k = 0; k < n; k++) {
+    const corner =
+      k === 0 || k === n - 1 || s.fps[k - 1] - 2 * s.fps[k] + s.fps[k + 1] !== 0 || s.tps[k - 1] - 2 * s.tps[k] + s.tps[k + 1] !== 0;
+    if (corner) {
+      tps.push(s.tps[k]);
+      fps.push(s.fps[k]);
+    }
+  }
+  return { tps, fps };
+}
+
+/**
+ * ROC AUC and average precision from the very points the curves hold, as sklearn computes them:
+ * roc_auc_score is the trapezoid area under roc_curve's points, average_precision_score the step sum
+ * Σ (Rₙ − Rₙ₋₁) Pₙ over precision_recall_curve's points. Counts keep the sums exact (the dropped ROC
+ * points are collinear with their neighbours, so the trapezoids are the same area).
+ */
 function rankingStats(s: Sweep): { rocAuc: number; averagePrecision: number } {
+  const roc = rocPoints(s);
   let area = 0;
+  for (let k = 1; k < roc.tps.length; k++) area += ((roc.fps[k] - roc.fps[k - 1]) * (roc.tps[k] + roc.tps[k - 1])) / 2;
+  // The PR curve's points in counts: (tps[k], tps[k] + fps[k]) after (0 positives, precision 1).
   let ap = 0;
-  for (let k = 0, tp0 = 0, fp0 = 0; k < s.scores.length; k++) {
+  for (let k = 0, tp0 = 0; k < s.scores.length; k++) {
     const tp = s.tps[k];
-    const fp = s.fps[k];
-    area += ((fp - fp0) * (tp + tp0)) / 2;
-    if (tp > tp0) ap += (tp - tp0) * (tp / (tp + fp));
+    if (tp > tp0) ap += (tp - tp0) * (tp / (tp + s.fps[k]));
     tp0 = tp;
-    fp0 = fp;
   }
   return {
     rocAuc: s.positives > 0 && s.negatives > 0 ? area / (s.positives * s.negatives) : NaN,
@@ -158,48 +183,33 @@ export function metricSet(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, thre
   return metricSetBy(yTrue, pPoisonous, threshold, (p) => p >= threshold, sweep(yTrue, pPoisonous));
 }
 
-/** Evenly spaced indices into n points, both ends kept. */
-function thin(n: number, maxPoints: number): number[] {
-  maxPoints = Math.max(2, Math.floor(maxPoints));
-  if (n <= maxPoints) return Array.from({ length: n }, (_, k) => k);
-  return Array.from({ length: maxPoints }, (_, k) => Math.round((k * (n - 1)) / (maxPoints - 1)));
+function rocFromSweep(s: Sweep): Evaluation['curves']['roc'] {
+  const { tps, fps } = rocPoints(s);
+  return { fpr: fps.map((f) => ratio(f, s.negatives)), tpr: tps.map((t) => ratio(t, s.positives)) };
 }
 
-function rocFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['roc'] {
-  const tps = [0, ...s.tps];
-  const fps = [0, ...s.fps];
-  // Drop points lying on a straight segment between their neighbours (exact: integer counts).
-  const kept = [0];
-  for (let k = 1; k < tps.length - 1; k++) {
-    const a = kept[kept.length - 1];
-    if ((fps[k] - fps[a]) * (tps[k + 1] - tps[a]) !== (fps[k + 1] - fps[a]) * (tps[k] - tps[a])) kept.push(k);
-  }
-  if (tps.length > 1) kept.push(tps.length - 1);
-  const idx = thin(kept.length, maxPoints).map((k) => kept[k]);
-  return { fpr: idx.map((k) => ratio(fps[k], s.negatives)), tpr: idx.map((k) => ratio(tps[k], s.positives)) };
-}
-
-function prFromSweep(s: Sweep, maxPoints: number): Evaluation['curves']['pr'] {
+function prFromSweep(s: Sweep): Evaluation['curves']['pr'] {
   // sklearn 1.2's points in reverse: its last point, (recall 0, precision 1), always comes first —
   // with no poisonous rows too — then one point per distinct score down to the loosest threshold,
-  // where precision falls to the share of poisonous rows.
+  // where precision falls to the share of poisonous rows. None dropped or thinned: the chart draws
+  // these as the step function average precision integrates.
   const recall = [0];
   const precision = [1];
   for (let k = 0; k < s.scores.length; k++) {
     recall.push(s.positives > 0 ? s.tps[k] / s.positives : 1);
     precision.push(ratio(s.tps[k], s.tps[k] + s.fps[k]));
   }
-  const idx = thin(recall.length, maxPoints);
-  return { recall: idx.map((k) => recall[k]), precision: idx.map((k) => precision[k]) };
+  return { recall, precision };
 }
 
 /**
- * ROC points from the strictest threshold to the loosest: (0, 0) first, (1, 1) last. A rate with no
- * rows of its class is 0 (sklearn gives NaN, which JSON cannot store).
+ * sklearn 1.2's roc_curve points (drop_intermediate=True), from the strictest threshold to the
+ * loosest: (0, 0) first, (1, 1) last. A rate with no rows of its class is 0 (sklearn gives NaN,
+ * which JSON cannot store).
  */
-export function rocCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): Evaluation['curves']['roc'] {
+export function rocCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>): Evaluation['curves']['roc'] {
   check(yTrue, pPoisonous);
-  return rocFromSweep(sweep(yTrue, pPoisonous), maxPoints);
+  return rocFromSweep(sweep(yTrue, pPoisonous));
 }
 
 /**
@@ -207,9 +217,9 @@ export function rocCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPo
  * then one point per distinct score from the strictest threshold. With no poisonous rows recall is 1
  * at every threshold, as in sklearn, after the (0, 1) start.
  */
-export function prCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, maxPoints = MAX_CURVE_POINTS): Evaluation['curves']['pr'] {
+export function prCurve(yTrue: Uint8Array, pPoisonous: ArrayLike<number>): Evaluation['curves']['pr'] {
   check(yTrue, pPoisonous);
-  return prFromSweep(sweep(yTrue, pPoisonous), maxPoints);
+  return prFromSweep(sweep(yTrue, pPoisonous));
 }
 
 /**
@@ -257,8 +267,8 @@ export function evaluate(yTrue: Uint8Array, pPoisonous: ArrayLike<number>, safet
     atSafety: metricSetBy(yTrue, pPoisonous, 1 - safety.edibleAbove, (p) => !calledEdible(p, safety), s),
     rows: yTrue.length,
     curves: {
-      roc: rocFromSweep(s, MAX_CURVE_POINTS),
-      pr: prFromSweep(s, MAX_CURVE_POINTS),
+      roc: rocFromSweep(s),
+      pr: prFromSweep(s),
       calibration: calibrationCurve(yTrue, pPoisonous),
     },
   };

@@ -7,7 +7,7 @@ import type { ColumnSummary } from './columnSummary';
  * Jensen–Shannon, PSI, KL, Hellinger). Evidently's `get_binned_data`: categories present in
  * either window; a numeric column with more than 20 distinct reference values is cut into
  * Sturges bins over the pooled range, otherwise each distinct value is its own category.
- * Hellinger on a numeric column is the exception: Evidently bins it its own way (distances.ts).
+ * Hellinger on a numeric column is the exception: Evidently bins it its own way (numericHellinger.ts).
  */
 export interface AlignedCounts {
   /** Category codes, distinct numeric values, or (when binned) bin indices, one per position. */

@@ -1,12 +1,13 @@
 import { EngineError } from '../errors';
 import { chiSquareContingency, chiSquareGoodnessOfFit } from '../stats/chiSquare';
+import { checkCounts, divergence, type DivergenceId } from '../stats/divergences';
 import { ksTwoSample } from '../stats/kolmogorovSmirnov';
 import { twoProportionZTest } from '../stats/proportions';
 import { wassersteinDistance, WASSERSTEIN_MIN_NORM } from '../stats/wasserstein';
 import { alignCounts, alignedProportions } from './alignedCounts';
 import type { ColumnSummary, NumericColumnSummary } from './columnSummary';
-import { checkCounts, checkedDistance, numericHellinger, type DistanceId } from './distances';
 import type { DriftColumnType, DriftTestId } from './driftTypes';
+import { numericHellinger } from './numericHellinger';
 
 /**
  * The registry of drift statistics (Evidently's StatTest registry): each a pure function of two
@@ -43,7 +44,7 @@ function numeric(s: ColumnSummary): NumericColumnSummary {
  * A distance on the aligned shares of both windows (binned as Evidently's `get_binned_data` for a
  * numeric column). Degenerate counts or shares (NaN from a damaged summary, all zeros) throw EngineError.
  */
-function onProportions(id: DistanceId) {
+function onProportions(id: DivergenceId) {
   return (reference: ColumnSummary, current: ColumnSummary): DriftScore => {
     if (reference.kind !== current.kind) {
       throw new EngineError('internal', `Column "${reference.name}" is ${reference.kind} in the reference but ${current.kind} in the current window.`, { column: reference.name });
@@ -51,7 +52,7 @@ function onProportions(id: DistanceId) {
     const a = alignCounts(reference, current);
     checkCounts(id, a.reference, a.current);
     const p = alignedProportions(a);
-    return { score: checkedDistance(id, p.reference, p.current), statistic: null };
+    return { score: divergence(id, p.reference, p.current), statistic: null };
   };
 }
 
@@ -148,7 +149,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTestId, DriftTestDescriptor>> = {
     kind: 'distance',
     defaultThreshold: 0.1,
     columnTypes: BOTH,
-    // A numeric column is always binned, on Evidently's own Hellinger bins (see distances.ts), not get_binned_data's.
+    // A numeric column is always binned, on Evidently's own Hellinger bins (see numericHellinger.ts), not get_binned_data's.
     compute(reference, current) {
       if (reference.kind === 'numeric' && current.kind === 'numeric') return { score: numericHellinger(reference.sample, current.sample).distance, statistic: null };
       return onProportions('hellinger')(reference, current);
