@@ -1,11 +1,7 @@
 import type { RunRow } from '$lib/db/db';
+import { toCsv } from '$lib/engine/data/csvExport';
 
 const METRIC_KEYS = ['falseEdible', 'accuracy', 'precision', 'recall', 'f1', 'balancedAccuracy', 'mcc', 'rocAuc', 'logLoss', 'brier', 'averagePrecision'] as const;
-
-function cell(v: unknown): string {
-  const s = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** One row per run: identity, parameters as JSON, and the test metrics at 0.5 and at the safety threshold. */
 export function runsToCsv(runs: RunRow[]): string {
@@ -15,5 +11,5 @@ export function runsToCsv(runs: RunRow[]): string {
     r.id, r.workspaceId, r.kind, r.status, r.seed, r.dataSha256, r.appVersion, new Date(r.startedAt).toISOString(), r.durationMs, r.params, r.threshold?.edibleAbove,
     ...METRIC_KEYS.map((k) => r.evaluation?.atHalf[k]), ...METRIC_KEYS.map((k) => r.evaluation?.atSafety[k]),
   ]);
-  return [head, ...rows].map((row) => row.map(cell).join(',')).join('\n') + '\n';
+  return toCsv(head, rows);
 }

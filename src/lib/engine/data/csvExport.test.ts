@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { escapeCsvCell, toCsv } from './csvExport';
+import { toCsv } from './csvExport';
+
+const cell = (v: unknown) => toCsv(['x'], [[v]]).split('\r\n')[1];
 
 describe('CSV export', () => {
-  it('defuses formula injection: cells starting with = + - @ tab or CR get a leading quote', () => {
-    expect(escapeCsvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
-    expect(escapeCsvCell('+1')).toBe("'+1");
-    expect(escapeCsvCell('-2')).toBe("'-2");
-    expect(escapeCsvCell('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(escapeCsvCell('\tcmd')).toBe("'\tcmd");
-    expect(escapeCsvCell('\rcmd')).toBe(`"'\rcmd"`);
-    expect(escapeCsvCell('edible')).toBe('edible');
-    expect(escapeCsvCell(0.25)).toBe('0.25');
-    expect(escapeCsvCell(null)).toBe('');
+  it('defuses formula injection: text cells starting with = + - @ tab or CR get a leading quote', () => {
+    expect(cell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(cell('+1')).toBe(`"'+1"`);
+    expect(cell('-2')).toBe(`"'-2"`);
+    expect(cell('@SUM(A1)')).toBe(`"'@SUM(A1)"`);
+    expect(cell('\tcmd')).toBe(`"'\tcmd"`);
+    expect(toCsv(['x'], [['\rcmd']])).toBe(`x\r\n"'\rcmd"\r\n`);
+    expect(cell('edible')).toBe('edible');
+    expect(toCsv(['=evil'], [])).toBe(`"'=evil"\r\n`); // the header too
+  });
+
+  it('leaves numbers as numbers, writes empty cells for null and objects as JSON', () => {
+    expect(cell(0.25)).toBe('0.25');
+    expect(cell(-0.12)).toBe('-0.12'); // a negative MCC is not a formula
+    expect(cell(null)).toBe('');
+    expect(cell(undefined)).toBe('');
+    expect(Papa.parse<string[]>(toCsv(['params'], [[{ epochs: 10, hidden: [64, 32] }]]).trim()).data[1][0]).toBe('{"epochs":10,"hidden":[64,32]}');
   });
 
   it('quotes delimiters, quotes and line breaks so the file parses back to the same cells', () => {
