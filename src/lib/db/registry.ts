@@ -1,9 +1,9 @@
 import Dexie from 'dexie';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
-import { EngineError, isEngineError } from '$lib/engine/errors';
+import { EngineError } from '$lib/engine/errors';
 import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor } from './db';
-import { storageError } from './storageErrors';
+import { asEngineError } from './storageErrors';
 import { listWorkspaces } from './workspaces';
 
 /** The model families a bundle may hold; anything else is refused on import. */
@@ -39,10 +39,6 @@ export interface ImportTarget {
   name?: string;
 }
 
-/** Our own typed errors pass through; IndexedDB failures become quota-exceeded / storage-failed. */
-function asEngineError(e: unknown, what: string): EngineError {
-  return isEngineError(e) ? e : storageError(e, what);
-}
 
 function versionNotFound(versionId: number): EngineError {
   return new EngineError('not-found', `Model version #${versionId} does not exist (deleted in another tab?).`, { versionId });

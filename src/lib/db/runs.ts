@@ -2,7 +2,7 @@ import type { Evaluation, SafetyThreshold } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
 import { EngineError, isEngineError } from '$lib/engine/errors';
 import type { RunEpoch, RunError, RunRow, RunStatus, RunStep, SporeprintDb } from './db';
-import { storageError } from './storageErrors';
+import { asEngineError } from './storageErrors';
 
 /** What the caller knows when a run starts; status is 'running', and steps, epochs and log start empty unless given. */
 export type NewRun = Pick<RunRow, 'workspaceId' | 'datasetVersionId' | 'dataSha256' | 'appVersion' | 'kind' | 'params' | 'seed'> &
@@ -20,10 +20,6 @@ export function runLockName(id: number): string {
   return `sporeprint-run-${id}`;
 }
 
-/** Our own typed errors pass through; IndexedDB failures become quota-exceeded / storage-failed. */
-function asEngineError(e: unknown, what: string): EngineError {
-  return isEngineError(e) ? e : storageError(e, what);
-}
 
 function notFound(id: number): EngineError {
   return new EngineError('not-found', `Training run #${id} does not exist (deleted in another tab?).`, { runId: id });

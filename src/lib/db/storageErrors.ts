@@ -1,4 +1,4 @@
-import { EngineError } from '$lib/engine/errors';
+import { EngineError, isEngineError } from '$lib/engine/errors';
 
 /** Maps IndexedDB failures to typed errors; a full disk gets its own code and a message saying nothing was lost. */
 export function storageError(e: unknown, what: string): EngineError {
@@ -15,4 +15,9 @@ export function storageError(e: unknown, what: string): EngineError {
   const outer = firstLine(err?.message ?? String(e));
   const reason = err?.inner?.message ? `${outer} (${firstLine(err.inner.message)})` : outer;
   return new EngineError('storage-failed', `Could not save ${what}: ${reason}. Nothing was saved.`);
+}
+
+/** Our own typed errors pass through; IndexedDB failures become quota-exceeded / storage-failed. */
+export function asEngineError(e: unknown, what: string): EngineError {
+  return isEngineError(e) ? e : storageError(e, what);
 }

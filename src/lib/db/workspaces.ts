@@ -13,6 +13,11 @@ export async function allSchemas(db: SporeprintDb): Promise<WorkspaceSchema[]> {
   return (await listWorkspaces(db)).map((w) => w.schema);
 }
 
+/** One workspace's schema (as `listWorkspaces` has it), or undefined when there is no such workspace. */
+export async function workspaceSchema(db: SporeprintDb, workspaceId: string): Promise<WorkspaceSchema | undefined> {
+  return (await listWorkspaces(db)).find((w) => w.id === workspaceId)?.schema;
+}
+
 /** The row for a workspace made from an inferred schema; stored together with its first import. */
 export function customWorkspace(schema: WorkspaceSchema, name: string): WorkspaceRow {
   return { id: schema.id, name, builtin: false, schema: { ...schema, name }, createdAt: Date.now() };

@@ -1,11 +1,11 @@
 /// <reference lib="webworker" />
 import * as Comlink from 'comlink';
 import { analyzeCsv, type ImportAnalysis } from '$lib/engine/data/importCsv';
-import { EngineError } from '$lib/engine/errors';
+import { EngineError, throwIfCancelled } from '$lib/engine/errors';
 import type { ProgressCallback } from '$lib/engine/progress';
 import { getDb } from '$lib/db/db';
 import { findDatasetVersion, storeDatasetVersion } from '$lib/db/datasets';
-import { allSchemas, customWorkspace } from '$lib/db/workspaces';
+import { allSchemas, customWorkspace, workspaceSchema } from '$lib/db/workspaces';
 import { exportBundle, importBundle, installShippedBundle, setStage } from '$lib/db/registry';
 import { markInterruptedRuns } from '$lib/db/runs';
 import { schemaFingerprint } from '$lib/engine/ml/preprocess';
@@ -48,7 +48,7 @@ async function readSource(source: ImportSource, signal: AbortSignal): Promise<{ 
   try {
     res = await fetch(url, { signal, credentials: 'omit' });
   } catch (e) {
-    if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
+    throwIfCancelled(signal);
     throw new EngineError('fetch-failed', `Could not download ${url.href}: ${(e as Error).message}. Are you offline, or does the server refuse cross-origin requests?`);
   }
   if (!res.ok) throw new EngineError('fetch-failed', `Could not download ${url.href}: the server answered ${res.status}.`, { status: res.status });
@@ -131,7 +131,7 @@ const api: WorkerApi = {
 
   async importModel(workspaceId, json) {
     const db = getDb();
-    const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+    const schema = await workspaceSchema(db, workspaceId);
     if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
     let parsed: unknown;
     try {

@@ -1,7 +1,7 @@
 import type { ModelVersionRow, SporeprintDb } from '$lib/db/db';
 import { getProduction, loadBundle } from '$lib/db/registry';
 import { getAlertRules, storeAlerts } from '$lib/db/monitor';
-import { allSchemas } from '$lib/db/workspaces';
+import { workspaceSchema } from '$lib/db/workspaces';
 import { loadDataset } from '$lib/db/datasets';
 import { MISSING_CODE, type ColumnData } from '$lib/engine/data/dataset';
 import type { DatasetProfile } from '$lib/engine/data/profile';
@@ -154,7 +154,7 @@ export interface MonitorResult {
 /** One report for one window of the production version, and the alerts it raises (stored). */
 export async function computeMonitor(db: SporeprintDb, workspaceId: string, req: WindowRequest, options: DriftOptions = {}): Promise<MonitorResult> {
   const started = performance.now();
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  const schema = await workspaceSchema(db, workspaceId);
   if (!schema) throw new EngineError('not-found', `No workspace "${workspaceId}".`);
   const production = await getProduction(db, workspaceId);
   if (!production) throw new EngineError('not-found', 'No production model in this workspace: there is nothing to monitor.');

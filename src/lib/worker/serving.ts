@@ -1,6 +1,6 @@
 import type { ModelVersionRow, SporeprintDb } from '$lib/db/db';
 import { getProduction, loadBundle } from '$lib/db/registry';
-import { allSchemas } from '$lib/db/workspaces';
+import { workspaceSchema } from '$lib/db/workspaces';
 import { EngineError } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import { loadModel } from '$lib/engine/ml/families';
@@ -61,7 +61,7 @@ const yieldToPredictions = () => new Promise<void>((resolve) => setTimeout(resol
 async function loadVersion(db: SporeprintDb, workspaceId: string, versionId: number): Promise<LiveModel> {
   await initTfjs();
   const bundle = await loadBundle(db, versionId);
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  const schema = await workspaceSchema(db, workspaceId);
   if (!bundle || !schema) throw new EngineError('not-found', `The bundle of model version #${versionId} is missing.`);
   const version = (await db.modelVersions.get(versionId))?.version ?? 0;
   await yieldToPredictions();

@@ -2,7 +2,7 @@ import { liveQuery } from 'dexie';
 import { getRunningTest } from '$lib/db/abtests';
 import type { AbTestRow, ModelVersionRow, SporeprintDb } from '$lib/db/db';
 import { getProduction } from '$lib/db/registry';
-import { allSchemas } from '$lib/db/workspaces';
+import { workspaceSchema } from '$lib/db/workspaces';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 
 /** What every prediction of a workspace needs to know besides its input. */
@@ -25,7 +25,7 @@ export function servingSnapshot(db: SporeprintDb, workspaceId: string): Promise<
     let resolveFirst!: (s: ServingSnapshot) => void;
     const e: { current: ServingSnapshot | null; first: Promise<ServingSnapshot> } = { current: null, first: new Promise((r) => (resolveFirst = r)) };
     liveQuery(async (): Promise<ServingSnapshot> => ({
-      schema: (await allSchemas(db)).find((s) => s.id === workspaceId),
+      schema: await workspaceSchema(db, workspaceId),
       production: await getProduction(db, workspaceId),
       test: await getRunningTest(db, workspaceId),
     })).subscribe({
