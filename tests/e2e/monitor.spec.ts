@@ -39,8 +39,14 @@ test('a drifted batch is flagged with the right features on top and an alert tha
   // The batch is checked in the background: the alert shows as a banner on whatever page is open.
   await expect(page.getByTestId('alerts-banner')).toContainText('paths-foul.csv', { timeout: 30_000 });
 
+  // Opening the Monitor (which lists the alert) marks it seen: the banner is gone on the other pages too.
   await page.goto('/monitor');
-  await expect(page.getByTestId('alerts-banner')).toHaveCount(0); // seen now
+  await expect(page.getByTestId('alert-row').filter({ hasText: 'paths-foul.csv' }).first()).toBeVisible({ timeout: 30_000 });
+  await page.getByRole('navigation').getByRole('link', { name: 'Predict', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Predict ·/);
+  await expect(page.getByTestId('alerts-banner')).toHaveCount(0);
+  await page.getByRole('navigation').getByRole('link', { name: 'Monitor', exact: true }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Monitor/);
   // The batch window of the calm file: no drift.
   await page.getByTestId('window-batch').selectOption({ label: `#1 calm.csv (${(calm.length - 1).toLocaleString('en')} rows)` });
   await page.getByTestId('apply-window').click();
