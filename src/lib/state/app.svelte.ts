@@ -9,12 +9,14 @@ import { PredictionsState } from './predictions.svelte';
 import { MonitorState } from './monitor.svelte';
 import { AbTestsState } from './abtests.svelte';
 import { AlertsState } from './alerts.svelte';
+import { DatabaseState } from './database.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
  * checks; nothing here runs during the build).
  */
 class AppState {
+  readonly database = new DatabaseState();
   readonly workspace = new WorkspaceState();
   readonly data = new DataState(this.workspace);
   readonly storage = new StorageState();
