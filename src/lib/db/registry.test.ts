@@ -12,7 +12,6 @@ import {
   installShippedBundle,
   listModelVersions,
   loadBundle,
-  MODEL_KINDS,
   noteStage,
   registerModelVersion,
   rollback,
@@ -22,7 +21,7 @@ import {
 import { finishRun, getRun, startRun } from './runs';
 import { EngineError } from '$lib/engine/errors';
 import type { MetricSet, ModelBundle } from '$lib/engine/ml/bundle';
-import type { ModelKind } from '$lib/engine/ml/model';
+import { MODEL_KINDS, type ModelKind } from '$lib/engine/ml/model';
 
 let db: SporeprintDb;
 let dbCount = 0;

@@ -1,5 +1,7 @@
 import type { FeatureImportance } from './explain';
-import type { ModelKind, SavedModel } from './model';
+import { EngineError } from '../errors';
+import { isNumber, isObject } from '../guards';
+import { MODEL_KINDS, type ModelKind, type SavedModel } from './model';
 
 /** Test-split metrics at one decision threshold (see metrics.ts). */
 export interface MetricSet {
@@ -72,4 +74,37 @@ export interface ModelBundle {
   referenceProfile: unknown;
   /** Global feature importance on the validation split (bundles made before it existed lack it). */
   importance?: FeatureImportance[];
+}
+
+export function invalid(message: string, details: Record<string, string | number | null> = {}): EngineError {
+  return new EngineError('invalid-argument', message, details);
+}
+
+/**
+ * Checks that `b` is a bundle this app can store and use: the fields the registry reads are there
+ * with the right types and the kind is known. Throws invalid-argument naming the first problem.
+ */
+export function validateBundle(b: unknown): ModelBundle {
+  const bad = (what: string) => invalid(`This file is not a usable Sporeprint model: ${what}.`);
+  if (!isObject(b)) throw bad('it holds no model bundle');
+  if (b.format !== 'sporeprint-model') throw bad(`its bundle format is ${JSON.stringify(b.format ?? null)}, expected "sporeprint-model"`);
+  if (b.formatVersion !== 1) {
+    throw invalid(`This model was saved in bundle format version ${JSON.stringify(b.formatVersion ?? null)}; this app reads version 1. Update the app, or export the model again.`);
+  }
+  if (typeof b.workspaceId !== 'string' || !b.workspaceId) throw bad('it does not say which workspace it was trained for');
+  if (typeof b.schemaFingerprint !== 'string' || !b.schemaFingerprint) throw bad('it has no schema fingerprint');
+  if (!MODEL_KINDS.includes(b.kind as ModelKind)) {
+    throw invalid(`Unknown model kind ${JSON.stringify(b.kind ?? null)}: this app knows ${MODEL_KINDS.join(', ')}.`, { kind: String(b.kind) });
+  }
+  if (!isObject(b.model)) throw bad('the trained model itself is missing');
+  if (!isObject(b.params)) throw bad('its parameters are missing');
+  if (!isNumber(b.seed)) throw bad('its seed is missing');
+  if (!isNumber(b.trainingMs)) throw bad('its training time is missing');
+  if (!isObject(b.data) || typeof b.data.sha256 !== 'string' || !isNumber(b.data.rows)) throw bad('the description of its training data is missing');
+  if (!isObject(b.threshold) || !isNumber(b.threshold.edibleAbove)) throw bad('its safety threshold is missing');
+  if (!isObject(b.evaluation) || !isObject(b.evaluation.atHalf) || !isObject(b.evaluation.atSafety)) throw bad('its evaluation is missing');
+  if (b.importance !== undefined && !(Array.isArray(b.importance) && b.importance.every((f) => isObject(f) && typeof f.feature === 'string' && typeof f.label === 'string' && isNumber(f.score)))) {
+    throw bad('its feature importance is malformed');
+  }
+  return b as unknown as ModelBundle;
 }

@@ -3,7 +3,9 @@ import type { ProgressCallback } from '../progress';
 import type { Matrix } from './matrix';
 
 /** The model families the app trains. `baseline` = scaler + PCA(3) + logistic regression. */
-export type ModelKind = 'logistic' | 'mlp' | 'tree' | 'forest' | 'baseline';
+/** Every model family this build can train and read: the one list (families/ and bundle validation use it). */
+export const MODEL_KINDS = ['logistic', 'mlp', 'tree', 'forest', 'baseline'] as const;
+export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export interface FitOptions {
   seed: number;
