@@ -108,8 +108,95 @@ function impurity(fn: GainFunction, w0: number, w1: number): number {
  * Grows one tree on the rows with weight > 0 (bootstrap counts for a forest, all ones for a tree).
  * Deterministic: ties go to the first column tried and the lowest cut.
  */
+interface NodeRows {
+  /** The node's rows are idx[start … end − 1]. */
+  start: number;
+  end: number;
+  /** Their total weight per class. */
+  w0: number;
+  w1: number;
+}
+
+interface Split {
+  col: number;
+  /** Rows with a bin ≤ this go left. */
+  bin: number;
+  /** Left-side weight per class. */
+  l0: number;
+  l1: number;
+}
+
+/** Histogram buffers for `bestSplit`, reused across nodes. */
+interface Scratch {
+  h0: Float64Array;
+  h1: Float64Array;
+}
+
+/** The best gain over the first `tryCount` entries of `features`, or null when no cut gains anything. */
+function bestSplit(data: BinnedData, y: Uint8Array, weight: Float64Array, idx: Int32Array, node: NodeRows, features: Int32Array, tryCount: number, opts: GrowOptions, { h0, h1 }: Scratch): Split | null {
+  const { rows, codes, cuts } = data;
+  const total = node.w0 + node.w1;
+  const parent = impurity(opts.gainFunction, node.w0, node.w1);
+  let bestGain = 1e-12;
+  let best: Split | null = null;
+  for (let k = 0; k < tryCount; k++) {
+    const c = features[k];
+    const nCuts = cuts[c].length;
+    if (nCuts === 0) continue;
+    h0.fill(0, 0, nCuts + 1);
+    h1.fill(0, 0, nCuts + 1);
+    const base = c * rows;
+    for (let i = node.start; i < node.end; i++) {
+      const r = idx[i];
+      if (y[r]) h1[codes[base + r]] += weight[r];
+      else h0[codes[base + r]] += weight[r];
+    }
+    let l0 = 0;
+    let l1 = 0;
+    for (let b = 0; b < nCuts; b++) {
+      l0 += h0[b];
+      l1 += h1[b];
+      const wl = l0 + l1;
+      if (wl === 0) continue;
+      if (wl === total) break;
+      const gain = parent - (wl * impurity(opts.gainFunction, l0, l1) + (total - wl) * impurity(opts.gainFunction, node.w0 - l0, node.w1 - l1)) / total;
+      if (gain > bestGain) {
+        bestGain = gain;
+        best = { col: c, bin: b, l0, l1 };
+      }
+    }
+  }
+  return best;
+}
+
+/** Reorders idx[start … end − 1] in place so the split's left rows come first; returns where the right ones start. */
+function partition(data: BinnedData, idx: Int32Array, node: NodeRows, split: Split): number {
+  const base = split.col * data.rows;
+  let lo = node.start;
+  let hi = node.end - 1;
+  while (lo <= hi) {
+    if (data.codes[base + idx[lo]] <= split.bin) lo++;
+    else {
+      const t = idx[lo];
+      idx[lo] = idx[hi];
+      idx[hi--] = t;
+    }
+  }
+  return lo;
+}
+
+/** Draws a fresh random sample of `tryCount` features into the first entries (partial Fisher–Yates). */
+function sampleFeatures(features: Int32Array, tryCount: number, rng: () => number): void {
+  for (let i = 0; i < tryCount; i++) {
+    const j = i + Math.floor(rng() * (features.length - i));
+    const t = features[i];
+    features[i] = features[j];
+    features[j] = t;
+  }
+}
+
 export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, opts: GrowOptions): FlatTree {
-  const { rows, cols, codes, cuts } = data;
+  const { rows, cols, cuts } = data;
   const tree: FlatTree = { feature: [], threshold: [], left: [], right: [], value: [] };
   const idx = new Int32Array(rows);
   let n = 0;
@@ -121,8 +208,7 @@ export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, 
     if (y[r]) w1 += weight[r];
     else w0 += weight[r];
   }
-  const h0 = new Float64Array(MAX_BINS);
-  const h1 = new Float64Array(MAX_BINS);
+  const scratch: Scratch = { h0: new Float64Array(MAX_BINS), h1: new Float64Array(MAX_BINS) };
   const features = Int32Array.from({ length: cols }, (_, c) => c);
   const tryCount = Math.min(cols, Math.max(1, opts.featuresPerNode));
 
@@ -140,76 +226,18 @@ export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, 
     const total = s.w0 + s.w1;
     tree.value[s.node] = total > 0 ? s.w1 / total : 0;
     if (s.depth >= opts.maxDepth || total < opts.minSamplesSplit || s.w0 === 0 || s.w1 === 0) continue;
-
-    if (tryCount < cols && opts.rng) {
-      // Partial Fisher–Yates: the first tryCount entries become a fresh random sample.
-      for (let i = 0; i < tryCount; i++) {
-        const j = i + Math.floor(opts.rng() * (cols - i));
-        const t = features[i];
-        features[i] = features[j];
-        features[j] = t;
-      }
-    }
-    const parent = impurity(opts.gainFunction, s.w0, s.w1);
-    let bestGain = 1e-12;
-    let bestCol = -1;
-    let bestBin = -1;
-    let bestL0 = 0;
-    let bestL1 = 0;
-    for (let k = 0; k < tryCount; k++) {
-      const c = features[k];
-      const nCuts = cuts[c].length;
-      if (nCuts === 0) continue;
-      h0.fill(0, 0, nCuts + 1);
-      h1.fill(0, 0, nCuts + 1);
-      const base = c * rows;
-      for (let i = s.start; i < s.end; i++) {
-        const r = idx[i];
-        if (y[r]) h1[codes[base + r]] += weight[r];
-        else h0[codes[base + r]] += weight[r];
-      }
-      let l0 = 0;
-      let l1 = 0;
-      for (let b = 0; b < nCuts; b++) {
-        l0 += h0[b];
-        l1 += h1[b];
-        const wl = l0 + l1;
-        if (wl === 0) continue;
-        if (wl === total) break;
-        const r0 = s.w0 - l0;
-        const r1 = s.w1 - l1;
-        const gain = parent - (wl * impurity(opts.gainFunction, l0, l1) + (total - wl) * impurity(opts.gainFunction, r0, r1)) / total;
-        if (gain > bestGain) {
-          bestGain = gain;
-          bestCol = c;
-          bestBin = b;
-          bestL0 = l0;
-          bestL1 = l1;
-        }
-      }
-    }
-    if (bestCol < 0) continue;
-
-    // Partition the node's rows in place: bin ≤ bestBin ⟺ x < cuts[bestBin] goes left.
-    const base = bestCol * rows;
-    let lo = s.start;
-    let hi = s.end - 1;
-    while (lo <= hi) {
-      if (codes[base + idx[lo]] <= bestBin) lo++;
-      else {
-        const t = idx[lo];
-        idx[lo] = idx[hi];
-        idx[hi--] = t;
-      }
-    }
+    if (tryCount < cols && opts.rng) sampleFeatures(features, tryCount, opts.rng);
+    const split = bestSplit(data, y, weight, idx, s, features, tryCount, opts, scratch);
+    if (!split) continue;
+    const lo = partition(data, idx, s, split);
     const left = addNode();
     const right = addNode();
-    tree.feature[s.node] = bestCol;
-    tree.threshold[s.node] = cuts[bestCol][bestBin];
+    tree.feature[s.node] = split.col;
+    tree.threshold[s.node] = cuts[split.col][split.bin];
     tree.left[s.node] = left;
     tree.right[s.node] = right;
-    stack.push({ node: right, start: lo, end: s.end, depth: s.depth + 1, w0: s.w0 - bestL0, w1: s.w1 - bestL1 });
-    stack.push({ node: left, start: s.start, end: lo, depth: s.depth + 1, w0: bestL0, w1: bestL1 });
+    stack.push({ node: right, start: lo, end: s.end, depth: s.depth + 1, w0: s.w0 - split.l0, w1: s.w1 - split.l1 });
+    stack.push({ node: left, start: s.start, end: lo, depth: s.depth + 1, w0: split.l0, w1: split.l1 });
   }
   return tree;
 }
