@@ -113,24 +113,25 @@ test('two open tabs lowering k to the 10 feedbacks already waiting start exactly
 
 test('feedback given while a retraining runs is counted and starts the next retraining as soon as it ends, without a reload', async ({ page }) => {
   test.setTimeout(240_000);
-  const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+  const text = sharedText('mushrooms.csv').trim();
+  const [head, ...rows] = text.split('\n').map((l) => l.split(','));
   await importUci(page);
   await page.goto('/settings');
   await page.getByLabel(/Retrain after every/).fill('3');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText('Currently 3.');
 
+  // Three single predictions to label one by one, and a file of three labelled mushrooms whose labels
+  // go in with one click: that click lands while the first retraining (a few seconds) runs.
   await page.goto('/predict');
-  const picked = rows.filter((_, i) => i % 900 === 11).slice(0, 6);
+  const picked = rows.filter((_, i) => i % 900 === 11).slice(0, 3);
   for (const row of picked) await describe(page, head, row);
-  const label = (row: string[]) => (row[0] === 'p' ? 'poisonous' : 'edible');
-  // The log shows the newest first: row i of the table is picked[5 - i].
-  const give = async (i: number) => {
-    const r = page.getByTestId('prediction-row').nth(5 - i);
-    await r.getByRole('button', { name: label(picked[i]) }).click();
-    await expect(r).toHaveAttribute('data-feedback', label(picked[i]));
-  };
-  // Every text the status line shows, as it changes (a retraining of this data set takes seconds).
+  const lines = text.split('\n');
+  const three = [lines[0], lines[101], lines[2001], lines[4001]].join('\n');
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'three-labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(three) });
+  await expect(page.getByTestId('batch-rows')).toHaveText('3', { timeout: 30_000 });
+
+  // Every text the status line shows, as it changes.
   await page.evaluate(() => {
     const seen: string[] = [];
     Object.assign(window, { retrainSeen: seen });
@@ -139,27 +140,31 @@ test('feedback given while a retraining runs is counted and starts the next retr
       if (text && seen.at(-1) !== text) seen.push(text);
     }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
   });
-  for (const i of [0, 1, 2]) await give(i);
+  const seen = () => page.evaluate(() => (window as unknown as { retrainSeen: string[] }).retrainSeen);
+  for (const [i, row] of picked.entries()) {
+    const r = page.getByTestId('prediction-row').nth(2 - i); // newest first
+    const label = row[0] === 'p' ? 'poisonous' : 'edible';
+    await r.getByRole('button', { name: label }).click();
+    await expect(r).toHaveAttribute('data-feedback', label);
+  }
   const status = page.getByTestId('retrain-status');
   await expect(status).toHaveAttribute('data-state', 'running');
-  await expect(status).toContainText('is running on 3 feedbacks.');
   const first = Number(await status.getAttribute('data-run'));
+  await page.getByTestId('submit-batch-labels').click();
+  await expect(page.getByTestId('batch-feedback-done')).toContainText('3');
 
-  // Three more while it runs: counted, and said to start the next one.
-  for (const i of [3, 4, 5]) await give(i);
-  const seen = () => page.evaluate(() => (window as unknown as { retrainSeen: string[] }).retrainSeen);
+  // Counted while it runs, and said to start the next one.
   await expect.poll(seen).toContainEqual(`Retraining run #${first} is running on 3 feedbacks. 3 feedbacks arrived while it runs: the next retraining starts as soon as it ends.`);
-
   // The first one ends (v2 live), and the second starts by itself on the three that arrived meanwhile.
   await expect(page.getByTestId('live-toast')).toContainText('v3 is live: retrained on 3 new feedbacks', { timeout: 120_000 });
   await expect.poll(seen).toContainEqual(`Retraining run #${first + 1} is running on 3 feedbacks. 0 of 3 feedbacks arrived while it runs, towards the next retraining.`);
   await expect(page.getByTestId('feedback-counter')).toContainText('0 of 3');
   await expect(status).toBeHidden();
 
-  // After a reload: two retraining runs, each on its own three feedbacks.
+  // After a reload: two retraining runs, each on its own three feedbacks; the second says why it started.
   await page.goto('/predictions');
-  await expect(page.getByText(`used by run #${first}`, { exact: true })).toHaveCount(3);
-  await expect(page.getByText(`used by run #${first + 1}`, { exact: true })).toHaveCount(3);
+  await expect(page.getByTestId('prediction-row').filter({ hasText: `used by run #${first}` })).toHaveCount(3);
+  await expect(page.getByTestId('batch-row').filter({ hasText: 'three-labelled.csv' })).toContainText(`used by run #${first + 1}`);
   await page.goto('/experiments');
   await expect(page.getByTestId('run-row')).toHaveCount(2);
   await page.goto('/models');
