@@ -22,16 +22,19 @@ export type RetrainTrigger = 'feedback' | 'settings' | 'start';
 /** One look under the lock: nothing due (with the waiting count seen), or a retraining that ended (any way). */
 export type RetrainAttempt = { ran: false; count: number } | { ran: true; runId: number | null; failed: boolean };
 
-/** Runs `fn` only if the named lock is free (else `{ acquired: false }`): the Web Lock in a browser. */
-export type TryLock = <T>(name: string, fn: () => Promise<T>) => Promise<{ acquired: true; value: T } | { acquired: false }>;
+type Locked<T> = { acquired: true; value: T } | { acquired: false };
 
-export const webTryLock: TryLock = async (name, fn) => {
+/** Runs `fn` only if the named lock is free (else `{ acquired: false }`): the Web Lock in a browser. */
+export type TryLock = <T>(name: string, fn: () => Promise<T>) => Promise<Locked<T>>;
+
+export const webTryLock: TryLock = async <T>(name: string, fn: () => Promise<T>): Promise<Locked<T>> => {
+  // Without Web Locks (Safari before 15.4) tabs are not kept apart: Settings warns to use one tab.
   if (typeof navigator === 'undefined' || !navigator.locks) return { acquired: true, value: await fn() };
-  let out: Awaited<ReturnType<TryLock>> = { acquired: false };
+  let out: Locked<T> = { acquired: false };
   await navigator.locks.request(name, { ifAvailable: true }, async (lock) => {
     if (lock) out = { acquired: true, value: await fn() };
   });
-  return out as never;
+  return out;
 };
 
 export interface RetrainDeps {
