@@ -58,18 +58,10 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
   await expect(page.getByTestId('run')).toContainText('Gate: not worse than production');
 });
 
-test('two open tabs with 10 waiting feedbacks start exactly one retraining, and both then answer with the new version', async ({ page, context }) => {
+test('two open tabs lowering k to the 10 feedbacks already waiting start exactly one retraining at once, and both then answer with the new version', async ({ page, context }) => {
   test.setTimeout(180_000);
   const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
   await importUci(page);
-  // Collect 10 feedbacks without a retraining (k = 20), then lower k to 10 and open both tabs at
-  // once: each tab's worker checks for waiting feedback as it starts, so both try to retrain.
-  const setK = async (k: number) => {
-    await page.goto('/settings');
-    await page.getByLabel(/Retrain after every/).fill(String(k));
-    await page.getByRole('button', { name: 'Save', exact: true }).click();
-    await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText(`Currently ${k}.`);
-  };
   // A k that is not a whole number from 1 to 10,000 is refused under the field, and nothing changes.
   await page.goto('/settings');
   for (const bad of ['', '0', '2.5']) {
@@ -78,7 +70,10 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
     await expect(page.getByTestId('k-error')).toHaveText('Enter a whole number of feedbacks from 1 to 10,000.');
     await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText('Currently 10.');
   }
-  await setK(20);
+  // Collect 10 feedbacks without a retraining (k = 20).
+  await page.getByLabel(/Retrain after every/).fill('20');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText('Currently 20.');
   await expect(page.getByTestId('k-error')).toBeHidden();
 
   const tabs = [page, await context.newPage()];
@@ -93,11 +88,19 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
     await expect(newest).toHaveAttribute('data-feedback', /.+/);
   }
   await expect(tabs[1].getByTestId('feedback-counter')).toContainText('10 of 20');
-  await setK(10);
-  await Promise.all(tabs.map((tab) => tab.goto('/predict')));
 
-  for (const tab of tabs) await expect(tab.getByTestId('live-toast')).toContainText('v2 is live', { timeout: 120_000 });
+  // Both tabs save k = 10 at the same moment: each tab's worker finds 10 waiting, one retraining starts,
+  // at once — no new feedback, no reload (the app's own check at start-up ran long ago, at k = 20).
   for (const tab of tabs) {
+    await tab.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings & About' }).click();
+    await tab.getByLabel(/Retrain after every/).fill('10');
+  }
+  await Promise.all(tabs.map((tab) => tab.getByRole('button', { name: 'Save', exact: true }).click()));
+  for (const tab of tabs) await expect(tab.getByTestId('live-toast')).toContainText('v2 is live: retrained on 10 new feedbacks', { timeout: 120_000 });
+  for (const tab of tabs) await expect(tab.getByTestId('retrain-status')).toContainText('0 of 10 feedbacks waiting.');
+
+  for (const tab of tabs) {
+    await tab.goto('/predict');
     await describe(tab, head, picked[0]);
     await expect(tab.getByTestId('answer-version')).toHaveText('v2');
   }
@@ -105,6 +108,68 @@ test('two open tabs with 10 waiting feedbacks start exactly one retraining, and 
   await expect(page.getByTestId('run-row')).toHaveCount(1); // one retraining run, not two
   await page.goto('/models');
   await expect(page.getByTestId('model-row')).toHaveCount(2);
+  await expect(page.getByTestId('run-log')).toContainText('Started when k was saved at or below the feedback already waiting.');
+});
+
+test('feedback given while a retraining runs is counted and starts the next retraining as soon as it ends, without a reload', async ({ page }) => {
+  test.setTimeout(240_000);
+  const text = sharedText('mushrooms.csv').trim();
+  const [head, ...rows] = text.split('\n').map((l) => l.split(','));
+  await importUci(page);
+  await page.goto('/settings');
+  await page.getByLabel(/Retrain after every/).fill('3');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Continuous training' })).toContainText('Currently 3.');
+
+  // Three single predictions to label one by one, and a file of three labelled mushrooms whose labels
+  // go in with one click: that click lands while the first retraining (a few seconds) runs.
+  await page.goto('/predict');
+  const picked = rows.filter((_, i) => i % 900 === 11).slice(0, 3);
+  for (const row of picked) await describe(page, head, row);
+  const lines = text.split('\n');
+  const three = [lines[0], lines[101], lines[2001], lines[4001]].join('\n');
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'three-labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(three) });
+  await expect(page.getByTestId('batch-rows')).toHaveText('3', { timeout: 30_000 });
+
+  // Every text the status line shows, as it changes.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    Object.assign(window, { retrainSeen: seen });
+    new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="retrain-status"]')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+      if (text && seen.at(-1) !== text) seen.push(text);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  const seen = () => page.evaluate(() => (window as unknown as { retrainSeen: string[] }).retrainSeen);
+  for (const [i, row] of picked.entries()) {
+    const r = page.getByTestId('prediction-row').nth(2 - i); // newest first
+    const label = row[0] === 'p' ? 'poisonous' : 'edible';
+    await r.getByRole('button', { name: label }).click();
+    await expect(r).toHaveAttribute('data-feedback', label);
+  }
+  const status = page.getByTestId('retrain-status');
+  await expect(status).toHaveAttribute('data-state', 'running');
+  const first = Number(await status.getAttribute('data-run'));
+  await page.getByTestId('submit-batch-labels').click();
+  await expect(page.getByTestId('batch-feedback-done')).toContainText('3');
+
+  // Counted while it runs, and said to start the next one.
+  await expect.poll(seen).toContainEqual(`Retraining run #${first} is running on 3 feedbacks. 3 feedbacks arrived while it runs: the next retraining starts as soon as it ends.`);
+  // The first one ends (v2 live), and the second starts by itself on the three that arrived meanwhile.
+  await expect(page.getByTestId('live-toast')).toContainText('v3 is live: retrained on 3 new feedbacks', { timeout: 120_000 });
+  await expect.poll(seen).toContainEqual(`Retraining run #${first + 1} is running on 3 feedbacks. 0 of 3 feedbacks arrived while it runs, towards the next retraining.`);
+  await expect(page.getByTestId('feedback-counter')).toContainText('0 of 3');
+  await expect(status).toBeHidden();
+
+  // After a reload: two retraining runs, each on its own three feedbacks; the second says why it started.
+  await page.goto('/predictions');
+  await expect(page.getByTestId('prediction-row').filter({ hasText: `used by run #${first}` })).toHaveCount(3);
+  await expect(page.getByTestId('batch-row').filter({ hasText: 'three-labelled.csv' })).toContainText(`used by run #${first + 1}`);
+  await page.goto('/experiments');
+  await expect(page.getByTestId('run-row')).toHaveCount(2);
+  await page.goto('/models');
+  await expect(page.getByTestId('run-log')).toContainText(`Started when run #${first} ended (verdict recorded): feedback that arrived while it ran reached k.`);
+  await expect(page.getByTestId('model-row').and(page.locator('[data-version="3"]'))).toHaveAttribute('data-stage', 'production');
 });
 
 test("a batch file's class column submitted as feedback that contradicts the reference data trains a version the gate holds in staging", async ({ page }) => {

@@ -92,6 +92,8 @@ export interface RunRow {
   modelVersionId?: number;
   /** Why the run started, when the app started it ("10 new feedbacks"). */
   reason?: string;
+  /** A retraining: how many waiting feedbacks it learns from (feedback arriving later waits for the next). */
+  feedbackCount?: number;
 }
 
 export type ModelStage = 'staging' | 'production' | 'archived';

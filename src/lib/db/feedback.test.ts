@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from './db';
-import { DEFAULT_RETRAIN_EVERY, getRetrainEvery, markFeedbackUsed, pendingFeedback, setBatchFeedback, setFeedback, setRetrainEvery } from './feedback';
+import { completeRetraining, DEFAULT_RETRAIN_EVERY, getRetrainEvery, getRetrainHold, markFeedbackUsed, pendingFeedback, retrainCheck, setBatchFeedback, setFeedback, setRetrainEvery, setRetrainHold } from './feedback';
 import { logPrediction } from './predictions';
 
 let db: SporeprintDb;
@@ -75,5 +75,35 @@ describe('feedback', () => {
     expect(await getRetrainEvery(db)).toBe(3);
     await expect(setRetrainEvery(db, 0)).rejects.toMatchObject({ code: 'invalid-argument' });
     await expect(setFeedback(db, 999, 1)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('is due once the waiting feedback reaches k, including when k is lowered to what is already waiting', async () => {
+    for (let i = 0; i < 4; i++) await setFeedback(db, await logPrediction(db, prediction()), 1);
+    expect(await retrainCheck(db, 'uci')).toMatchObject({ k: 10, due: false, pending: { count: 4 } });
+    await setRetrainEvery(db, 5);
+    expect((await retrainCheck(db, 'uci')).due).toBe(false);
+    await setRetrainEvery(db, 4); // lowered to exactly what waits
+    expect(await retrainCheck(db, 'uci')).toMatchObject({ k: 4, due: true });
+    expect((await retrainCheck(db, 'secondary')).due).toBe(false);
+  });
+
+  it('holds feedback a failed retraining had until new feedback arrives; the verdict of a later one lifts the hold', async () => {
+    await setRetrainEvery(db, 2);
+    const ids = [await logPrediction(db, prediction()), await logPrediction(db, prediction()), await logPrediction(db, prediction())];
+    await setFeedback(db, ids[0], 1);
+    await setFeedback(db, ids[1], 0);
+    await setRetrainHold(db, 'uci', { at: 1, count: 2, runId: 5, status: 'failed', message: 'out of memory' });
+    const again = new SporeprintDb(db.name); // the hold is stored: a reload does not retry the same feedback
+    expect(await retrainCheck(again, 'uci')).toMatchObject({ due: false, hold: { runId: 5, count: 2 }, pending: { count: 2 } });
+    again.close();
+    await setRetrainEvery(db, 1); // saving k does not lift it either
+    expect((await retrainCheck(db, 'uci')).due).toBe(false);
+    await setFeedback(db, ids[2], 1); // new feedback: due again, on all three
+    const check = await retrainCheck(db, 'uci');
+    expect(check).toMatchObject({ due: true, pending: { count: 3 } });
+    await completeRetraining(db, 'uci', check.pending, 6);
+    expect(await getRetrainHold(db, 'uci')).toBeNull();
+    expect((await pendingFeedback(db, 'uci')).count).toBe(0);
+    expect((await db.predictions.get(ids[2]))?.feedback?.usedByRun).toBe(6);
   });
 });

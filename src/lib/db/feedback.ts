@@ -71,6 +71,62 @@ export async function pendingFeedback(db: SporeprintDb, workspaceId: string): Pr
   return { singles, batches, count: singles.length + batches.reduce((n, b) => n + b.label.length, 0) };
 }
 
+/**
+ * A retraining that ended without a verdict (it failed, or was cancelled) on `count` waiting
+ * feedbacks. The rule against looping on a failure: while it stands, the same feedback does not start
+ * another retraining — not when the run ends, not on a reload, not when k is saved. It is lifted when
+ * new feedback arrives (more than `count` waiting) and that retraining reaches a verdict. A run cut
+ * short by a closed tab or a crash writes no hold: the next start retries it.
+ */
+export interface RetrainHold {
+  at: number;
+  count: number;
+  /** The failed run, or null when it failed before a run was recorded. */
+  runId: number | null;
+  status: 'failed' | 'cancelled';
+  message: string;
+}
+
+const holdKey = (workspaceId: string) => `retrainHold:${workspaceId}`;
+
+export async function getRetrainHold(db: SporeprintDb, workspaceId: string): Promise<RetrainHold | null> {
+  return getSetting<RetrainHold | null>(db, holdKey(workspaceId), null);
+}
+
+export async function setRetrainHold(db: SporeprintDb, workspaceId: string, hold: RetrainHold): Promise<void> {
+  await setSetting(db, holdKey(workspaceId), hold);
+}
+
+/** k reached, and not only by the feedback a failed retraining already had (see RetrainHold). */
+export function isRetrainDue(count: number, k: number, hold: RetrainHold | null): boolean {
+  return count >= k && !(hold && count <= hold.count);
+}
+
+export interface RetrainCheck {
+  k: number;
+  pending: PendingFeedback;
+  hold: RetrainHold | null;
+  due: boolean;
+}
+
+/** k, the waiting feedback and any hold, read in one transaction: one consistent answer to "is a retraining due?". */
+export async function retrainCheck(db: SporeprintDb, workspaceId: string): Promise<RetrainCheck> {
+  return db.transaction('r', db.settings, db.predictions, db.batchFeedback, async () => {
+    const k = await getRetrainEvery(db);
+    const pending = await pendingFeedback(db, workspaceId);
+    const hold = await getRetrainHold(db, workspaceId);
+    return { k, pending, hold, due: isRetrainDue(pending.count, k, hold) };
+  });
+}
+
+/** A retraining reached its verdict: its feedback is spent and any hold lifted, together. */
+export async function completeRetraining(db: SporeprintDb, workspaceId: string, pending: Pick<PendingFeedback, 'singles' | 'batches'>, runId: number): Promise<void> {
+  await db.transaction('rw', db.predictions, db.batchFeedback, db.settings, async () => {
+    await markFeedbackUsed(db, pending, runId);
+    await db.settings.delete(holdKey(workspaceId));
+  });
+}
+
 export async function markFeedbackUsed(db: SporeprintDb, pending: Pick<PendingFeedback, 'singles' | 'batches'>, runId: number): Promise<void> {
   await db.transaction('rw', db.predictions, db.batchFeedback, async () => {
     for (const { id } of pending.singles) {

@@ -1,6 +1,6 @@
 import { getDb, type PredictionRow } from '$lib/db/db';
 import { listPredictions } from '$lib/db/predictions';
-import { getRetrainEvery, pendingFeedback, setRetrainEvery } from '$lib/db/feedback';
+import { getRetrainEvery, getRetrainHold, pendingFeedback, type RetrainHold } from '$lib/db/feedback';
 import { LiveQuery } from './liveQuery.svelte';
 import { asActionError, type ActionError } from './actionError';
 import type { FeatureInput } from '$lib/engine/ml/explain';
@@ -14,6 +14,7 @@ import type { WorkspaceState } from './workspace.svelte';
 export class PredictState {
   readonly #log: WorkspaceQuery<PredictionRow[]>;
   readonly #pending: WorkspaceQuery<number>;
+  readonly #hold: WorkspaceQuery<RetrainHold | null>;
   readonly #k = new LiveQuery(() => getRetrainEvery(getDb()), 10);
   #result = $state.raw<(PredictOneResult & { roundTripMs: number }) | null>(null);
   #error = $state<ActionError | null>(null);
@@ -26,6 +27,7 @@ export class PredictState {
   ) {
     this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 10), []);
     this.#pending = new WorkspaceQuery(() => workspace.currentId, async (id) => (await pendingFeedback(getDb(), id)).count, 0);
+    this.#hold = new WorkspaceQuery(() => workspace.currentId, (id) => getRetrainHold(getDb(), id), null);
   }
 
   get result() { return this.#result; }
@@ -36,15 +38,17 @@ export class PredictState {
   get pendingFeedback(): number { return this.#pending.current; }
   get retrainEvery(): number { return this.#k.current; }
   get retrainEveryLoaded(): boolean { return this.#k.loaded; }
+  /** A failed retraining whose feedback waits for new feedback before another starts. */
+  get retrainHold(): RetrainHold | null { return this.#hold.current; }
 
   /** Why the k typed in Settings was not saved, shown under the field. */
   get retrainEveryError(): string | null { return this.#kError; }
 
-  /** Saves k (feedback already waiting that reaches it is retrained on when a worker next starts). */
+  /** Saves k through the trainer worker: feedback already waiting that reaches it is retrained on at once. */
   async setRetrainEvery(k: number | null): Promise<void> {
     this.#kError = null;
     try {
-      await setRetrainEvery(getDb(), k ?? NaN); // an emptied field: refused like any other bad k
+      await trainer().saveRetrainEvery(k ?? NaN); // an emptied field: refused like any other bad k
     } catch (e) {
       this.#kError = asActionError(e).message;
     }

@@ -161,6 +161,11 @@ export interface WorkerApi {
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
   resumeRetraining(workspaceIds: string[]): Promise<void>;
+  /**
+   * Saves k (feedbacks per retraining, every workspace); a workspace whose waiting feedback already
+   * reaches it starts its retraining now (in the background: the call returns once k is saved).
+   */
+  saveRetrainEvery(k: number): Promise<void>;
   /** The version serving predictions in this worker, or null. */
   getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

@@ -17,8 +17,8 @@ import { liveModel } from './serving';
 import { abTestStatus, autoConclude, concludeAbTest, getRunningTest, startAbTest } from '$lib/db/abtests';
 import { computeMonitor } from './monitor';
 import { predictBatch, predictOne } from './predict';
-import { maybeRetrain } from './retrain';
-import { setBatchFeedback, setFeedback } from '$lib/db/feedback';
+import { maybeRetrain, type RetrainTrigger } from './retrain';
+import { setBatchFeedback, setFeedback, setRetrainEvery } from '$lib/db/feedback';
 
 registerErrorTransfer();
 
@@ -191,7 +191,15 @@ const api: WorkerApi = {
   },
 
   async resumeRetraining(workspaceIds) {
-    for (const workspaceId of workspaceIds) void retrainInBackground(workspaceId);
+    for (const workspaceId of workspaceIds) void retrainInBackground(workspaceId, 'start');
+  },
+
+  async saveRetrainEvery(k) {
+    const db = getDb();
+    await setRetrainEvery(db, k);
+    // k is one setting for every workspace: each one whose waiting feedback now reaches it starts at
+    // once, under the same lock as a feedback's check (so two tabs saving k start one retraining).
+    for (const { id } of await allSchemas(db)) void retrainInBackground(id, 'settings');
   },
 
   async getLiveModel(workspaceId) {
@@ -207,13 +215,13 @@ async function afterFeedback(workspaceId: string): Promise<void> {
   } catch (e) {
     console.error('auto-concluding the A/B test failed', e);
   }
-  await retrainInBackground(workspaceId);
+  await retrainInBackground(workspaceId, 'feedback');
 }
 
 /** A failed retraining is recorded in its run; it must never take the worker down. */
-async function retrainInBackground(workspaceId: string): Promise<void> {
+async function retrainInBackground(workspaceId: string, trigger: RetrainTrigger): Promise<void> {
   try {
-    await maybeRetrain(getDb(), workspaceId);
+    await maybeRetrain(getDb(), workspaceId, trigger);
   } catch (e) {
     console.error('retraining failed', e);
   }

@@ -20,6 +20,12 @@ import { initTfjs } from './tfjsBackend';
 export interface RetrainExtras {
   extraRows: Dataset;
   reason: string;
+  /** Waiting feedbacks it learns from (rows: a batch counts each of its rows). */
+  feedbackCount: number;
+  /** First lines of its log: what started it. */
+  notes?: string[];
+  /** Told the run's id as soon as the run is recorded (a failure later still names its run). */
+  onRun?: (runId: number) => void;
 }
 
 export async function trainModel(
@@ -51,7 +57,11 @@ export async function trainModel(
     epochs,
     log: logLines,
   });
-  if (retrain) await updateRun(db, runId, { reason: retrain.reason });
+  if (retrain) {
+    retrain.onRun?.(runId);
+    logLines.push(...(retrain.notes ?? []));
+    await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...logLines] });
+  }
 
   // Run-row writes are chained so they land in order, and batched at most ~4 per second.
   let writes = Promise.resolve();
@@ -136,6 +146,7 @@ export async function trainModel(
   } catch (e) {
     const cancelled = isEngineError(e) && e.code === 'cancelled';
     for (const s of steps) if (s.status === 'pending' || s.status === 'running') s.status = cancelled ? 'cancelled' : s.status === 'running' ? 'failed' : 'skipped';
+    dirty = false; // the write below has every line: a late throttled one must not drop its "Failed" line
     await writes;
     await updateRun(db, runId, {
       status: cancelled ? 'cancelled' : 'failed',
