@@ -107,6 +107,8 @@ export interface StageChange {
   to: ModelStage;
   reason: string;
   actor: StageActor;
+  /** A retrained version that passed the gate but waits in staging for this running A/B test to end. */
+  waitsForAbTest?: number;
 }
 
 /** The light summary of a bundle shown in lists (the model card); the bundle itself is in `modelBundles`. */

@@ -2,7 +2,7 @@ import Dexie from 'dexie';
 import { invalid, validateBundle, type ModelBundle } from '$lib/engine/ml/bundle';
 import { isNumber, isObject } from '$lib/engine/guards';
 import { EngineError } from '$lib/engine/errors';
-import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor } from './db';
+import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor, StageChange } from './db';
 import { asEngineError } from './storageErrors';
 import { listWorkspaces } from './workspaces';
 
@@ -181,12 +181,12 @@ export async function setStage(db: SporeprintDb, versionId: number, stage: Model
  * Records a decision that left a version where it was (a retraining held in staging by the gate,
  * an A/B test's verdict) in its history, so the registry can show why.
  */
-export async function noteStage(db: SporeprintDb, versionId: number, reason: string, actor: StageActor): Promise<void> {
+export async function noteStage(db: SporeprintDb, versionId: number, reason: string, actor: StageActor, extra: Pick<StageChange, 'waitsForAbTest'> = {}): Promise<void> {
   try {
     await db.transaction('rw', db.modelVersions, async () => {
       const v = await db.modelVersions.get(versionId);
       if (!v) throw versionNotFound(versionId);
-      v.history.push({ at: Date.now(), from: v.stage, to: v.stage, reason, actor });
+      v.history.push({ at: Date.now(), from: v.stage, to: v.stage, reason, actor, ...extra });
       await db.modelVersions.put(v);
     });
   } catch (e) {

@@ -112,7 +112,7 @@ export async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes:
     const abTest = await getRunningTest(db, workspaceId);
     if (verdict.passed && abTest) {
       // Neither arm of a running A/B test is replaced mid-test: the new version waits.
-      await noteStage(db, out.versionId, `${reason}: ${verdict.reason}; waits in staging while A/B test #${abTest.id} runs`, 'auto');
+      await noteStage(db, out.versionId, `${reason}: ${verdict.reason}; waits in staging while A/B test #${abTest.id} runs`, 'auto', { waitsForAbTest: abTest.id });
     } else if (verdict.passed) {
       // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
       await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
