@@ -40,9 +40,13 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string): Promise<void
   const feedback = await feedbackDataset(db, schema, pending);
   const reason = `${pending.count} new feedbacks`;
 
+  // Same recipe and the same guarantee as production. The 5-fold check is skipped: it would make every
+  // automatic retraining (on a phone, in the background) take about six times as long, and the gate
+  // below decides on the held-out test split; training from the Models page runs it.
+  const g = prodBundle.threshold.guarantee;
   const out = await trainModel(
     db,
-    { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed },
+    { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed, alpha: g?.alpha, delta: g?.delta, crossValidate: false },
     new AbortController().signal,
     undefined,
     { extraRows: feedback, reason },

@@ -88,7 +88,9 @@ export async function trainModel(
         kind: opts.kind,
         params: opts.params,
         seed,
-        maxFalseEdibleRate: opts.maxFalseEdibleRate,
+        alpha: opts.alpha,
+        delta: opts.delta,
+        crossValidate: opts.crossValidate,
         appVersion: __APP_VERSION__,
       },
       {
