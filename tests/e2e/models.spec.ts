@@ -51,6 +51,7 @@ test.describe('training on the real UCI data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 
   test('train an MLP from the UI, watch it, read its metrics, promote it, and it stays production after a reload', async ({ page }) => {
+    test.setTimeout(180_000); // the 5-fold check trains five more times
     await importUci(page);
     await page.goto('/models');
     await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 }); // the shipped v1
@@ -58,7 +59,7 @@ test.describe('training on the real UCI data', () => {
 
     const run = page.getByTestId('run');
     await expect(run.getByTestId('step-train')).toHaveAttribute('data-status', /running|done/, { timeout: 60_000 });
-    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
+    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 150_000 });
     for (const step of ['validate', 'split', 'impute', 'encode', 'pca', 'train', 'evaluate', 'crossValidate', 'register']) {
       await expect(run.getByTestId(`step-${step}`)).toHaveAttribute('data-status', 'done');
     }
