@@ -4,7 +4,8 @@
 //
 //   npm run train -- --data ../shared/data/mushrooms.csv --workspace uci --out artifacts/uci.model.json
 //   options: --kind mlp|logistic|tree|forest|baseline (default mlp), --seed N (default 42),
-//            --params '{"epochs":30}'
+//            --params '{"epochs":30}', --alpha 0.01 --delta 0.05 (the safety guarantee), --no-cv (skip
+//            the 5-fold check, which trains five more times)
 //
 // The committed bundles in artifacts/ are installed by the app as v1 production on first launch.
 
@@ -13,6 +14,7 @@ import { dirname, basename } from 'node:path';
 import { analyzeCsv } from '../src/lib/engine/data/importCsv';
 import { BUILTIN_SCHEMAS } from '../src/lib/engine/data/builtinSchemas';
 import { runTrainingPipeline } from '../src/lib/engine/ml/pipeline';
+import { DEFAULT_ALPHA, DEFAULT_DELTA } from '../src/lib/engine/ml/conformal';
 import type { ModelKind } from '../src/lib/engine/ml/model';
 import { initTfjsForNode } from '../src/lib/engine/ml/tfjsNode';
 
@@ -32,6 +34,9 @@ const out = arg('out');
 const kind = arg('kind', 'mlp') as ModelKind;
 const seed = Number(arg('seed', '42'));
 const params = JSON.parse(arg('params', '{}')) as Record<string, unknown>;
+const alpha = Number(arg('alpha', String(DEFAULT_ALPHA)));
+const delta = Number(arg('delta', String(DEFAULT_DELTA)));
+const crossValidate = !process.argv.includes('--no-cv');
 
 const schema = BUILTIN_SCHEMAS.find((s) => s.id === workspace);
 if (!schema) {
@@ -50,7 +55,7 @@ if (report.schemaId !== schema.id) {
 console.error(`${report.rowsAccepted} rows accepted, ${report.rowsRejected} rejected; SHA-256 ${report.sha256}; tfjs backend ${backend}.`);
 
 const { bundle, model } = await runTrainingPipeline(
-  { workspaceId: schema.id, schema, dataset: analysis.dataset, dataSha256: report.sha256, kind, params, seed, appVersion: pkg.version },
+  { workspaceId: schema.id, schema, dataset: analysis.dataset, dataSha256: report.sha256, kind, params, seed, alpha, delta, crossValidate, appVersion: pkg.version },
   {
     onLog: (line) => console.error(line),
     onStep: (id, status, ms) => status !== 'running' && console.error(`  ${id}: ${status}${ms !== undefined ? ` (${ms} ms)` : ''}`),
@@ -72,6 +77,8 @@ console.log(
     falseEdibleAtHalf: e.atHalf.falseEdible,
     falseEdibleAtSafety: e.atSafety.falseEdible,
     edibleAbove: bundle.threshold.edibleAbove,
+    guarantee: bundle.threshold.guarantee,
+    cv: e.crossValidation && { falseEdible: e.crossValidation.falseEdible, poisonous: e.crossValidation.poisonous, uncertainShare: e.crossValidation.uncertainShare, rows: e.crossValidation.rows, ms: e.crossValidation.ms },
     bytes: JSON.stringify(bundle).length,
   }),
 );

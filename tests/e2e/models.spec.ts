@@ -28,10 +28,30 @@ test('the shipped model is installed as v1 production on first launch, offline-r
   await expect(page.getByTestId('model-row')).toHaveCount(1); // installed once, not again on reload
 });
 
+test('the shipped model card states its guarantee and 5-fold check in words, details one tap away, within 320 px', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 700 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  await page.goto('/models');
+  const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
+  await v1.getByRole('button', { name: 'v1' }).click();
+  const card = page.getByTestId('model-card');
+  await expect(card.getByTestId('guarantee')).toHaveText(/On new data like the training data, at most 1 % of poisonous mushrooms are called edible, with probability at least 95 %/);
+  await expect(card.getByTestId('cv-figure')).toContainText(/5-fold check: 0 poisonous called edible of 3,916; [\d.]+ % of mushrooms uncertain/);
+  await expect(card.getByTestId('test-figure')).toContainText('Test split: 0 poisonous called edible of 587');
+  const details = card.getByText('How these figures are made');
+  await details.click();
+  await expect(card.getByTestId('safety-summary')).toContainText('α = 0.01, δ = 0.05');
+  await expect(card.getByTestId('safety-summary').getByRole('table')).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - 320);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await context.close();
+});
+
 test.describe('training on the real UCI data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 
   test('train an MLP from the UI, watch it, read its metrics, promote it, and it stays production after a reload', async ({ page }) => {
+    test.setTimeout(180_000); // the 5-fold check trains five more times
     await importUci(page);
     await page.goto('/models');
     await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 }); // the shipped v1
@@ -39,8 +59,8 @@ test.describe('training on the real UCI data', () => {
 
     const run = page.getByTestId('run');
     await expect(run.getByTestId('step-train')).toHaveAttribute('data-status', /running|done/, { timeout: 60_000 });
-    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
-    for (const step of ['validate', 'split', 'impute', 'encode', 'pca', 'train', 'evaluate', 'register']) {
+    await expect(run).toHaveAttribute('data-status', 'finished', { timeout: 150_000 });
+    for (const step of ['validate', 'split', 'impute', 'encode', 'pca', 'train', 'evaluate', 'crossValidate', 'register']) {
       await expect(run.getByTestId(`step-${step}`)).toHaveAttribute('data-status', 'done');
     }
     await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)');
@@ -52,6 +72,11 @@ test.describe('training on the real UCI data', () => {
     await expect(card.getByTestId('metric-accuracy')).toHaveText('1.0000');
     await expect(card.getByTestId('false-edible-half')).toHaveText('0');
     await expect(card.getByTestId('false-edible-safety')).toHaveText('0');
+    // The guarantee in words (587 poisonous validation rows are enough for α = 1 %, δ = 5 %) and the 5-fold check.
+    await expect(card.getByTestId('guarantee')).toHaveText(/at most 1 % of poisonous mushrooms are called edible, with probability at least 95 %/);
+    await expect(card.getByTestId('cv-figure')).toContainText('5-fold check: 0 poisonous called edible of 3,916');
+    await card.getByText('How these figures are made').click();
+    await expect(card.getByTestId('safety-summary')).toContainText('587 poisonous rows');
     await expect(card.getByTestId('confusion').first()).toBeVisible();
     await expect(card.getByTestId('importance').locator('li').first()).toContainText('Odour'); // the field that decides UCI
 

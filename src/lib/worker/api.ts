@@ -57,8 +57,12 @@ export interface TrainOptions {
   params?: Record<string, unknown>;
   /** Drawn at random (and recorded with the run) when not given. */
   seed?: number;
-  /** Share of validation poisonous rows that may be called edible when choosing the threshold (default 0). */
-  maxFalseEdibleRate?: number;
+  /** The safety guarantee's bound on poisonous called edible (default 1 %, see engine/ml/conformal.ts). */
+  alpha?: number;
+  /** The chance the bound may fail for the calibration draw (default 5 %). */
+  delta?: number;
+  /** Run the 5-fold check after training (default true; it takes about 5× a training). */
+  crossValidate?: boolean;
 }
 
 export interface TrainOutcome {

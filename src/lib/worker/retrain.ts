@@ -4,7 +4,7 @@ import { getProduction, loadBundle, noteStage, setStage } from '$lib/db/registry
 import { getRunningTest } from '$lib/db/abtests';
 import { appendLog } from '$lib/db/runs';
 import { listDatasetVersions } from '$lib/db/datasets';
-import { allSchemas } from '$lib/db/workspaces';
+import { workspaceSchema } from '$lib/db/workspaces';
 import type { Dataset } from '$lib/engine/data/dataset';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
@@ -87,16 +87,20 @@ export async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes:
   const { pending } = check;
   const production = await getProduction(db, workspaceId);
   const [reference] = await listDatasetVersions(db, workspaceId);
-  const schema = (await allSchemas(db)).find((s) => s.id === workspaceId);
+  const schema = await workspaceSchema(db, workspaceId);
   if (!production || !reference || !schema) return { ran: false, count: pending.count }; // nothing to retrain from yet; the feedback keeps waiting
   let runId: number | null = null;
   try {
     const prodBundle = await loadBundle(db, production.id!);
     const feedback = await feedbackDataset(db, schema, pending);
     const reason = `${pending.count} new feedbacks`;
+    // Same recipe and the same guarantee as production. The 5-fold check is skipped: it would make every
+    // automatic retraining (on a phone, in the background) take about six times as long, and the gate
+    // below decides on the held-out test split; training from the Models page runs it.
+    const g = prodBundle.threshold.guarantee;
     const out = await trainModel(
       db,
-      { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed },
+      { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed, alpha: g?.alpha, delta: g?.delta, crossValidate: false },
       new AbortController().signal,
       undefined,
       { extraRows: feedback, reason, feedbackCount: pending.count, notes, onRun: (id) => (runId = id) },

@@ -2,7 +2,7 @@ import { loadDataset } from '$lib/db/datasets';
 import type { RunRow, SporeprintDb } from '$lib/db/db';
 import { registerModelVersion } from '$lib/db/registry';
 import { runLockName, startRun, updateRun } from '$lib/db/runs';
-import { allSchemas } from '$lib/db/workspaces';
+import { workspaceSchema } from '$lib/db/workspaces';
 import { EngineError, isEngineError } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { Dataset } from '$lib/engine/data/dataset';
@@ -36,7 +36,7 @@ export async function trainModel(
   retrain?: RetrainExtras,
 ): Promise<TrainOutcome & { bundle: ModelBundle; dataset: Dataset }> {
   await initTfjs();
-  const schema = (await allSchemas(db)).find((s) => s.id === opts.workspaceId);
+  const schema = await workspaceSchema(db, opts.workspaceId);
   if (!schema) throw new EngineError('not-found', `No workspace "${opts.workspaceId}".`);
   const version = await db.datasetVersions.get(opts.datasetVersionId);
   if (!version || version.workspaceId !== opts.workspaceId) throw new EngineError('not-found', `Data version #${opts.datasetVersionId} is not in this workspace.`);
@@ -98,7 +98,9 @@ export async function trainModel(
         kind: opts.kind,
         params: opts.params,
         seed,
-        maxFalseEdibleRate: opts.maxFalseEdibleRate,
+        alpha: opts.alpha,
+        delta: opts.delta,
+        crossValidate: opts.crossValidate,
         appVersion: __APP_VERSION__,
       },
       {

@@ -27,9 +27,40 @@ export interface MetricSet {
  */
 export interface SafetyThreshold {
   edibleAbove: number;
-  /** The largest share of validation poisonous rows allowed to be called edible (0 by default). */
-  maxFalseEdibleRate: number;
+  /** What the threshold promises (conformal.ts). Bundles made before it existed lack it: "no guarantee recorded". */
+  guarantee?: SafetyGuarantee;
+  /** Only in bundles made before the guarantee: the share of validation poisonous rows allowed to be called edible. */
+  maxFalseEdibleRate?: number;
   validation: { poisonous: number; edible: number; falseEdible: number; edibleCalledEdible: number };
+}
+
+/**
+ * "On new data like the calibration data, at most `alpha` of poisonous mushrooms are called edible,
+ * with probability at least 1 − `delta`" — stated only when `stated`; otherwise `reason` says why not.
+ */
+export interface SafetyGuarantee {
+  alpha: number;
+  delta: number;
+  /** Poisonous rows in the calibration (validation) split: the n of the guarantee. */
+  calibrationPoisonous: number;
+  /** Calibration poisonous rows the conformal cut lets through (j − 1); the 0.9 floor may let fewer. */
+  allowedAbove: number;
+  stated: boolean;
+  reason?: string;
+}
+
+/** The 5-fold stratified check of the whole pipeline (crossValidation.ts): counts on held-out folds. */
+export interface CrossValidation {
+  folds: number;
+  /** Poisonous rows called edible, summed over the held-out folds. */
+  falseEdible: number;
+  /** Share of all rows answered "uncertain — treat as poisonous". */
+  uncertainShare: number;
+  poisonous: number;
+  rows: number;
+  perFold: { rows: number; poisonous: number; falseEdible: number; uncertain: number; edibleAbove: number; guaranteeStated: boolean }[];
+  seed: number;
+  ms: number;
 }
 
 export interface Evaluation {
@@ -38,6 +69,8 @@ export interface Evaluation {
   /** At the safety threshold: anything not confidently edible counts as called poisonous. */
   atSafety: MetricSet;
   rows: number;
+  /** The 5-fold check (bundles made before it existed, or trained with it skipped, lack it). */
+  crossValidation?: CrossValidation;
   curves: {
     roc: { fpr: number[]; tpr: number[] };
     pr: { recall: number[]; precision: number[] };

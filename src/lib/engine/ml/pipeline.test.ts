@@ -51,10 +51,34 @@ describe('runTrainingPipeline on the synthetic UCI-style sample', () => {
     expect(logs).toContain('Training split: 280 reference rows + 25 feedback rows.');
   });
 
+  it('records the guarantee (or its refusal) and the 5-fold check; crossValidate: false skips the check', async () => {
+    const { bundle } = await runTrainingPipeline(request('tree'));
+    // 60 validation rows hold ~30 poisonous ones: too few for α = 1 %, δ = 5 %.
+    expect(bundle.threshold.guarantee).toMatchObject({ alpha: 0.01, delta: 0.05, stated: false });
+    expect(bundle.threshold.guarantee?.reason).toMatch(/^needs at least 299 poisonous calibration rows for α = 0.01 and δ = 0.05; has \d+$/);
+    const loose = await runTrainingPipeline({ ...request('tree'), alpha: 0.2, delta: 0.1 });
+    expect(loose.bundle.threshold.guarantee).toMatchObject({ alpha: 0.2, delta: 0.1, stated: true });
+    expect(loose.bundle.threshold.edibleAbove).toBeGreaterThanOrEqual(0.9);
+    expect(bundle.evaluation.crossValidation).toMatchObject({ folds: 5, rows: 400 });
+
+    const steps = new Map<StepId, StepStatus>();
+    const quick = await runTrainingPipeline({ ...request('tree'), crossValidate: false }, { onStep: (id, s) => steps.set(id, s) });
+    expect(steps.get('crossValidate')).toBe('skipped');
+    expect(quick.bundle.evaluation.crossValidation).toBeUndefined();
+    expect(quick.bundle.threshold).toEqual(bundle.threshold);
+  });
+
+  it('refuses an α or δ outside (0, 1)', async () => {
+    await expect(runTrainingPipeline({ ...request('tree'), alpha: 0 })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(runTrainingPipeline({ ...request('tree'), delta: 1 })).rejects.toMatchObject({ code: 'invalid-argument' });
+  });
+
   it('repeats exactly with the same seed', async () => {
     const a = await runTrainingPipeline(request('mlp', 9));
     const b = await runTrainingPipeline(request('mlp', 9));
-    expect(b.bundle.evaluation).toEqual(a.bundle.evaluation);
+    // Everything but the 5-fold check's wall-clock time.
+    const same = (e: typeof a.bundle.evaluation) => ({ ...e, crossValidation: { ...e.crossValidation, ms: 0 } });
+    expect(same(b.bundle.evaluation)).toEqual(same(a.bundle.evaluation));
     a.model.dispose();
     b.model.dispose();
   });

@@ -12,6 +12,8 @@ import { fitPca } from './pca';
 import { Preprocessor, schemaFingerprint } from './preprocess';
 import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions } from './split';
 import { chooseSafetyThreshold, MIN_EDIBLE_ABOVE } from './threshold';
+import { checkAlphaDelta, DEFAULT_ALPHA, DEFAULT_DELTA } from './conformal';
+import { CV_FOLDS, crossValidate } from './crossValidation';
 
 /** The steps of a training run, in order, as the Models page draws them. */
 export const PIPELINE_STEPS = [
@@ -22,6 +24,7 @@ export const PIPELINE_STEPS = [
   { id: 'pca', label: 'Fit PCA' },
   { id: 'train', label: 'Train' },
   { id: 'evaluate', label: 'Evaluate' },
+  { id: 'crossValidate', label: '5-fold check' },
   { id: 'register', label: 'Register' },
 ] as const;
 
@@ -43,7 +46,15 @@ export interface TrainRequest {
   seed: number;
   split?: SplitFractions;
   pcaComponents?: number;
-  maxFalseEdibleRate?: number;
+  /** The safety guarantee's bound on poisonous called edible (conformal.ts; default DEFAULT_ALPHA = 1 %). */
+  alpha?: number;
+  /** The chance the bound may fail for this calibration draw (default DEFAULT_DELTA = 5 %). */
+  delta?: number;
+  /**
+   * Run the 5-fold check after evaluating (default true). It trains the model five more times, so
+   * it takes about 5× a training; a caller in a hurry may skip it (the step is then 'skipped').
+   */
+  crossValidate?: boolean;
   appVersion: string;
 }
 
@@ -63,7 +74,8 @@ export interface TrainResult {
 }
 
 /**
- * validate → split → impute/encode (fitted on the training split only) → PCA → train → evaluate.
+ * validate → split → impute/encode (fitted on the training split only) → PCA → train → evaluate →
+ * 5-fold check (optional).
  * Registration is the caller's (it needs storage). Every step reports its status and time, the run
  * can be cancelled between steps and inside training, and a failure names its step.
  */
@@ -87,7 +99,10 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
 
   const started = performance.now();
   const { dataset: ds, schema } = req;
+  const alpha = req.alpha ?? DEFAULT_ALPHA;
+  const delta = req.delta ?? DEFAULT_DELTA;
   await step('validate', () => {
+    checkAlphaDelta(alpha, delta);
     const poisonous = ds.label.reduce((n, v) => n + v, 0);
     if (ds.rows < 20) throw new EngineError('invalid-argument', `Only ${ds.rows} rows: too few to train and test a model.`);
     if (poisonous === 0 || poisonous === ds.rows) throw new EngineError('invalid-argument', 'The data holds only one class: a classifier needs both edible and poisonous rows.');
@@ -133,13 +148,34 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
     const { evaluation, threshold, importance } = await step('evaluate', async () => {
       // The safety threshold comes from the validation split; the test split only measures.
       const pVal = idx.validation.length ? await model.predictProba(xVal) : await model.predictProba(xTrain);
-      const threshold = chooseSafetyThreshold(idx.validation.length ? validation.label : train.label, pVal, req.maxFalseEdibleRate ?? 0, MIN_EDIBLE_ABOVE);
+      const threshold = chooseSafetyThreshold(idx.validation.length ? validation.label : train.label, pVal, { alpha, delta, floor: MIN_EDIBLE_ABOVE });
       const evaluation = evaluate(test.label, await model.predictProba(xTest), threshold);
+      const g = threshold.guarantee!;
+      log(
+        g.stated
+          ? `Guarantee: at most ${alpha} of poisonous rows called edible, with probability ≥ ${1 - delta} (calibrated on ${g.calibrationPoisonous} poisonous validation rows; conformal cut lets ${g.allowedAbove} through, edible only above P = ${threshold.edibleAbove.toFixed(3)}).`
+          : `No guarantee stated: ${g.reason}. Threshold falls back to the most edible-looking poisonous validation row.`,
+      );
       log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
       const importance = await featureImportance(schema, pre, model, idx.validation.length ? xVal : xTrain);
       log(`Fields that matter most (mean change in P when removed): ${importance.slice(0, 5).map((f) => `${f.label} ${f.score.toFixed(3)}`).join(', ')}.`);
       return { evaluation, threshold, importance };
     });
+
+    const whole = req.extraTrainRows ? concatDatasets(ds, req.extraTrainRows) : ds;
+    const poisonousRows = whole.label.reduce((n, v) => n + v, 0);
+    // Every fold must hold out (and train without) rows of both classes.
+    const tooSmall = Math.min(poisonousRows, whole.rows - poisonousRows) < 2 * CV_FOLDS;
+    if (req.crossValidate === false || tooSmall) {
+      ev.onStep?.('crossValidate', 'skipped');
+      log(tooSmall ? `5-fold check skipped: each class needs at least ${2 * CV_FOLDS} rows.` : '5-fold check skipped.');
+    } else {
+      evaluation.crossValidation = await step('crossValidate', () =>
+        crossValidate({ schema, dataset: whole, kind: req.kind, params: model.params, seed: req.seed, alpha, delta, folds: CV_FOLDS }, { signal: ev.signal, onProgress: ev.onProgress, onLog: log }),
+      );
+      const cv = evaluation.crossValidation;
+      log(`5-fold check: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible; ${(cv.uncertainShare * 100).toFixed(2)} % of ${cv.rows} rows uncertain (${(cv.ms / 1000).toFixed(1)} s).`);
+    }
 
     const bundle: ModelBundle = {
       format: 'sporeprint-model',

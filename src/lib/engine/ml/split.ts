@@ -34,9 +34,8 @@ export function stratifiedSplit(label: Uint8Array, fractions: SplitFractions, se
     shuffle(idx, rng);
     const nTest = Math.round(idx.length * fractions.test);
     const nVal = Math.round(idx.length * fractions.validation);
-    parts.test.push(...idx.slice(0, nTest));
-    parts.validation.push(...idx.slice(nTest, nTest + nVal));
-    parts.train.push(...idx.slice(nTest + nVal));
+    // A loop, not push(...slice): spreading tens of thousands of indices can overflow the call stack.
+    for (let r = 0; r < idx.length; r++) (r < nTest ? parts.test : r < nTest + nVal ? parts.validation : parts.train).push(idx[r]);
   }
   // Sorted row order: deterministic, and cache-friendly when gathering columns.
   const sorted = (xs: number[]) => Uint32Array.from(xs).sort();
@@ -74,4 +73,37 @@ export function concatDatasets(a: Dataset, b: Dataset): Dataset {
     label: cat(a.label, b.label),
     columns: a.columns.map((c, i) => ({ ...c, values: cat(c.values, b.columns[i].values) }) as ColumnData),
   };
+}
+
+/**
+ * Stratified k-fold assignment: each class is shuffled on its own and dealt round-robin into k folds,
+ * so every fold keeps the class balance and fold sizes differ by at most one row per class.
+ */
+export function stratifiedFolds(label: Uint8Array, k: number, seed: number): Uint8Array {
+  if (!Number.isInteger(k) || k < 2 || k > 255) throw new EngineError('invalid-argument', `The number of folds must be a whole number from 2 to 255, got ${k}.`, { k });
+  const rng = seededRng(seed);
+  const fold = new Uint8Array(label.length);
+  for (const cls of [0, 1]) {
+    const idx: number[] = [];
+    for (let i = 0; i < label.length; i++) if (label[i] === cls) idx.push(i);
+    shuffle(idx, rng);
+    for (let r = 0; r < idx.length; r++) fold[idx[r]] = r % k;
+  }
+  return fold;
+}
+
+/** A stratified, seeded two-way cut: `share` of each class held out (rounded), the rest kept. Indices sorted. */
+export function stratifiedHoldout(label: Uint8Array, share: number, seed: number): { kept: Uint32Array; held: Uint32Array } {
+  if (!(share > 0 && share < 1)) throw new EngineError('invalid-argument', `The held-out share must be between 0 and 1, got ${share}.`, { share });
+  const rng = seededRng(seed);
+  const kept: number[] = [];
+  const held: number[] = [];
+  for (const cls of [0, 1]) {
+    const idx: number[] = [];
+    for (let i = 0; i < label.length; i++) if (label[i] === cls) idx.push(i);
+    shuffle(idx, rng);
+    const nHeld = Math.round(idx.length * share);
+    for (let r = 0; r < idx.length; r++) (r < nHeld ? held : kept).push(idx[r]);
+  }
+  return { kept: Uint32Array.from(kept).sort(), held: Uint32Array.from(held).sort() };
 }

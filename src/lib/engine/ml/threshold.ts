@@ -1,9 +1,10 @@
 import { EngineError } from '../errors';
-import type { SafetyThreshold } from './bundle';
+import type { SafetyGuarantee, SafetyThreshold } from './bundle';
+import { checkAlphaDelta, conformalRank, DEFAULT_ALPHA, DEFAULT_DELTA } from './conformal';
 
 /**
  * The safety threshold: the app says "edible" only when P(edible) is above a cut chosen on the
- * validation split so that (by default) no validation poisonous row would have been called edible.
+ * validation (calibration) split's poisonous rows, with a stated conformal guarantee (conformal.ts).
  *
  * Every place that turns a probability into a verdict goes through `pEdible` and `calledEdible`
  * below (metrics.ts too), so the threshold chosen here, the verdict shown and the metrics reported
@@ -37,18 +38,29 @@ export function decide(pPoisonous: number, t: Pick<SafetyThreshold, 'edibleAbove
   return 'uncertain';
 }
 
+export interface ThresholdOptions {
+  /** Bound on the share of new poisonous rows called edible (conformal.ts; default 1 %). */
+  alpha?: number;
+  /** Allowed chance that the bound fails for this calibration draw (default 5 %). */
+  delta?: number;
+  /** The least `edibleAbove` ever returned (0.5 unless given; the app passes MIN_EDIBLE_ABOVE). */
+  floor?: number;
+}
+
 /**
- * The smallest `edibleAbove` ≥ `floor` (0.5 unless given; the app passes MIN_EDIBLE_ABOVE) that calls at most floor(rate × poisonous) validation poisonous
- * rows edible. Sorting the poisonous rows' P(edible) from high to low, that is the (allowed + 1)-th
- * value: every row strictly above it may be called edible, and any lower cut would add that row.
+ * The safety threshold from the calibration (validation) split's poisonous rows only, by
+ * class-conditional split conformal calibration (conformal.ts): `edibleAbove` is the j-th largest
+ * poisonous P(edible), j as large as the (α, δ) guarantee allows, and never below `floor`. A higher
+ * floor only removes "edible" answers, so it keeps the guarantee. With too few poisonous rows for
+ * any j, no guarantee is stated (with the reason) and the cut falls back to the old rule: the most
+ * edible-looking poisonous calibration row, so none of them is called edible.
  */
-export function chooseSafetyThreshold(yVal: Uint8Array, pPoisonous: ArrayLike<number>, maxFalseEdibleRate = 0, floor = HALF): SafetyThreshold {
+export function chooseSafetyThreshold(yVal: Uint8Array, pPoisonous: ArrayLike<number>, opts: ThresholdOptions = {}): SafetyThreshold {
+  const { alpha = DEFAULT_ALPHA, delta = DEFAULT_DELTA, floor = HALF } = opts;
   if (yVal.length !== pPoisonous.length) {
     throw new EngineError('invalid-argument', `${yVal.length} labels but ${pPoisonous.length} probabilities.`, { labels: yVal.length, probabilities: pPoisonous.length });
   }
-  if (!(maxFalseEdibleRate >= 0 && maxFalseEdibleRate <= 1)) {
-    throw new EngineError('invalid-argument', `The allowed false-edible rate must be between 0 and 1, got ${maxFalseEdibleRate}.`, { maxFalseEdibleRate });
-  }
+  checkAlphaDelta(alpha, delta);
   const poisonousEdibleP: number[] = [];
   for (let i = 0; i < yVal.length; i++) {
     if (yVal[i] !== 1) continue;
@@ -58,8 +70,14 @@ export function chooseSafetyThreshold(yVal: Uint8Array, pPoisonous: ArrayLike<nu
     poisonousEdibleP.push(e);
   }
   poisonousEdibleP.sort((a, b) => b - a);
-  const allowed = Math.floor(maxFalseEdibleRate * poisonousEdibleP.length);
-  const edibleAbove = allowed < poisonousEdibleP.length ? Math.max(floor, poisonousEdibleP[allowed]) : floor;
+  const n = poisonousEdibleP.length;
+  const { j, needed } = conformalRank(n, alpha, delta);
+  const guarantee: SafetyGuarantee =
+    j === null
+      ? { alpha, delta, calibrationPoisonous: n, allowedAbove: 0, stated: false, reason: `needs at least ${needed} poisonous calibration rows for α = ${alpha} and δ = ${delta}; has ${n}` }
+      : { alpha, delta, calibrationPoisonous: n, allowedAbove: j - 1, stated: true };
+  const cut = n ? poisonousEdibleP[(j ?? 1) - 1] : floor;
+  const edibleAbove = Math.max(floor, cut);
 
   const t = { edibleAbove };
   const validation = { poisonous: 0, edible: 0, falseEdible: 0, edibleCalledEdible: 0 };
@@ -73,5 +91,5 @@ export function chooseSafetyThreshold(yVal: Uint8Array, pPoisonous: ArrayLike<nu
       if (edible) validation.edibleCalledEdible++;
     }
   }
-  return { edibleAbove, maxFalseEdibleRate, validation };
+  return { edibleAbove, guarantee, validation };
 }
