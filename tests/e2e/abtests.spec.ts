@@ -60,7 +60,10 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await expect(page.getByTestId('batch-feedback-done')).toContainText('8,124'); // stored before the page is left
   await page.goto('/abtests');
   await expect.poll(async () => (await count(champion, 'arm-feedback')) + (await count(challenger, 'arm-feedback')), { timeout: 30_000 }).toBe(8124);
-  await expect(champion.getByTestId('arm-accuracy')).toContainText(/^1\.000 /); // the shipped MLP is right on every UCI row
+  // The shipped MLP is right on every UCI row; the few edible rows with a blank stalk root that a value
+  // of it could make poisonous are held back as "uncertain — treat as poisonous" (10 of 8,124 in all), so
+  // the arm's accuracy is just under 1.
+  await expect(champion.getByTestId('arm-accuracy')).toContainText(/^0\.99\d /);
   await expect(page.getByTestId('verdict')).toBeVisible();
 
   // The retraining the feedback started passes or fails its gate, but never replaces an arm mid-test.

@@ -4,9 +4,7 @@ import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SporeprintDb, type ModelStage } from './db';
 import {
-  deleteModelVersion,
   exportBundle,
-  getModelVersion,
   getProduction,
   importBundle,
   installShippedBundle,
@@ -18,7 +16,7 @@ import {
   setStage,
   type RegisterModelVersion,
 } from './registry';
-import { finishRun, getRun, startRun } from './runs';
+import { endRun, startRun } from './runs';
 import { EngineError } from '$lib/engine/errors';
 import type { MetricSet, ModelBundle } from '$lib/engine/ml/bundle';
 import { MODEL_KINDS, type ModelKind } from '$lib/engine/ml/model';
@@ -100,7 +98,7 @@ const register = (over: Partial<RegisterModelVersion> = {}) =>
 
 async function finishedRun(workspaceId = 'uci'): Promise<number> {
   const id = await startRun(db, { workspaceId, datasetVersionId: 1, dataSha256: 'sha-abc', appVersion: '0.1.0', kind: 'logistic', params: {}, seed: 7 });
-  await finishRun(db, id);
+  await endRun(db, id, { status: 'finished' });
   return id;
 }
 
@@ -141,16 +139,11 @@ describe('database version 2', () => {
 });
 
 describe('registerModelVersion', () => {
-  it('numbers versions 1, 2, … per workspace and never reuses a deleted number', async () => {
+  it('numbers versions 1, 2, … per workspace', async () => {
     const got: [string, number][] = [];
     for (const ws of ['uci', 'secondary', 'uci', 'uci', 'secondary']) got.push([ws, (await register({ workspaceId: ws })).version]);
     expect(got).toEqual([['uci', 1], ['secondary', 1], ['uci', 2], ['uci', 3], ['secondary', 2]]);
-
-    const v3 = (await listModelVersions(db, 'uci'))[0];
-    expect(v3.version).toBe(3);
-    await deleteModelVersion(db, v3.id!);
-    expect((await register()).version).toBe(4);
-    expect((await listModelVersions(db, 'uci')).map((v) => v.version)).toEqual([4, 2, 1]);
+    expect((await listModelVersions(db, 'uci')).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 
   it('stores a light row with the model card, and the bundle separately', async () => {
@@ -178,7 +171,7 @@ describe('registerModelVersion', () => {
       },
       history: [{ at: 42_000, from: null, to: 'staging', reason: 'first try', actor: 'user' }],
     });
-    expect(await getModelVersion(db, v.id!)).toEqual(v);
+    expect(await db.modelVersions.get(v.id!)).toEqual(v);
     expect(JSON.stringify(await listModelVersions(db, 'uci'))).not.toContain('AAAAAAAA8D8='); // no weights in the list
     expect(await loadBundle(db, v.id!)).toEqual(bundle);
   });
@@ -187,7 +180,7 @@ describe('registerModelVersion', () => {
     const runId = await finishedRun();
     const v = await register({ runId });
     expect(v.runId).toBe(runId);
-    expect((await getRun(db, runId))!.modelVersionId).toBe(v.id);
+    expect((await db.runs.get(runId))!.modelVersionId).toBe(v.id);
 
     const again = await caught(register({ runId }));
     expect(again?.code).toBe('invalid-argument');
@@ -205,7 +198,7 @@ describe('registerModelVersion', () => {
     const v1 = await register({ stage: 'production', reason: 'first', actor: 'auto' });
     const v2 = await register({ stage: 'production', reason: 'better recall', actor: 'user' });
     expect(await stages()).toEqual({ 2: 'production', 1: 'archived' });
-    const old = (await getModelVersion(db, v1.id!))!;
+    const old = (await db.modelVersions.get(v1.id!))!;
     expect(old.history.at(-1)).toMatchObject({ from: 'production', to: 'archived', actor: 'user' });
     expect(old.history.at(-1)!.reason).toContain('Replaced by v2');
     expect(old.history.at(-1)!.reason).toContain('better recall');
@@ -231,8 +224,8 @@ describe('registration is atomic', () => {
     expect(err?.message).toContain('disk on fire');
     // …and were all rolled back.
     expect(await counts()).toEqual({ versions: 1, bundles: 1 });
-    expect((await getRun(db, runId))!.modelVersionId).toBeUndefined();
-    expect(await getModelVersion(db, prod.id!)).toEqual(prod);
+    expect((await db.runs.get(runId))!.modelVersionId).toBeUndefined();
+    expect(await db.modelVersions.get(prod.id!)).toEqual(prod);
 
     vi.restoreAllMocks();
     expect((await register({ runId })).version).toBe(2);
@@ -259,7 +252,7 @@ describe('stages', () => {
       { at: 1000, from: null, to: 'staging', reason: 'trained', actor: 'user' },
       { at: 2000, from: 'staging', to: 'production', reason: 'passes the safety check', actor: 'user' },
     ]);
-    expect((await getModelVersion(db, v1.id!))!.history.at(-1)).toEqual({
+    expect((await db.modelVersions.get(v1.id!))!.history.at(-1)).toEqual({
       at: 2000,
       from: 'production',
       to: 'archived',
@@ -278,7 +271,7 @@ describe('stages', () => {
       expect(err?.code).toBe('invalid-argument');
       expect(err?.message).toContain('promote another version first');
     }
-    expect(await getModelVersion(db, v1.id!)).toEqual(v1);
+    expect(await db.modelVersions.get(v1.id!)).toEqual(v1);
     expect(await stages()).toEqual({ 1: 'production', 2: 'staging' });
   });
 
@@ -293,7 +286,7 @@ describe('stages', () => {
   it('notes a decision that kept a version where it was (a gate that held it) in its history', async () => {
     const v = await register();
     await noteStage(db, v.id!, '10 new feedbacks: held in staging: less accurate', 'auto');
-    const after = await getModelVersion(db, v.id!);
+    const after = await db.modelVersions.get(v.id!);
     expect(after?.stage).toBe('staging');
     expect(after?.history.at(-1)).toMatchObject({ from: 'staging', to: 'staging', reason: '10 new feedbacks: held in staging: less accurate', actor: 'auto' });
     expect((await caught(noteStage(db, 999, 'x', 'auto')))?.code).toBe('not-found');
@@ -312,15 +305,13 @@ describe('stages', () => {
       const ws = ['uci', 'secondary'][rand(2)];
       const versions = await listModelVersions(db, ws);
       const pick = versions[rand(Math.max(1, versions.length))];
-      const op = versions.length ? rand(4) : 0;
+      const op = versions.length ? rand(3) : 0;
       const result = await caught(
         op === 0
           ? register({ workspaceId: ws, stage: allStages[rand(3)] })
           : op === 1
             ? setStage(db, pick.id!, allStages[rand(3)], `step ${step}`, rand(2) ? 'user' : 'auto')
-            : op === 2
-              ? rollback(db, ws, pick.id!, `step ${step}`)
-              : deleteModelVersion(db, pick.id!),
+            : rollback(db, ws, pick.id!, `step ${step}`),
       );
       if (result) {
         expect(result.code).toBe('invalid-argument');
@@ -356,14 +347,14 @@ describe('rollback', () => {
     expect(await stages()).toEqual({ 1: 'production', 2: 'archived' });
     expect((await getProduction(db, 'uci'))?.id).toBe(v1.id);
 
-    const h1 = (await getModelVersion(db, v1.id!))!.history;
+    const h1 = (await db.modelVersions.get(v1.id!))!.history;
     expect(h1.map((h) => [h.from, h.to, h.actor])).toEqual([
       [null, 'production', 'auto'],
       ['production', 'archived', 'user'],
       ['archived', 'production', 'user'],
     ]);
     expect(h1[2].reason).toBe('Rollback from v2: v2 calls death caps edible');
-    const h2 = (await getModelVersion(db, v2.id!))!.history.at(-1)!;
+    const h2 = (await db.modelVersions.get(v2.id!))!.history.at(-1)!;
     expect(h2).toMatchObject({ from: 'production', to: 'archived', actor: 'user', reason: 'Rolled back to v1: v2 calls death caps edible' });
   });
 
@@ -376,28 +367,6 @@ describe('rollback', () => {
     expect((await caught(rollback(db, 'secondary', v1.id!, 'x')))?.code).toBe('not-found');
     expect((await rollback(db, 'uci', v1.id!, 'x')).history).toHaveLength(1);
     expect(await stages()).toEqual({ 1: 'production', 2: 'staging' });
-  });
-});
-
-describe('deleteModelVersion', () => {
-  it('refuses the production version; deletes another with its bundle and unlinks its run', async () => {
-    const prod = await register({ stage: 'production' });
-    const runId = await finishedRun();
-    const v2 = await register({ runId });
-
-    const err = await caught(deleteModelVersion(db, prod.id!));
-    expect(err?.code).toBe('invalid-argument');
-    expect(err?.message).toContain('promote another version first');
-    expect(await counts()).toEqual({ versions: 2, bundles: 2 });
-
-    await deleteModelVersion(db, v2.id!);
-    expect(await counts()).toEqual({ versions: 1, bundles: 1 });
-    expect(await getModelVersion(db, v2.id!)).toBeUndefined();
-    expect((await caught(loadBundle(db, v2.id!)))?.code).toBe('not-found');
-    const run = (await getRun(db, runId))!;
-    expect(run.modelVersionId).toBeUndefined();
-    expect(run.status).toBe('finished');
-    await deleteModelVersion(db, 9999); // unknown: ignored
   });
 });
 

@@ -230,10 +230,6 @@ export async function getProduction(db: SporeprintDb, workspaceId: string): Prom
   return productionOf(db, workspaceId);
 }
 
-export async function getModelVersion(db: SporeprintDb, versionId: number): Promise<ModelVersionRow | undefined> {
-  return db.modelVersions.get(versionId);
-}
-
 /** The workspace's versions, newest (highest version number) first; without their bundles. */
 export async function listModelVersions(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow[]> {
   return workspaceRange(db, workspaceId).reverse().toArray();
@@ -245,37 +241,6 @@ export async function loadBundle(db: SporeprintDb, versionId: number): Promise<M
   return row.bundle;
 }
 
-/**
- * Deletes a version with its bundle and unlinks its run (the run is kept), in one transaction.
- * The production version is refused; unknown ids are ignored.
- */
-export async function deleteModelVersion(db: SporeprintDb, versionId: number): Promise<void> {
-  try {
-    await db.transaction('rw', db.runs, db.modelVersions, db.modelBundles, async () => {
-      const v = await db.modelVersions.get(versionId);
-      if (!v) return;
-      if (v.stage === 'production') {
-        throw new EngineError(
-          'invalid-argument',
-          `v${v.version} is the production model of this workspace and cannot be deleted: promote another version first.`,
-          { versionId, version: v.version },
-        );
-      }
-      await db.modelBundles.delete(versionId);
-      await db.modelVersions.delete(versionId);
-      if (v.runId !== null) {
-        await db.runs
-          .where('id')
-          .equals(v.runId)
-          .modify((r) => {
-            if (r.modelVersionId === versionId) delete r.modelVersionId;
-          });
-      }
-    });
-  } catch (e) {
-    throw asEngineError(e, `the deletion of model version #${versionId}`);
-  }
-}
 
 async function workspaceNames(db: SporeprintDb): Promise<Map<string, string>> {
   return new Map((await listWorkspaces(db)).map((w) => [w.id, w.name]));

@@ -2,25 +2,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SporeprintDb } from './db';
-import {
-  appendEpoch,
-  appendLog,
-  cancelRun,
-  deleteRun,
-  failRun,
-  finishRun,
-  getRun,
-  listRuns,
-  markInterruptedRuns,
-  runLockName,
-  startRun,
-  updateRun,
-  updateStep,
-  type NewRun,
-} from './runs';
-import { deleteModelVersion, registerModelVersion, setStage } from './registry';
+import { appendLog, endRun, listRuns, markInterruptedRuns, runLockName, startRun, updateRun, type NewRun } from './runs';
 import { EngineError } from '$lib/engine/errors';
-import type { Evaluation, ModelBundle, SafetyThreshold } from '$lib/engine/ml/bundle';
+import type { Evaluation, SafetyThreshold } from '$lib/engine/ml/bundle';
 
 let db: SporeprintDb;
 let dbCount = 0;
@@ -56,28 +40,11 @@ const steps = () => [
 const evaluation = { atHalf: { accuracy: 0.9 }, atSafety: { accuracy: 0.8 }, rows: 10 } as unknown as Evaluation;
 const threshold = { edibleAbove: 0.97, maxFalseEdibleRate: 0, validation: { poisonous: 5, edible: 5, falseEdible: 0, edibleCalledEdible: 3 } } as SafetyThreshold;
 
-/** Only what the registry reads; the rest of a bundle is opaque to storage. */
-const miniBundle = (): ModelBundle =>
-  ({
-    format: 'sporeprint-model',
-    formatVersion: 1,
-    workspaceId: 'uci',
-    schemaFingerprint: 'fp',
-    kind: 'logistic',
-    params: {},
-    seed: 1,
-    trainingMs: 1,
-    data: { sha256: 'sha-1', rows: 10, split: { train: 6, validation: 2, test: 2 } },
-    model: { kind: 'logistic', schemaVersion: 1, params: {}, state: null },
-    threshold,
-    evaluation,
-  }) as unknown as ModelBundle;
-
 describe('startRun / updateRun / append helpers', () => {
   it('records a running run with empty progress and the given inputs', async () => {
     vi.spyOn(Date, 'now').mockReturnValue(5000);
     const id = await startRun(db, newRun({ steps: steps() }));
-    const run = await getRun(db, id);
+    const run = await db.runs.get(id);
     expect(run).toEqual({
       id,
       ...newRun(),
@@ -91,21 +58,21 @@ describe('startRun / updateRun / append helpers', () => {
 
   it('starts with the steps, epochs and log given', async () => {
     const id = await startRun(db, newRun({ steps: steps(), epochs: [{ epoch: 0, loss: 1 }], log: ['queued'] }));
-    expect(await getRun(db, id)).toMatchObject({ status: 'running', steps: steps(), epochs: [{ epoch: 0, loss: 1 }], log: ['queued'] });
+    expect(await db.runs.get(id)).toMatchObject({ status: 'running', steps: steps(), epochs: [{ epoch: 0, loss: 1 }], log: ['queued'] });
   });
 
   it('updateRun merges a patch, keeps the id, removes undefined keys and throws not-found for a missing run', async () => {
     const id = await startRun(db, newRun());
-    await failRun(db, id, new Error('x'));
+    await endRun(db, id, { status: 'failed', error: new Error('x') });
     await updateRun(db, id, { params: { l2: 1 }, id: 999, status: 'finished', error: undefined } as never);
-    const run = (await getRun(db, id))!;
+    const run = (await db.runs.get(id))!;
     expect(run.id).toBe(id);
     expect(run.params).toEqual({ l2: 1 });
     expect(run.status).toBe('finished');
     expect('error' in run).toBe(false);
     expect(await db.runs.count()).toBe(1);
     await updateRun(db, id, { id: undefined } as never);
-    expect((await getRun(db, id))!.id).toBe(id);
+    expect((await db.runs.get(id))!.id).toBe(id);
     expect(await db.runs.count()).toBe(1);
 
     const err = await updateRun(db, id + 100, { seed: 1 }).catch((e: unknown) => e);
@@ -113,31 +80,11 @@ describe('startRun / updateRun / append helpers', () => {
     expect((err as EngineError).code).toBe('not-found');
   });
 
-  it('concurrent appends of epochs and log lines are all kept, in order', async () => {
+  it('concurrent log appends are all kept, in order', async () => {
     const id = await startRun(db, newRun());
-    await Promise.all([
-      ...Array.from({ length: 20 }, (_, i) => appendEpoch(db, id, { epoch: i, loss: 1 / (i + 1), ...(i % 2 ? { valLoss: 2 / (i + 1) } : {}) })),
-      ...Array.from({ length: 10 }, (_, i) => appendLog(db, id, `line ${i}`)),
-    ]);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => appendLog(db, id, `line ${i}`)));
     await appendLog(db, id, 'a', 'b');
-    const run = (await getRun(db, id))!;
-    expect(run.epochs.map((e) => e.epoch)).toEqual(Array.from({ length: 20 }, (_, i) => i));
-    expect(run.epochs[3]).toEqual({ epoch: 3, loss: 0.25, valLoss: 0.5 });
-    expect(run.epochs[2]).toEqual({ epoch: 2, loss: 1 / 3 });
-    expect(run.log).toEqual([...Array.from({ length: 10 }, (_, i) => `line ${i}`), 'a', 'b']);
-  });
-
-  it('updateStep changes a known step and adds an unknown one', async () => {
-    const id = await startRun(db, newRun({ steps: steps() }));
-    await updateStep(db, id, 'fit', { status: 'done', ms: 120 });
-    await updateStep(db, id, 'export', { status: 'running' });
-    const run = (await getRun(db, id))!;
-    expect(run.steps).toEqual([
-      { id: 'split', label: 'Split', status: 'done', ms: 5 },
-      { id: 'fit', label: 'Fit', status: 'done', ms: 120 },
-      { id: 'eval', label: 'Evaluate', status: 'pending' },
-      { id: 'export', label: 'export', status: 'running' },
-    ]);
+    expect((await db.runs.get(id))!.log).toEqual([...Array.from({ length: 10 }, (_, i) => `line ${i}`), 'a', 'b']);
   });
 
   it('a QuotaExceededError while starting becomes EngineError quota-exceeded and stores nothing', async () => {
@@ -156,49 +103,50 @@ describe('startRun / updateRun / append helpers', () => {
     expect((err as EngineError).code).toBe('storage-failed');
     expect((err as EngineError).message).toContain('disk on fire');
     vi.restoreAllMocks();
-    expect((await getRun(db, id))!.log).toEqual(['kept']);
+    expect((await db.runs.get(id))!.log).toEqual(['kept']);
   });
 });
 
-describe('finishRun / failRun / cancelRun', () => {
-  it('finishRun stores the outcome, the end time and duration, and completes the steps', async () => {
+describe('endRun: the one ending of a run, as the trainer and the start-up sweep use it', () => {
+  it('a finish stores the outcome, the end time and duration, and the steps that never ran become done', async () => {
     const id = await startRun(db, newRun({ startedAt: 1000, steps: steps() }));
-    const run = await finishRun(db, id, { evaluation, threshold, endedAt: 4500 });
-    expect(run).toMatchObject({ status: 'finished', endedAt: 4500, durationMs: 3500, evaluation, threshold });
+    const run = await endRun(db, id, { status: 'finished', evaluation, threshold, endedAt: 4500, epochs: [{ epoch: 0, loss: 0.5 }], log: ['done'] });
+    expect(run).toMatchObject({ status: 'finished', endedAt: 4500, durationMs: 3500, evaluation, threshold, epochs: [{ epoch: 0, loss: 0.5 }], log: ['done'] });
     expect(run.steps.map((s) => s.status)).toEqual(['done', 'done', 'done']);
-    expect(await getRun(db, id)).toEqual(run);
+    expect(await db.runs.get(id)).toEqual(run);
   });
 
-  it('failRun keeps an EngineError code, wraps anything else, and marks the running step failed and the rest skipped', async () => {
+  it('a failure keeps an EngineError code, wraps anything else, and marks the running step failed and the rest skipped', async () => {
     const a = await startRun(db, newRun({ startedAt: 1000, steps: steps() }));
-    const runA = await failRun(db, a, new EngineError('quota-exceeded', 'Disk full.'), 1500);
+    const runA = await endRun(db, a, { status: 'failed', error: new EngineError('quota-exceeded', 'Disk full.'), endedAt: 1500 });
     expect(runA).toMatchObject({ status: 'failed', endedAt: 1500, durationMs: 500, error: { code: 'quota-exceeded', message: 'Disk full.' } });
     expect(runA.steps.map((s) => s.status)).toEqual(['done', 'failed', 'skipped']);
 
     const b = await startRun(db, newRun());
-    expect((await failRun(db, b, new Error('NaN loss'))).error).toEqual({ code: 'internal', message: 'NaN loss' });
+    expect((await endRun(db, b, { status: 'failed', error: new Error('NaN loss') })).error).toEqual({ code: 'internal', message: 'NaN loss' });
     const c = await startRun(db, newRun());
-    expect((await failRun(db, c, 'weird')).error).toEqual({ code: 'internal', message: 'weird' });
+    expect((await endRun(db, c, { status: 'failed', error: 'weird' })).error).toEqual({ code: 'internal', message: 'weird' });
   });
 
-  it('cancelRun marks the running step cancelled; a late cancel does not undo a finish', async () => {
-    const a = await startRun(db, newRun({ startedAt: 0, steps: steps() }));
-    const runA = await cancelRun(db, a, 10);
-    expect(runA).toMatchObject({ status: 'cancelled', endedAt: 10, durationMs: 10 });
+  it('a cancel marks the running step cancelled and the rest skipped; a late cancel does not undo a finish', async () => {
+    const a = await startRun(db, newRun({ startedAt: 0 }));
+    // The trainer passes its own step list, as it stood when the cancel arrived.
+    const runA = await endRun(db, a, { status: 'cancelled', error: new EngineError('cancelled', 'Cancelled.'), steps: steps(), endedAt: 10 });
+    expect(runA).toMatchObject({ status: 'cancelled', endedAt: 10, durationMs: 10, error: { code: 'cancelled' } });
     expect(runA.steps.map((s) => s.status)).toEqual(['done', 'cancelled', 'skipped']);
 
     const b = await startRun(db, newRun({ startedAt: 0 }));
-    await finishRun(db, b, { evaluation, endedAt: 20 });
-    const late = await cancelRun(db, b, 30);
+    await endRun(db, b, { status: 'finished', evaluation, endedAt: 20 });
+    const late = await endRun(db, b, { status: 'cancelled', endedAt: 30 });
     expect(late).toMatchObject({ status: 'finished', endedAt: 20 });
-    expect(await getRun(db, b)).toMatchObject({ status: 'finished', endedAt: 20 });
+    expect(await db.runs.get(b)).toMatchObject({ status: 'finished', endedAt: 20 });
     // …nor can a failure overwrite a finished run.
-    expect(await failRun(db, b, new Error('late'), 40)).toMatchObject({ status: 'finished' });
+    expect(await endRun(db, b, { status: 'failed', error: new Error('late'), endedAt: 40 })).toMatchObject({ status: 'finished' });
   });
 
   it('ending a run that does not exist throws not-found', async () => {
-    for (const end of [() => finishRun(db, 99), () => failRun(db, 99, 'x'), () => cancelRun(db, 99)]) {
-      const err = await end().catch((e: unknown) => e);
+    for (const status of ['finished', 'failed', 'cancelled'] as const) {
+      const err = await endRun(db, 99, { status }).catch((e: unknown) => e);
       expect((err as EngineError).code).toBe('not-found');
     }
   });
@@ -211,8 +159,8 @@ describe('listRuns', () => {
     const c = await startRun(db, newRun({ startedAt: 200, kind: 'forest' }));
     const d = await startRun(db, newRun({ startedAt: 300, kind: 'logistic' })); // same time as b, later id
     const other = await startRun(db, newRun({ startedAt: 400, workspaceId: 'secondary' }));
-    await finishRun(db, c);
-    await failRun(db, a, 'x');
+    await endRun(db, c, { status: 'finished' });
+    await endRun(db, a, { status: 'failed', error: 'x' });
 
     expect((await listRuns(db, 'uci')).map((r) => r.id)).toEqual([d, b, c, a]);
     expect((await listRuns(db, 'uci', { kind: 'forest' })).map((r) => r.id)).toEqual([b, c]);
@@ -223,47 +171,18 @@ describe('listRuns', () => {
   });
 });
 
-describe('deleteRun', () => {
-  it('deletes an ended run, refuses a running one and one whose model version still exists', async () => {
-    const running = await startRun(db, newRun());
-    const err = await deleteRun(db, running).catch((e: unknown) => e);
-    expect((err as EngineError).code).toBe('invalid-argument');
-    expect((err as EngineError).message).toContain('cancel it');
-    expect(await getRun(db, running)).toBeDefined();
-
-    await cancelRun(db, running);
-    await deleteRun(db, running);
-    expect(await getRun(db, running)).toBeUndefined();
-
-    const trained = await startRun(db, newRun());
-    await finishRun(db, trained, { evaluation, threshold });
-    const v = await registerModelVersion(db, { workspaceId: 'uci', runId: trained, bundle: miniBundle(), source: 'trained', reason: 'test', actor: 'user' });
-    const refused = await deleteRun(db, trained).catch((e: unknown) => e);
-    expect((refused as EngineError).code).toBe('invalid-argument');
-    expect((refused as EngineError).message).toContain('model v1');
-    expect(await getRun(db, trained)).toBeDefined();
-
-    await setStage(db, v.id!, 'archived', 'cleanup', 'user');
-    await deleteModelVersion(db, v.id!);
-    expect((await getRun(db, trained))!.modelVersionId).toBeUndefined();
-    await deleteRun(db, trained);
-    expect(await db.runs.count()).toBe(0);
-    await deleteRun(db, 12345); // unknown ids are ignored
-  });
-});
-
 describe('markInterruptedRuns', () => {
   it('turns runs left running into failed/interrupted and leaves ended and live ones alone', async () => {
     const stale = await startRun(db, newRun({ startedAt: 1000, steps: steps() }));
     const live = await startRun(db, newRun({ startedAt: 2000 }));
     const done = await startRun(db, newRun({ startedAt: 500 }));
-    await finishRun(db, done, { endedAt: 900 });
-    await appendEpoch(db, stale, { epoch: 0, loss: 0.7 });
+    await endRun(db, done, { status: 'finished', endedAt: 900 });
+    await updateRun(db, stale, { epochs: [{ epoch: 0, loss: 0.7 }] });
 
     const marked = await markInterruptedRuns(db, { isAlive: (id) => id === live, now: 9000 });
     expect(marked).toEqual([stale]);
 
-    const s = (await getRun(db, stale))!;
+    const s = (await db.runs.get(stale))!;
     expect(s.status).toBe('failed');
     expect(s.error?.code).toBe('interrupted');
     expect(s.error?.message).toMatch(/interrupted.*closed/i);
@@ -272,8 +191,8 @@ describe('markInterruptedRuns', () => {
     expect(s.epochs).toEqual([{ epoch: 0, loss: 0.7 }]); // what was recorded is kept
     expect(s.steps.map((x) => x.status)).toEqual(['done', 'failed', 'skipped']);
     expect(s.log.at(-1)).toMatch(/Interrupted/);
-    expect((await getRun(db, live))!.status).toBe('running');
-    expect(await getRun(db, done)).toMatchObject({ status: 'finished', endedAt: 900 });
+    expect((await db.runs.get(live))!.status).toBe('running');
+    expect(await db.runs.get(done)).toMatchObject({ status: 'finished', endedAt: 900 });
 
     // Idempotent.
     expect(await markInterruptedRuns(db, { isAlive: (id) => id === live })).toEqual([]);
@@ -293,9 +212,9 @@ describe('markInterruptedRuns', () => {
     const a = await startRun(db, newRun({ startedAt: 0 }));
     const b = await startRun(db, newRun({ startedAt: 0 }));
     await markInterruptedRuns(db, { isAlive: () => false });
-    const finished = await finishRun(db, a, { evaluation, endedAt: 50 });
+    const finished = await endRun(db, a, { status: 'finished', evaluation, endedAt: 50 });
     expect(finished).toMatchObject({ status: 'finished', endedAt: 50, durationMs: 50 });
     expect(finished.error).toBeUndefined();
-    expect(await cancelRun(db, b)).toMatchObject({ status: 'failed', error: { code: 'interrupted' } });
+    expect(await endRun(db, b, { status: 'cancelled' })).toMatchObject({ status: 'failed', error: { code: 'interrupted' } });
   });
 });

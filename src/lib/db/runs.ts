@@ -71,82 +71,67 @@ export async function updateRun(db: SporeprintDb, id: number, patch: RunPatch): 
   });
 }
 
-export async function appendEpoch(db: SporeprintDb, id: number, epoch: RunEpoch): Promise<void> {
-  await modifyRun(db, id, (run) => {
-    run.epochs.push(epoch);
-  });
-}
-
 export async function appendLog(db: SporeprintDb, id: number, ...lines: string[]): Promise<void> {
   await modifyRun(db, id, (run) => {
-    run.log.push(...lines);
+    for (const line of lines) run.log.push(line);
   });
 }
 
-/** Updates one step (by its id) — e.g. `{ status: 'done', ms: 120 }`. Unknown step ids are added at the end. */
-export async function updateStep(db: SporeprintDb, id: number, stepId: string, patch: Partial<Omit<RunStep, 'id'>>): Promise<void> {
-  await modifyRun(db, id, (run) => {
-    const step = run.steps.find((s) => s.id === stepId);
-    if (step) Object.assign(step, patch);
-    else run.steps.push({ label: stepId, status: 'pending', ...patch, id: stepId });
-  });
+/** How a run ended, with what it produced; steps, epochs and log replace the stored ones when given. */
+export interface RunEnding {
+  status: Exclude<RunStatus, 'running'>;
+  error?: unknown;
+  evaluation?: Evaluation;
+  threshold?: SafetyThreshold;
+  steps?: RunStep[];
+  epochs?: RunEpoch[];
+  log?: string[];
+  endedAt?: number;
 }
 
 /**
- * Ends a running run. A run already ended stays as it is (a late cancel cannot undo a finish),
- * except that a real finish or failure replaces an 'interrupted' mark.
+ * The one way a run ends (the trainer's finish, failure and cancel, and the start-up sweep of
+ * interrupted runs). A run already ended stays as it is — a late cancel cannot undo a finish —
+ * except that a real finish or failure replaces an 'interrupted' mark. The step that was running
+ * becomes done, failed or cancelled with the run; steps that never started become done (a finish)
+ * or skipped. Returns the stored row.
  */
-function endRun(run: RunRow, status: Exclude<RunStatus, 'running'>, endedAt: number, stepStatus: 'done' | 'failed' | 'cancelled'): boolean {
+export async function endRun(db: SporeprintDb, id: number, ending: RunEnding): Promise<RunRow> {
+  return modifyRun(db, id, (run) => {
+    if (!closeRun(run, ending)) return;
+    if (ending.status === 'finished') delete run.error;
+    else run.error = toRunError(ending.error ?? new EngineError(ending.status === 'cancelled' ? 'cancelled' : 'internal', ending.status === 'cancelled' ? 'Cancelled.' : 'Failed.'));
+    if (ending.evaluation) run.evaluation = ending.evaluation;
+    if (ending.threshold) run.threshold = ending.threshold;
+    if (ending.epochs) run.epochs = ending.epochs;
+    if (ending.log) run.log = ending.log;
+  });
+}
+
+function closeRun(run: RunRow, ending: Pick<RunEnding, 'status' | 'steps' | 'endedAt'>): boolean {
+  const { status } = ending;
   const interrupted = run.status === 'failed' && run.error?.code === 'interrupted';
   if (run.status !== 'running' && !(interrupted && status !== 'cancelled')) return false;
+  const endedAt = ending.endedAt ?? Date.now();
   run.status = status;
   run.endedAt = endedAt;
   run.durationMs = Math.max(0, endedAt - run.startedAt);
+  if (ending.steps) run.steps = ending.steps;
+  const running = status === 'finished' ? 'done' : status;
   for (const s of run.steps) {
-    if (s.status === 'running') s.status = stepStatus;
+    if (s.status === 'running') s.status = running;
     else if (s.status === 'pending') s.status = status === 'finished' ? 'done' : 'skipped';
   }
   return true;
 }
 
-/** Marks the run finished with its evaluation and threshold; returns the stored row. */
-export async function finishRun(
-  db: SporeprintDb,
-  id: number,
-  result: { evaluation?: Evaluation; threshold?: SafetyThreshold; endedAt?: number } = {},
-): Promise<RunRow> {
-  return modifyRun(db, id, (run) => {
-    if (!endRun(run, 'finished', result.endedAt ?? Date.now(), 'done')) return;
-    delete run.error;
-    if (result.evaluation) run.evaluation = result.evaluation;
-    if (result.threshold) run.threshold = result.threshold;
-  });
-}
-
-/** Marks the run failed; `error` may be any thrown value (an EngineError keeps its code). */
-export async function failRun(db: SporeprintDb, id: number, error: unknown, endedAt = Date.now()): Promise<RunRow> {
-  return modifyRun(db, id, (run) => {
-    if (endRun(run, 'failed', endedAt, 'failed')) run.error = toRunError(error);
-  });
-}
-
-export async function cancelRun(db: SporeprintDb, id: number, endedAt = Date.now()): Promise<RunRow> {
-  return modifyRun(db, id, (run) => {
-    endRun(run, 'cancelled', endedAt, 'cancelled');
-  });
-}
-
-export function toRunError(error: unknown): RunError {
+function toRunError(error: unknown): RunError {
   if (isEngineError(error)) return { code: error.code, message: error.message };
   const e = error as { code?: unknown; message?: unknown } | null;
   if (e && typeof e === 'object' && typeof e.message === 'string') {
     return { code: typeof e.code === 'string' ? e.code : 'internal', message: e.message };
   }
   return { code: 'internal', message: String(error) };
-}
-
-export async function getRun(db: SporeprintDb, id: number): Promise<RunRow | undefined> {
-  return db.runs.get(id);
 }
 
 /** Runs of a workspace, newest first (by start time, then id). */
@@ -157,33 +142,6 @@ export async function listRuns(db: SporeprintDb, workspaceId: string, filter: { 
     .filter((r) => (filter.kind === undefined || r.kind === filter.kind) && (filter.status === undefined || r.status === filter.status))
     .toArray();
   return rows.sort((a, b) => b.startedAt - a.startedAt || b.id! - a.id!);
-}
-
-/**
- * Deletes a run. Refused while it is running (cancel it first) and while a model version it
- * produced still exists (that version's lineage points at it). Unknown ids are ignored.
- */
-export async function deleteRun(db: SporeprintDb, id: number): Promise<void> {
-  try {
-    await db.transaction('rw', db.runs, db.modelVersions, async () => {
-      const run = await db.runs.get(id);
-      if (!run) return;
-      if (run.status === 'running') {
-        throw new EngineError('invalid-argument', `Training run #${id} is still running; cancel it before deleting it.`, { runId: id });
-      }
-      const version = await db.modelVersions.where('runId').equals(id).first();
-      if (version) {
-        throw new EngineError(
-          'invalid-argument',
-          `Training run #${id} produced model v${version.version}; delete that model version before deleting its run.`,
-          { runId: id, version: version.version },
-        );
-      }
-      await db.runs.delete(id);
-    });
-  } catch (e) {
-    throw asEngineError(e, `the deletion of training run #${id}`);
-  }
 }
 
 const defaultIsAlive = async (id: number): Promise<boolean> => {
@@ -216,7 +174,7 @@ export async function markInterruptedRuns(
         const run = await db.runs.get(id);
         // Re-checked inside the transaction: it may have ended meanwhile.
         if (!run || run.status !== 'running') continue;
-        endRun(run, 'failed', now, 'failed');
+        closeRun(run, { status: 'failed', endedAt: now });
         // endedAt is when the loss was noticed; how long the run actually trained is unknown.
         delete run.durationMs;
         run.error = {

@@ -1,7 +1,7 @@
 import { loadDataset } from '$lib/db/datasets';
 import type { RunRow, SporeprintDb } from '$lib/db/db';
 import { registerModelVersion } from '$lib/db/registry';
-import { runLockName, startRun, updateRun } from '$lib/db/runs';
+import { endRun, runLockName, startRun, updateRun } from '$lib/db/runs';
 import { workspaceSchema } from '$lib/db/workspaces';
 import { EngineError, isEngineError } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
@@ -82,7 +82,6 @@ export async function trainModel(
     save(true);
   };
 
-  const started = Date.now();
   // Held while this run lives: another tab starting up must not mark it interrupted.
   const releaseLock = await holdLock(runLockName(runId));
   try {
@@ -133,11 +132,8 @@ export async function trainModel(
     });
     setStep('register', 'done', Date.now() - t0);
     await writes;
-    await updateRun(db, runId, {
+    await endRun(db, runId, {
       status: 'finished',
-      error: undefined,
-      endedAt: Date.now(),
-      durationMs: Date.now() - started,
       evaluation: result.bundle.evaluation,
       threshold: result.bundle.threshold,
       steps: structuredClone(steps),
@@ -147,17 +143,14 @@ export async function trainModel(
     return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset: reference };
   } catch (e) {
     const cancelled = isEngineError(e) && e.code === 'cancelled';
-    for (const s of steps) if (s.status === 'pending' || s.status === 'running') s.status = cancelled ? 'cancelled' : s.status === 'running' ? 'failed' : 'skipped';
     dirty = false; // the write below has every line: a late throttled one must not drop its "Failed" line
     await writes;
-    await updateRun(db, runId, {
+    await endRun(db, runId, {
       status: cancelled ? 'cancelled' : 'failed',
-      endedAt: Date.now(),
-      durationMs: Date.now() - started,
+      error: e,
       steps: structuredClone(steps),
       epochs: structuredClone(epochs),
       log: [...logLines, cancelled ? 'Cancelled by the user: nothing was registered.' : `Failed: ${(e as Error).message}`],
-      error: { code: isEngineError(e) ? e.code : 'internal', message: (e as Error).message },
     });
     throw e;
   } finally {

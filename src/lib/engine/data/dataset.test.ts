@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CategoricalData, Dataset, NumericData } from './dataset';
-import { CHUNK_ROWS, MISSING_CODE, cellText, datasetBuffers, joinChunks, splitIntoChunks } from './dataset';
+import { CHUNK_ROWS, MISSING_CODE, cellText, joinChunks, splitIntoChunks } from './dataset';
 import type { WorkspaceSchema } from './schema';
 
 /** A tiny hand-made schema: one categorical column (3 codes) and one numeric column. */
@@ -123,15 +123,6 @@ describe('splitIntoChunks / joinChunks', () => {
     expect(ds.label[0]).toBe(0);
     expect(ds.columns[1].values[0]).toBe(0.5);
     expect(chunks[0].label.buffer).not.toBe(ds.label.buffer);
-  });
-
-  it('lists the label buffer and one buffer per column for transfer', () => {
-    const ds = makeDataset(3);
-    const bufs = datasetBuffers(ds);
-    expect(bufs).toHaveLength(3);
-    expect(bufs[0]).toBe(ds.label.buffer);
-    expect(bufs[1]).toBe(ds.columns[0].values.buffer);
-    expect(bufs[2]).toBe(ds.columns[1].values.buffer);
   });
 });
 

@@ -74,11 +74,6 @@ export function joinChunks(chunks: DatasetChunk[]): Dataset {
   return { rows, label, columns };
 }
 
-/** Every typed array buffer of a data set, for `Comlink.transfer`. */
-export function datasetBuffers(ds: Dataset | DatasetChunk): ArrayBuffer[] {
-  return [ds.label.buffer as ArrayBuffer, ...ds.columns.map((c) => c.values.buffer as ArrayBuffer)];
-}
-
 /** The human text of one cell: the code's label, the number, or '' when missing. */
 export function cellText(schema: WorkspaceSchema, ds: Dataset, col: number, row: number): string {
   const c = ds.columns[col];
