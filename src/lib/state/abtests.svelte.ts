@@ -9,8 +9,8 @@ import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
 /**
- * The A/B tests page: the workspace's tests (live), and the numbers of one of them, recomputed in
- * the background worker whenever predictions or feedback change.
+ * The A/B tests page: the workspace's tests (live), and the numbers of the running one, recomputed
+ * in the background worker whenever predictions or feedback change while the page is open (`attach`).
  */
 export class AbTestsState {
   readonly #tests: WorkspaceQuery<AbTestRow[]>;
@@ -18,10 +18,29 @@ export class AbTestsState {
   #status = $state.raw<{ testId: number; status: AbTestStatus } | null>(null);
   #error = $state<ActionError | null>(null);
   #busy = $state(false);
+  /** How many A/B tests pages are open: the running test's numbers are computed only while one is. */
+  #attached = $state(0);
 
   constructor(private readonly workspace: WorkspaceState) {
     this.#tests = new WorkspaceQuery(() => workspace.currentId, (id) => listAbTests(getDb(), id), []);
     this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
+    // A running test's numbers follow every prediction and feedback.
+    $effect.root(() => {
+      $effect(() => {
+        if (!this.#attached) return;
+        const id = this.running?.id;
+        void this.signature;
+        if (id !== undefined) void this.refresh(id);
+      });
+    });
+  }
+
+  /** The A/B tests page opened: the running test's numbers follow until the returned detach is called. */
+  attach(): () => void {
+    this.#attached++;
+    return () => {
+      this.#attached--;
+    };
   }
 
   get tests(): AbTestRow[] { return this.#tests.current; }

@@ -11,7 +11,8 @@ import type { WorkspaceState } from './workspace.svelte';
 
 /**
  * The Monitor page: one report at a time for the chosen window, recomputed in the background worker
- * whenever production rows, feedback or the production version change; saved reports.
+ * whenever production rows, feedback or the production version change while the page is open
+ * (`attach`); saved reports.
  */
 export class MonitorState {
   window = $state<WindowRequest>({ kind: 'last', n: DEFAULT_LAST_N });
@@ -24,6 +25,8 @@ export class MonitorState {
   #error = $state<ActionError | null>(null);
   #ms = $state<number | null>(null);
   #run = 0;
+  /** How many Monitor pages are open: reports are computed only while one is. */
+  #attached = $state(0);
   readonly #snapshots: WorkspaceQuery<MonitorSnapshotRow[]>;
   readonly #signature: WorkspaceQuery<string>;
 
@@ -33,6 +36,31 @@ export class MonitorState {
   ) {
     this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
     this.#snapshots = new WorkspaceQuery(() => workspace.currentId, (id) => listSnapshots(getDb(), id), []);
+    // Recompute when the window, the tests, the workspace, or the production data change.
+    $effect.root(() => {
+      $effect(() => {
+        if (!this.#attached) return;
+        void this.signature;
+        void workspace.currentId;
+        void JSON.stringify(this.window);
+        void this.test;
+        void JSON.stringify(this.featureTests);
+        if (this.signature) void this.refresh();
+      });
+    });
+  }
+
+  /**
+   * The Monitor page opened: reports follow their inputs until the returned detach is called. The
+   * page lists every alert, so they count as seen on opening and again on leaving.
+   */
+  attach(): () => void {
+    this.#attached++;
+    void this.alerts.markSeen();
+    return () => {
+      this.#attached--;
+      void this.alerts.markSeen();
+    };
   }
 
   /** The report on screen: a saved one when the user opened it, else the live one. */

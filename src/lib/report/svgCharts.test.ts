@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seededRng } from '../ml/rng';
-import type { MiniDistribution } from './driftTypes';
+import { seededRng } from '../engine/ml/rng';
+import type { MiniDistribution } from '../engine/monitor/driftTypes';
 import {
   distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, niceTicks, scatterSvg,
 } from './svgCharts';

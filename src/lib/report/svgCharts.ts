@@ -4,8 +4,8 @@
  * role="img", no external reference (not even an xmlns: they are meant to be inlined in HTML), and
  * coordinates rounded to a tenth of a pixel so a report with thousands of points stays small.
  */
-import type { MiniDistribution } from './driftTypes';
-import type { Points } from './projection';
+import type { MiniDistribution } from '../engine/monitor/driftTypes';
+import type { Points } from '../engine/monitor/projection';
 
 export const CHART_COLOURS = {
   reference: '#7a5240',

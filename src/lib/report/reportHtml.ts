@@ -3,10 +3,10 @@
  * request (a CSP forbids them anyway), readable on a phone. Pure string building, so the worker can
  * produce it. Every string that comes from users or data goes through `escapeHtml`.
  */
-import { DRIFT_TESTS } from './driftTests';
-import type { ColumnDriftResult } from './driftTypes';
-import { answeredByText, versionsText } from './answeredBy';
-import type { MonitorReport } from './report';
+import { DRIFT_TESTS } from '../engine/monitor/driftTests';
+import type { ColumnDriftResult } from '../engine/monitor/driftTypes';
+import { answeredByText, versionsText } from '../engine/monitor/answeredBy';
+import type { MonitorReport } from '../engine/monitor/report';
 import {
   distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, scatterSvg,
 } from './svgCharts';

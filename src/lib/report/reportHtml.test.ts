@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_SCHEMAS } from '../data/builtinSchemas';
-import { seededRng, type Rng } from '../ml/rng';
-import { DEFAULT_DRIFT_SHARE } from './datasetDrift';
-import type { ColumnDriftResult, MiniDistribution } from './driftTypes';
-import { REPORT_FORMAT, type MonitorReport, type QualityBucket } from './report';
+import { BUILTIN_SCHEMAS } from '../engine/data/builtinSchemas';
+import { seededRng, type Rng } from '../engine/ml/rng';
+import { DEFAULT_DRIFT_SHARE } from '../engine/monitor/datasetDrift';
+import type { ColumnDriftResult, MiniDistribution } from '../engine/monitor/driftTypes';
+import { REPORT_FORMAT, type MonitorReport, type QualityBucket } from '../engine/monitor/report';
 import { DATA_CREDIT, DISCLAIMER, formatP, renderReportHtml } from './reportHtml';
 import { EVIL, EVIL_ESCAPED, tagProblem } from './markup.testing';
 
