@@ -201,9 +201,8 @@ test("a batch file's class column submitted as feedback that contradicts the ref
   await expect(v2.getByTestId('stage-note')).toContainText('8124 new feedbacks: held in staging: less accurate', { timeout: 60_000 });
   const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
   await expect(v1).toHaveAttribute('data-stage', 'production');
-  await expect(page.getByTestId('live-toast')).toHaveCount(0);
 
-  // Production still answers, with v1.
+  // Production still answers, with v1 (a toast check here could not fail: this page load saw no swap).
   await page.goto('/predict');
   await page.getByRole('form', { name: /Describe the mushroom/ }).getByRole('button', { name: 'Predict' }).click();
   await expect(page.getByTestId('answer-version')).toHaveText('v1');
