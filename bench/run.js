@@ -356,6 +356,7 @@ async function benchPredict(browser, serverUrl) {
     emitLatencies('secondary', 'habitat woods + season autumn; worst case over 18 fields', await formLatencies(page, [['Habitat', 'woods'], ['Season', 'autumn']]));
     const times = [];
     let rowsPerSecond = [];
+    const heldRows = [];
     for (let i = 0; i < RUNS; i++) {
       if (i) await page.getByTestId('batch').getByRole('button', { name: 'Clear' }).click();
       const t0 = performance.now();
@@ -363,10 +364,14 @@ async function benchPredict(browser, serverUrl) {
       await page.getByTestId('batch-rows').waitFor({ timeout: TIMEOUT });
       times.push(performance.now() - t0);
       const text = await page.getByTestId('batch-summary').textContent();
-      rowsPerSecond.push(Number(text.match(/\(([\d,]+) rows\/s\)/)[1].replace(/,/g, '')));
+      rowsPerSecond.push(Number(text.match(/([\d,]+) rows\/s\)/)[1].replace(/,/g, '')));
+      const held = (await page.getByTestId('held-unknown').count()) ? await page.getByTestId('held-unknown').textContent() : '0';
+      heldRows.push(Number(held.replace(/,/g, '')));
       log(`predict_batch_ms/secondary run ${i + 1}: ${round1(times.at(-1))} ms; model alone ${rowsPerSecond.at(-1)} rows/s; "${text.replace(/\s+/g, ' ').trim().slice(0, 120)}"`);
     }
-    emit('predict_batch_ms', 'secondary', round1(median(times)), 'ms');
+    // From choosing the file to the answers on screen: parse and check every row, the model, and the
+    // answer rule (the worst case over each model-"edible" row's blank fields, as the form does).
+    console.log(JSON.stringify({ bench: 'predict_batch_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', work: 'secondary_data.csv (61,069 rows) from the file to answers on screen, incl. the answer rule', held_back_rows: median(heldRows) }));
     emit('predict_rows_per_s', 'secondary', median(rowsPerSecond), 'rows/s');
   } finally {
     await context.close();
