@@ -3,9 +3,10 @@ import { profileDataset } from '../data/profile';
 import type { WorkspaceSchema } from '../data/schema';
 import { EngineError, throwIfCancelled } from '../errors';
 import type { ProgressCallback } from '../progress';
-import type { ModelBundle } from './bundle';
+import type { CrossValidation, Evaluation, ModelBundle, SafetyThreshold } from './bundle';
 import { createModel } from './families';
-import { featureImportance } from './explain';
+import { featureImportance, type FeatureImportance } from './explain';
+import type { Matrix } from './matrix';
 import { evaluate } from './metrics';
 import type { Model, ModelKind } from './model';
 import { fitPca } from './pca';
@@ -73,15 +74,37 @@ export interface TrainResult {
   preprocessor: Preprocessor;
 }
 
+/** Threshold (with its guarantee) on the calibration rows, metrics on the test rows, and global importance; logs each. */
+async function evaluateModel(
+  schema: WorkspaceSchema,
+  pre: Preprocessor,
+  model: Model,
+  calibration: { x: Matrix; y: Uint8Array },
+  test: { x: Matrix; y: Uint8Array },
+  alpha: number,
+  delta: number,
+  log: (line: string) => void,
+): Promise<{ evaluation: Evaluation; threshold: SafetyThreshold; importance: FeatureImportance[] }> {
+  const threshold = chooseSafetyThreshold(calibration.y, await model.predictProba(calibration.x), { alpha, delta, floor: MIN_EDIBLE_ABOVE });
+  const evaluation = evaluate(test.y, await model.predictProba(test.x), threshold);
+  log(guaranteeLine(threshold, alpha, delta));
+  log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
+  const importance = await featureImportance(schema, pre, model, calibration.x);
+  log(`Fields that matter most (mean change in P when removed): ${importance.slice(0, 5).map((f) => `${f.label} ${f.score.toFixed(3)}`).join(', ')}.`);
+  return { evaluation, threshold, importance };
+}
+
 /**
  * validate → split → impute/encode (fitted on the training split only) → PCA → train → evaluate →
  * 5-fold check (optional).
  * Registration is the caller's (it needs storage). Every step reports its status and time, the run
  * can be cancelled between steps and inside training, and a failure names its step.
  */
-export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents = {}): Promise<TrainResult> {
-  const log = (line: string) => ev.onLog?.(line);
-  async function step<T>(id: StepId, run: () => T | Promise<T>): Promise<T> {
+type Step = <T>(id: StepId, run: () => T | Promise<T>) => Promise<T>;
+
+/** Runs one step: checks for a cancel first, reports running / done / failed / cancelled with its time. */
+function stepRunner(ev: PipelineEvents): Step {
+  return async (id, run) => {
     throwIfCancelled(ev.signal);
     ev.onStep?.(id, 'running');
     const t0 = performance.now();
@@ -92,23 +115,59 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
     } catch (e) {
       const cancelled = (e as EngineError)?.code === 'cancelled';
       ev.onStep?.(id, cancelled ? 'cancelled' : 'failed', Math.round(performance.now() - t0));
-      if (!cancelled) log(`${id} failed: ${(e as Error).message}`);
+      if (!cancelled) ev.onLog?.(`${id} failed: ${(e as Error).message}`);
       throw e;
     }
-  }
+  };
+}
 
+/** Refuses data a classifier cannot be trained and tested on; returns the line for the log. */
+function validateTrainingData(schema: WorkspaceSchema, ds: Dataset, alpha: number, delta: number): string {
+  checkAlphaDelta(alpha, delta);
+  const poisonous = ds.label.reduce((n, v) => n + v, 0);
+  if (ds.rows < 20) throw new EngineError('invalid-argument', `Only ${ds.rows} rows: too few to train and test a model.`);
+  if (poisonous === 0 || poisonous === ds.rows) throw new EngineError('invalid-argument', 'The data holds only one class: a classifier needs both edible and poisonous rows.');
+  if (ds.columns.length !== schema.features.length) throw new EngineError('invalid-argument', 'The data does not match the workspace schema.');
+  return `${ds.rows} rows, ${ds.rows - poisonous} edible / ${poisonous} poisonous, ${schema.features.length} features.`;
+}
+
+/** The guarantee the threshold states, or why it states none, for the log. */
+function guaranteeLine(threshold: SafetyThreshold, alpha: number, delta: number): string {
+  const g = threshold.guarantee!;
+  return g.stated
+    ? `Guarantee: at most ${alpha} of poisonous rows called edible, with probability ≥ ${1 - delta} (calibrated on ${g.calibrationPoisonous} poisonous validation rows; conformal cut lets ${g.allowedAbove} through, edible only above P = ${threshold.edibleAbove.toFixed(3)}).`
+    : `No guarantee stated: ${g.reason}. Threshold falls back to the most edible-looking poisonous validation row.`;
+}
+
+/**
+ * The 5-fold check on all the rows (the reference data and any feedback), unless the caller skips it
+ * or a class is too small to hold out in every fold.
+ */
+async function crossValidateStep(req: TrainRequest, params: Record<string, unknown>, alpha: number, delta: number, step: Step, ev: PipelineEvents): Promise<CrossValidation | undefined> {
+  const log = (line: string) => ev.onLog?.(line);
+  const whole = req.extraTrainRows ? concatDatasets(req.dataset, req.extraTrainRows) : req.dataset;
+  const poisonousRows = whole.label.reduce((n, v) => n + v, 0);
+  const tooSmall = Math.min(poisonousRows, whole.rows - poisonousRows) < 2 * CV_FOLDS;
+  if (req.crossValidate === false || tooSmall) {
+    ev.onStep?.('crossValidate', 'skipped');
+    log(tooSmall ? `5-fold check skipped: each class needs at least ${2 * CV_FOLDS} rows.` : '5-fold check skipped.');
+    return undefined;
+  }
+  const cv = await step('crossValidate', () =>
+    crossValidate({ schema: req.schema, dataset: whole, kind: req.kind, params, seed: req.seed, alpha, delta, folds: CV_FOLDS }, { signal: ev.signal, onProgress: ev.onProgress, onLog: log }),
+  );
+  log(`5-fold check: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible; ${(cv.uncertainShare * 100).toFixed(2)} % of ${cv.rows} rows uncertain (${(cv.ms / 1000).toFixed(1)} s).`);
+  return cv;
+}
+
+export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents = {}): Promise<TrainResult> {
+  const log = (line: string) => ev.onLog?.(line);
+  const step = stepRunner(ev);
   const started = performance.now();
   const { dataset: ds, schema } = req;
   const alpha = req.alpha ?? DEFAULT_ALPHA;
   const delta = req.delta ?? DEFAULT_DELTA;
-  await step('validate', () => {
-    checkAlphaDelta(alpha, delta);
-    const poisonous = ds.label.reduce((n, v) => n + v, 0);
-    if (ds.rows < 20) throw new EngineError('invalid-argument', `Only ${ds.rows} rows: too few to train and test a model.`);
-    if (poisonous === 0 || poisonous === ds.rows) throw new EngineError('invalid-argument', 'The data holds only one class: a classifier needs both edible and poisonous rows.');
-    if (ds.columns.length !== schema.features.length) throw new EngineError('invalid-argument', 'The data does not match the workspace schema.');
-    log(`${ds.rows} rows, ${ds.rows - poisonous} edible / ${poisonous} poisonous, ${schema.features.length} features.`);
-  });
+  log(await step('validate', () => validateTrainingData(schema, ds, alpha, delta)));
 
   const split = req.split ?? DEFAULT_SPLIT;
   const idx = await step('split', () => stratifiedSplit(ds.label, split, req.seed));
@@ -145,37 +204,12 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
     const trainingMs = Math.round(performance.now() - trainStarted);
     log(`Trained ${req.kind} in ${(trainingMs / 1000).toFixed(2)} s.`);
 
-    const { evaluation, threshold, importance } = await step('evaluate', async () => {
-      // The safety threshold comes from the validation split; the test split only measures.
-      const pVal = idx.validation.length ? await model.predictProba(xVal) : await model.predictProba(xTrain);
-      const threshold = chooseSafetyThreshold(idx.validation.length ? validation.label : train.label, pVal, { alpha, delta, floor: MIN_EDIBLE_ABOVE });
-      const evaluation = evaluate(test.label, await model.predictProba(xTest), threshold);
-      const g = threshold.guarantee!;
-      log(
-        g.stated
-          ? `Guarantee: at most ${alpha} of poisonous rows called edible, with probability ≥ ${1 - delta} (calibrated on ${g.calibrationPoisonous} poisonous validation rows; conformal cut lets ${g.allowedAbove} through, edible only above P = ${threshold.edibleAbove.toFixed(3)}).`
-          : `No guarantee stated: ${g.reason}. Threshold falls back to the most edible-looking poisonous validation row.`,
-      );
-      log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
-      const importance = await featureImportance(schema, pre, model, idx.validation.length ? xVal : xTrain);
-      log(`Fields that matter most (mean change in P when removed): ${importance.slice(0, 5).map((f) => `${f.label} ${f.score.toFixed(3)}`).join(', ')}.`);
-      return { evaluation, threshold, importance };
-    });
+    // The safety threshold comes from the validation split (the training split when there is none); the test split only measures.
+    const calibration = idx.validation.length ? { x: xVal, y: validation.label } : { x: xTrain, y: train.label };
+    const { evaluation, threshold, importance } = await step('evaluate', () => evaluateModel(schema, pre, model, calibration, { x: xTest, y: test.label }, alpha, delta, log));
 
-    const whole = req.extraTrainRows ? concatDatasets(ds, req.extraTrainRows) : ds;
-    const poisonousRows = whole.label.reduce((n, v) => n + v, 0);
-    // Every fold must hold out (and train without) rows of both classes.
-    const tooSmall = Math.min(poisonousRows, whole.rows - poisonousRows) < 2 * CV_FOLDS;
-    if (req.crossValidate === false || tooSmall) {
-      ev.onStep?.('crossValidate', 'skipped');
-      log(tooSmall ? `5-fold check skipped: each class needs at least ${2 * CV_FOLDS} rows.` : '5-fold check skipped.');
-    } else {
-      evaluation.crossValidation = await step('crossValidate', () =>
-        crossValidate({ schema, dataset: whole, kind: req.kind, params: model.params, seed: req.seed, alpha, delta, folds: CV_FOLDS }, { signal: ev.signal, onProgress: ev.onProgress, onLog: log }),
-      );
-      const cv = evaluation.crossValidation;
-      log(`5-fold check: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible; ${(cv.uncertainShare * 100).toFixed(2)} % of ${cv.rows} rows uncertain (${(cv.ms / 1000).toFixed(1)} s).`);
-    }
+    const cv = await crossValidateStep(req, model.params, alpha, delta, step, ev);
+    if (cv) evaluation.crossValidation = cv;
 
     const bundle: ModelBundle = {
       format: 'sporeprint-model',
