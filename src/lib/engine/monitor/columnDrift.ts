@@ -10,6 +10,38 @@ import { driftSeverity, isDrifted, isValidThreshold } from './severity';
 
 export const DEFAULT_MISSING_SHARE_DELTA = 0.05;
 
+/** The requested test when it exists and applies to this column, else the default (with the reason). */
+function chooseTest(requested: unknown, fallback: DriftTestId, kind: ColumnSummary['kind'], type: ReturnType<typeof driftColumnType>, reasons: DriftReason[]): DriftTestId {
+  if (requested === undefined) return fallback;
+  if (!isDriftTestId(requested)) {
+    reasons.push({ code: 'unknown-test', message: `There is no drift test called "${String(requested)}"; used ${DRIFT_TESTS[fallback].label}.` });
+    return fallback;
+  }
+  if (!appliesTo(DRIFT_TESTS[requested], kind, type)) {
+    reasons.push({ code: 'test-not-applicable', message: `${DRIFT_TESTS[requested].label} does not apply to a ${type} column; used ${DRIFT_TESTS[fallback].label}.` });
+    return fallback;
+  }
+  return requested;
+}
+
+function unseenReason(unseen: { share: number }[]): DriftReason {
+  const total = unseen.reduce((s, u) => s + u.share, 0);
+  return {
+    code: 'unseen-categories',
+    message: `${unseen.length} ${unseen.length === 1 ? 'value' : 'values'} never seen in the reference make up ${percent(total)} of the current window.`,
+  };
+}
+
+const kindMismatch = (kind: string, current: string): DriftReason => ({
+  code: 'kind-mismatch',
+  message: `The reference column is ${kind} but the current column is ${current}: nothing to compare.`,
+});
+const EMPTY_REFERENCE: DriftReason = { code: 'empty-reference', message: 'The reference has no values in this column (empty or all missing): nothing to compare against.' };
+const emptyCurrent = (rows: number): DriftReason => ({
+  code: 'empty-current',
+  message: `${rows === 0 ? 'The current window has no rows.' : 'Every value in the current window is missing.'} The missing share is the only signal.`,
+});
+
 /**
  * Drift of one feature: the reference summary (computed once per model version) against a
  * current window. Never throws on data: an empty or all-missing window, a constant column,
@@ -26,29 +58,10 @@ export function columnDrift(reference: ColumnSummary, current: ColumnData | Colu
   const distinct = cur.kind === kind ? distinctOverBoth(reference, cur) : distinctOverBoth(reference, reference);
   const type = driftColumnType(kind, distinct);
 
-  let test = defaultDriftTest(nRef, kind, distinct);
   const requested: unknown = options.tests?.[feature] ?? options.test;
-  if (requested !== undefined) {
-    if (!isDriftTestId(requested)) {
-      reasons.push({ code: 'unknown-test', message: `There is no drift test called "${String(requested)}"; used ${DRIFT_TESTS[test].label}.` });
-    } else if (!appliesTo(DRIFT_TESTS[requested], kind, type)) {
-      reasons.push({
-        code: 'test-not-applicable',
-        message: `${DRIFT_TESTS[requested].label} does not apply to a ${type} column; used ${DRIFT_TESTS[test].label}.`,
-      });
-    } else {
-      test = requested;
-    }
-  }
-
+  const test = chooseTest(requested, defaultDriftTest(nRef, kind, distinct), kind, type, reasons);
   const unseen = cur.kind === kind ? unseenInReference(reference, cur) : [];
-  if (unseen.length) {
-    const total = unseen.reduce((s, u) => s + u.share, 0);
-    reasons.push({
-      code: 'unseen-categories',
-      message: `${unseen.length} ${unseen.length === 1 ? 'value' : 'values'} never seen in the reference make up ${percent(total)} of the current window.`,
-    });
-  }
+  if (unseen.length) reasons.push(unseenReason(unseen));
 
   const base = {
     feature,
@@ -77,17 +90,9 @@ export function columnDrift(reference: ColumnSummary, current: ColumnData | Colu
     };
   };
 
-  if (cur.kind !== kind) {
-    reasons.push({ code: 'kind-mismatch', message: `The reference column is ${kind} but the current column is ${cur.kind}: nothing to compare.` });
-    return finish(test, null);
-  }
-  if (nRef === 0) {
-    reasons.push({ code: 'empty-reference', message: 'The reference has no values in this column (empty or all missing): nothing to compare against.' });
-    return finish(test, null);
-  }
-  if (nCur === 0) {
-    const why = cur.rows === 0 ? 'The current window has no rows.' : 'Every value in the current window is missing.';
-    reasons.push({ code: 'empty-current', message: `${why} The missing share is the only signal.` });
+  const nothingToCompare = cur.kind !== kind ? kindMismatch(kind, cur.kind) : nRef === 0 ? EMPTY_REFERENCE : nCur === 0 ? emptyCurrent(cur.rows) : null;
+  if (nothingToCompare) {
+    reasons.push(nothingToCompare);
     return finish(test, null);
   }
   if (distinct === 1) reasons.push({ code: 'constant', message: 'Both windows hold one and the same value: no drift is possible.' });
