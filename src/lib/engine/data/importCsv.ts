@@ -67,55 +67,66 @@ export interface AnalyzeOptions {
  * stores the accepted rows only if the user says so. Whole-file problems (empty, header only,
  * binary, no class column) throw an EngineError; row problems land in the report.
  */
-export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
-  const started = Date.now();
-  const progress = throttleProgress(opts.onProgress);
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
-  const hadBom = await refuseNonText(input);
+/** What one pass over the file gives: its header, the schema it matched (if any) with the rows validated, else the rows kept for inference. */
+interface ReadPass {
+  header: string[] | null;
+  match: SchemaMatch | null;
+  validator: RowValidator | null;
+  buffered: { fields: string[]; row: number }[];
+  dataRows: number;
+  format: CsvFormat;
+}
 
-  let match: SchemaMatch | null = null;
-  let validator: RowValidator | null = null;
-  let header: string[] | null = null;
-  const buffered: { fields: string[]; row: number }[] = [];
-  let dataRows = 0;
-
+/** Streams the file once: the header picks the schema, and every row after it is validated as it arrives. */
+async function readOnce(input: CsvInput, opts: AnalyzeOptions, progress: ProgressCallback): Promise<ReadPass> {
+  const pass: Omit<ReadPass, 'format'> = { header: null, match: null, validator: null, buffered: [], dataRows: 0 };
   const format = await parseCsvStream(input, {
     signal: opts.signal,
     onProgress: (done, total) => progress({ phase: 'Reading and validating', done, total }),
     onRows(rows, firstRowNumber, fmt) {
       let start = 0;
       if (firstRowNumber === 1) {
-        header = rows[0];
-        match = matchSchema(rows[0], opts.schemas, opts.classOptional);
-        if (match) validator = new RowValidator(match, rows[0].length, fmt.delimiter !== ",");
-        if (!match?.headerless) start = 1;
+        pass.header = rows[0];
+        pass.match = matchSchema(rows[0], opts.schemas, opts.classOptional);
+        if (pass.match) pass.validator = new RowValidator(pass.match, rows[0].length, fmt.delimiter !== ',');
+        if (!pass.match?.headerless) start = 1;
       }
       for (let i = start; i < rows.length; i++) {
-        dataRows++;
-        if (validator) validator.push(rows[i], firstRowNumber + i);
-        else buffered.push({ fields: rows[i], row: firstRowNumber + i });
+        pass.dataRows++;
+        if (pass.validator) pass.validator.push(rows[i], firstRowNumber + i);
+        else pass.buffered.push({ fields: rows[i], row: firstRowNumber + i });
       }
     },
   });
-  throwIfCancelled(opts.signal);
-  format.hadBom ||= hadBom;
+  return { ...pass, format };
+}
 
+/** The schema and the validated rows: the matched schema, or one inferred from the header and the rows. */
+function settleSchema(pass: ReadPass, opts: AnalyzeOptions): { match: SchemaMatch; validator: RowValidator } {
+  const { header } = pass;
   if (!header) throw new EngineError('empty-file', `${opts.sourceName} is empty: there is no header and no row.`);
-  if (dataRows === 0) {
-    throw new EngineError('header-only', `${opts.sourceName} has a header but no data rows.`, { columns: header });
-  }
-  if (!match && opts.classOptional) {
+  if (pass.dataRows === 0) throw new EngineError('header-only', `${opts.sourceName} has a header but no data rows.`, { columns: header });
+  if (pass.match && pass.validator) return { match: pass.match, validator: pass.validator };
+  if (opts.classOptional) {
     throw new EngineError('no-class-column', `The columns of ${opts.sourceName} do not match the ${opts.schemas.map((s) => s.name).join(' or ')} schema: every feature column must be present (the class column may be left out).`);
   }
-  if (!match) {
-    const fileHeader: string[] = header;
-    const sample = buffered.filter((r) => r.fields.length === fileHeader.length).map((r) => r.fields);
-    match = inferSchema(fileHeader, sample, opts.sourceName);
-    validator = new RowValidator(match, fileHeader.length, format.delimiter !== ',');
-    for (const r of buffered) validator.push(r.fields, r.row);
-  }
-  const m = match as SchemaMatch;
-  const v = validator as unknown as RowValidator;
+  const sample = pass.buffered.filter((r) => r.fields.length === header.length).map((r) => r.fields);
+  const match = inferSchema(header, sample, opts.sourceName);
+  const validator = new RowValidator(match, header.length, pass.format.delimiter !== ',');
+  for (const r of pass.buffered) validator.push(r.fields, r.row);
+  return { match, validator };
+}
+
+export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
+  const started = Date.now();
+  const progress = throttleProgress(opts.onProgress);
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
+  const hadBom = await refuseNonText(input);
+  const pass = await readOnce(input, opts, progress);
+  throwIfCancelled(opts.signal);
+  const format = pass.format;
+  format.hadBom ||= hadBom;
+  const { match: m, validator: v } = settleSchema(pass, opts);
 
   progress({ phase: 'Hashing and profiling', done: 0, total: 1 });
   const dataset = v.finish();
