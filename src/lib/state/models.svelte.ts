@@ -18,6 +18,13 @@ import type { WorkspaceState } from './workspace.svelte';
  * Training runs and the model registry of the current workspace. Runs and versions are live
  * queries: the worker writes a run's steps, epochs and log as it trains, and the pages redraw.
  */
+/** The model card's details of one version, from its bundle. */
+export interface ModelDetails {
+  versionId: number;
+  evaluation: Evaluation;
+  pcaVarianceRatio: number[];
+}
+
 export class ModelsState {
   readonly #versions: WorkspaceQuery<ModelVersionRow[]>;
   readonly #runs: WorkspaceQuery<RunRow[]>;
@@ -27,6 +34,10 @@ export class ModelsState {
   #error = $state<ActionError | null>(null);
   #notice = $state<string | null>(null);
   #serving = $state<{ workspaceId: string; versionId: number } | null>(null);
+  /** The version the model card shows, as the user chose it in the registry (null: production). */
+  selectedId = $state<number | null>(null);
+  #details = $state.raw<ModelDetails | null>(null);
+  #attached = $state(0);
 
   constructor(private readonly workspace: WorkspaceState) {
     this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listModelVersions(getDb(), id), []);
@@ -37,7 +48,32 @@ export class ModelsState {
       $effect(() => {
         if (this.production?.id !== undefined) void this.refreshServing();
       });
+      // While the Models page is open, the selected version's card details (its bundle) follow the selection.
+      $effect(() => {
+        const v = this.selected;
+        if (!this.#attached || !v || this.#details?.versionId === v.id) return;
+        void this.loadDetails(v).then((d) => {
+          if (this.selected?.id === v.id) this.#details = d;
+        });
+      });
     });
+  }
+
+  /** The Models page calls this while it is open; the returned function detaches it. */
+  attach(): () => void {
+    this.#attached++;
+    return () => this.#attached--;
+  }
+
+  /** The version on the model card: the one chosen, else production, else the newest. */
+  get selected(): ModelVersionRow | null {
+    return this.versions.find((v) => v.id === this.selectedId) ?? this.production ?? this.versions[0] ?? null;
+  }
+
+  /** The selected version's full evaluation and PCA, once loaded (null meanwhile). */
+  get selectedDetails(): ModelDetails | null {
+    const d = this.#details;
+    return d && d.versionId === this.selected?.id ? d : null;
   }
 
   get versions(): ModelVersionRow[] { return this.#versions.current; }
@@ -143,9 +179,9 @@ export class ModelsState {
   }
 
   /** What the model card shows beyond the registry row: the full evaluation (curves too) and the PCA. */
-  async loadDetails(version: ModelVersionRow): Promise<{ evaluation: Evaluation; pcaVarianceRatio: number[] }> {
+  async loadDetails(version: ModelVersionRow): Promise<ModelDetails> {
     const bundle = await loadBundle(getDb(), version.id!);
-    return { evaluation: bundle.evaluation, pcaVarianceRatio: (bundle.pca as SavedPca).explainedVarianceRatio };
+    return { versionId: version.id!, evaluation: bundle.evaluation, pcaVarianceRatio: (bundle.pca as SavedPca).explainedVarianceRatio };
   }
 
   async importVersion(file: File): Promise<void> {
