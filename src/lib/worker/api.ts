@@ -12,12 +12,55 @@ import type { ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { Objection } from '$lib/engine/abtest/conclusion';
-import type { NewAbTest } from '$lib/db/abtests';
-import type { AbTestRow, AbTestStatus } from '$lib/db/db';
-import type { WindowRequest } from '$lib/engine/monitor/report';
-import type { MonitorResult } from './monitor';
+import type { AbTestStatus } from '$lib/engine/abtest/analysis';
+import type { FiredAlert } from '$lib/engine/monitor/alerts';
+import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
 import type { ColumnData } from '$lib/engine/data/dataset';
-import type { ModelStage } from '$lib/db/db';
+
+// The contract's own types: the database's rows stay behind the workers (they pass them through
+// these shapes, so a row that drifts from them fails the worker's type check, not the page's).
+
+export type ModelStage = 'staging' | 'production' | 'archived';
+
+export interface AbTestDesign {
+  baselineAccuracy: number;
+  mde: number;
+  alpha: number;
+  power: number;
+  minimumPerArm: number;
+}
+
+/** What starting an A/B test asks for: production against the staging version `challengerVersionId`. */
+export interface NewAbTest {
+  workspaceId: string;
+  mode: 'split' | 'shadow';
+  /** Split mode: share of rows the challenger answers. */
+  challengerShare: number;
+  design: AbTestDesign;
+  autoConclude: boolean;
+  challengerVersionId: number;
+}
+
+/** One A/B test: its design, and once concluded, its final numbers and verdict. */
+export interface AbTest {
+  id?: number;
+  workspaceId: string;
+  createdAt: number;
+  status: 'running' | 'concluded';
+  mode: 'split' | 'shadow';
+  champion: { versionId: number; version: number; kind: ModelKind };
+  challenger: { versionId: number; version: number; kind: ModelKind };
+  challengerShare: number;
+  design: AbTestDesign;
+  autoConclude: boolean;
+  conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
+}
+
+export interface MonitorResult {
+  report: MonitorReport;
+  /** Alerts this report raised now (a window raises each rule once). */
+  raised: FiredAlert[];
+}
 
 export interface EngineInfo {
   /** The tfjs backend actually running: 'wasm' normally, 'cpu' when wasm could not start. */
@@ -152,7 +195,7 @@ export interface WorkerApi {
   /** A batch file's class column as feedback for each of its rows; returns how many rows that is. */
   submitBatchFeedback(batchId: number): Promise<{ rows: number }>;
   /** Starts an A/B test of production against a staging version (one running test per workspace). */
-  startAbTest(options: NewAbTest): Promise<AbTestRow>;
+  startAbTest(options: NewAbTest): Promise<AbTest>;
   /** A test's outcomes per arm and its statistics (final numbers once concluded). */
   abTestStatus(testId: number): Promise<AbTestStatus>;
   /**
@@ -160,7 +203,7 @@ export interface WorkerApi {
    * `acknowledged`: the objections (not significant, short of the minimum…) the user confirmed;
    * one not confirmed refuses the conclusion (invalid-argument, `details.objections`).
    */
-  concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTestRow>;
+  concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTest>;
   /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
   /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
