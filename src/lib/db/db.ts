@@ -10,8 +10,9 @@ import type { MonitorReference } from '$lib/engine/monitor/reference';
 import type { MonitorReport } from '$lib/engine/monitor/report';
 import type { AlertRuleId } from '$lib/engine/monitor/alerts';
 import type { Arm } from '$lib/engine/abtest/routing';
-import type { Outcomes } from '$lib/engine/abtest/outcomes';
-import type { Analysis } from '$lib/engine/abtest/analysis';
+import type { AbTestStatus } from '$lib/engine/abtest/analysis';
+
+export type { AbTestStatus };
 
 export interface WorkspaceRow {
   id: string;
@@ -315,13 +316,6 @@ export interface AbTestRow {
   conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
 }
 
-/** Where a test stands: outcomes per arm, the statistics, and accuracy per arm as outcomes came in. */
-export interface AbTestStatus {
-  outcomes: Outcomes;
-  analysis: Analysis;
-  /** Cumulative accuracy per arm against outcomes so far (both arms), at most ~100 points. */
-  series: { n: number[]; champion: (number | null)[]; challenger: (number | null)[] };
-}
 
 let instance: SporeprintDb | null = null;
 

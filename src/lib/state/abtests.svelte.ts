@@ -1,5 +1,6 @@
 import { getDb, type AbTestRow, type AbTestStatus } from '$lib/db/db';
-import { listAbTests, type NewAbTest } from '$lib/db/abtests';
+import { listAbTests } from '$lib/db/abtests';
+import type { NewAbTest } from '$lib/worker/api';
 import { productionSignature } from '$lib/db/predictions';
 import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { Arm } from '$lib/engine/abtest/routing';

@@ -1,6 +1,7 @@
 /**
- * The one contract between the page and the engine worker. The worker implements it; the page
- * imports only these types. Long jobs take a job id (for `cancelJob`) and a progress callback.
+ * The contracts between the page and its two workers: `ServingApi` (serving.worker.ts) and
+ * `TrainingApi` (training.worker.ts). Each worker implements its own; the page imports only these
+ * types. Long jobs take a job id (for that worker's `cancelJob`) and a progress callback.
  */
 import type { ImportReport } from '$lib/engine/data/importCsv';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
@@ -12,12 +13,55 @@ import type { ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { Objection } from '$lib/engine/abtest/conclusion';
-import type { NewAbTest } from '$lib/db/abtests';
-import type { AbTestRow, AbTestStatus } from '$lib/db/db';
-import type { WindowRequest } from '$lib/engine/monitor/report';
-import type { MonitorResult } from './monitor';
+import type { AbTestStatus } from '$lib/engine/abtest/analysis';
+import type { FiredAlert } from '$lib/engine/monitor/alerts';
+import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
 import type { ColumnData } from '$lib/engine/data/dataset';
-import type { ModelStage } from '$lib/db/db';
+
+// The contract's own types: the database's rows stay behind the workers (they pass them through
+// these shapes, so a row that drifts from them fails the worker's type check, not the page's).
+
+export type ModelStage = 'staging' | 'production' | 'archived';
+
+export interface AbTestDesign {
+  baselineAccuracy: number;
+  mde: number;
+  alpha: number;
+  power: number;
+  minimumPerArm: number;
+}
+
+/** What starting an A/B test asks for: production against the staging version `challengerVersionId`. */
+export interface NewAbTest {
+  workspaceId: string;
+  mode: 'split' | 'shadow';
+  /** Split mode: share of rows the challenger answers. */
+  challengerShare: number;
+  design: AbTestDesign;
+  autoConclude: boolean;
+  challengerVersionId: number;
+}
+
+/** One A/B test: its design, and once concluded, its final numbers and verdict. */
+export interface AbTest {
+  id?: number;
+  workspaceId: string;
+  createdAt: number;
+  status: 'running' | 'concluded';
+  mode: 'split' | 'shadow';
+  champion: { versionId: number; version: number; kind: ModelKind };
+  challenger: { versionId: number; version: number; kind: ModelKind };
+  challengerShare: number;
+  design: AbTestDesign;
+  autoConclude: boolean;
+  conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
+}
+
+export interface MonitorResult {
+  report: MonitorReport;
+  /** Alerts this report raised now (a window raises each rule once). */
+  raised: FiredAlert[];
+}
 
 export interface EngineInfo {
   /** The tfjs backend actually running: 'wasm' normally, 'cpu' when wasm could not start. */
@@ -125,34 +169,57 @@ export interface BatchResult {
   shadow?: { testId: number; version: number; decision: Uint8Array };
 }
 
-export interface WorkerApi {
+/**
+ * The serving worker: imports, predictions and the live model, the registry's stage changes and
+ * exports. Predictions never queue behind a training epoch: that runs in the training worker.
+ */
+export interface ServingApi {
   getEngineInfo(): Promise<EngineInfo>;
   analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
   /** Stores the accepted rows of an analysed import in one transaction. */
   commitImport(importId: string, options?: { workspaceName?: string }): Promise<CommitResult>;
   discardImport(importId: string): Promise<void>;
+  /** Aborts a long job of this worker (between chunks or epochs); an unknown job is ignored. */
   cancelJob(jobId: string): Promise<void>;
-
-  /** Runs the training pipeline as a run; registers a staging version only if it finishes. */
-  trainModel(jobId: string, options: TrainOptions, onProgress?: ProgressCallback): Promise<TrainOutcome>;
+  /** One mushroom through the production model; logged as production data. */
+  predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
+  /** A whole CSV through the production model (validated like an import; class column optional); logged. */
+  predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
+  /** The version serving predictions in this worker, or null. */
+  getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
+  /** First launch: installs each workspace's shipped bundle as v1 production if it has no models. */
+  installShippedModels(bundleUrls: Record<string, string>): Promise<string[]>;
   /** Moves a version to a stage (promotion archives the old production); the live model follows. */
   setModelStage(versionId: number, stage: ModelStage, reason: string): Promise<void>;
   /** One file with everything needed to use the version elsewhere. */
   exportModel(versionId: number): Promise<{ fileName: string; json: string }>;
   /** Validates and registers an exported version as staging in the workspace. */
   importModel(workspaceId: string, json: string): Promise<{ versionId: number; version: number }>;
-  /** First launch: installs each workspace's shipped bundle as v1 production if it has no models. */
-  installShippedModels(bundleUrls: Record<string, string>): Promise<string[]>;
-  /** One mushroom through the production model; logged as production data. */
-  predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
-  /** A whole CSV through the production model (validated like an import; class column optional); logged. */
-  predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
+}
+
+/**
+ * The training worker: training and retraining, feedback (which may start a retraining or
+ * conclude an A/B test), A/B tests and monitoring reports. A new production version reaches the
+ * serving worker through IndexedDB, which it watches.
+ */
+export interface TrainingApi {
+  /** Runs the training pipeline as a run; registers a staging version only if it finishes. */
+  trainModel(jobId: string, options: TrainOptions, onProgress?: ProgressCallback): Promise<TrainOutcome>;
+  /** Aborts a long job of this worker (between chunks or epochs); an unknown job is ignored. */
+  cancelJob(jobId: string): Promise<void>;
   /** An expert's label for a logged prediction; every k-th pending feedback starts one retraining. */
   submitFeedback(predictionId: number, label: 0 | 1): Promise<void>;
   /** A batch file's class column as feedback for each of its rows; returns how many rows that is. */
   submitBatchFeedback(batchId: number): Promise<{ rows: number }>;
+  /**
+   * Saves k (feedbacks per retraining, every workspace); a workspace whose waiting feedback already
+   * reaches it starts its retraining now (in the background: the call returns once k is saved).
+   */
+  saveRetrainEvery(k: number): Promise<void>;
+  /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
+  resumeRetraining(workspaceIds: string[]): Promise<void>;
   /** Starts an A/B test of production against a staging version (one running test per workspace). */
-  startAbTest(options: NewAbTest): Promise<AbTestRow>;
+  startAbTest(options: NewAbTest): Promise<AbTest>;
   /** A test's outcomes per arm and its statistics (final numbers once concluded). */
   abTestStatus(testId: number): Promise<AbTestStatus>;
   /**
@@ -160,16 +227,7 @@ export interface WorkerApi {
    * `acknowledged`: the objections (not significant, short of the minimum…) the user confirmed;
    * one not confirmed refuses the conclusion (invalid-argument, `details.objections`).
    */
-  concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTestRow>;
+  concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTest>;
   /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
-  /** At start: a retraining cut short by a reload or crash left its feedback waiting; pick it up. */
-  resumeRetraining(workspaceIds: string[]): Promise<void>;
-  /**
-   * Saves k (feedbacks per retraining, every workspace); a workspace whose waiting feedback already
-   * reaches it starts its retraining now (in the background: the call returns once k is saved).
-   */
-  saveRetrainEvery(k: number): Promise<void>;
-  /** The version serving predictions in this worker, or null. */
-  getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
 }

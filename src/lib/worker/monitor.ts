@@ -18,6 +18,7 @@ import { referenceFromData, referenceFromProfile, type MonitorReference } from '
 import { NO_FEEDBACK } from '$lib/engine/monitor/quality';
 import { buildMonitorReport, type MonitorReport, type MonitorWindow, type ProductionRows, type WindowRequest } from '$lib/engine/monitor/report';
 import { initTfjs } from './tfjsBackend';
+import type { MonitorResult } from './api';
 
 /**
  * Every production row of a workspace, oldest first, as typed columns: single predictions (their
@@ -143,12 +144,6 @@ export async function monitorReference(db: SporeprintDb, schema: WorkspaceSchema
   }
   await db.monitorReferences.put({ versionId: version.id!, createdAt: Date.now(), reference });
   return reference;
-}
-
-export interface MonitorResult {
-  report: MonitorReport;
-  /** Alerts this report raised now (a window raises each rule once). */
-  raised: FiredAlert[];
 }
 
 /** One report for one window of the production version, and the alerts it raises (stored). */

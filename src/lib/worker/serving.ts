@@ -148,3 +148,9 @@ export async function liveModel(
   }
   return settled;
 }
+
+/** The version serving a workspace's predictions in this worker (loaded now if need be), or null. */
+export async function liveModelInfo(db: SporeprintDb, workspaceId: string): Promise<{ versionId: number; kind: ModelBundle['kind'] } | null> {
+  const m = await liveModel(db, workspaceId);
+  return m ? { versionId: m.versionId, kind: m.bundle.kind } : null;
+}

@@ -19,6 +19,14 @@ import { fisherExact, mcnemar, twoProportionZTest } from '../stats/proportions';
 import type { ArmOutcome, Outcomes, ShadowOutcomes } from './outcomes';
 import type { Arm } from './routing';
 
+/** Where a test stands: outcomes per arm, the statistics, and accuracy per arm as outcomes came in. */
+export interface AbTestStatus {
+  outcomes: Outcomes;
+  analysis: Analysis;
+  /** Cumulative accuracy per arm against outcomes so far (both arms), at most ~100 points. */
+  series: { n: number[]; champion: (number | null)[]; challenger: (number | null)[] };
+}
+
 /** Below this many discordant pairs McNemar's exact test decides (the chi-square approximation is poor). */
 export const MCNEMAR_EXACT_BELOW = 25;
 /** Cochran's rule: the z-test needs every expected cell count at least this large. */

@@ -1,0 +1,43 @@
+/// <reference lib="webworker" />
+// The serving worker: wires ServingApi to the worker modules; the rules live in those modules.
+import * as Comlink from 'comlink';
+import { getDb } from '$lib/db/db';
+import type { ServingApi } from './api';
+import { registerErrorTransfer } from './transfer';
+import { cancelJob, withJob } from './jobs';
+import { readSource } from './source';
+import { analyzeImport, commitImport, discardImport } from './imports';
+import { liveModelInfo } from './serving';
+import { exportModel, importModel, setModelStage } from './models';
+import { installShippedModels } from './install';
+import { predictBatch, predictOne } from './predict';
+
+registerErrorTransfer();
+
+const api: ServingApi = {
+  async getEngineInfo() {
+    const { initTfjs } = await import('./tfjsBackend');
+    return initTfjs();
+  },
+  analyzeCsv: (jobId, source, onProgress) =>
+    withJob(jobId, async (signal) => {
+      const { blob, name } = await readSource(source, signal);
+      return analyzeImport(getDb(), blob, name, signal, onProgress);
+    }),
+  commitImport: async (importId, options) => commitImport(getDb(), importId, options),
+  discardImport: async (importId) => discardImport(importId),
+  cancelJob: async (jobId) => cancelJob(jobId),
+  predictOne: async (workspaceId, input) => predictOne(getDb(), workspaceId, input),
+  predictBatch: (jobId, workspaceId, source, onProgress) =>
+    withJob(jobId, async (signal) => {
+      const { blob, name } = await readSource(source, signal);
+      return predictBatch(getDb(), workspaceId, blob, name, signal, onProgress);
+    }),
+  getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
+  installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
+  setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),
+  exportModel: (versionId) => exportModel(getDb(), versionId),
+  importModel: (workspaceId, json) => importModel(getDb(), workspaceId, json),
+};
+
+Comlink.expose(api);
