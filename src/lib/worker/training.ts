@@ -1,21 +1,17 @@
 import { loadDataset } from '$lib/db/datasets';
-import type { RunRow, SporeprintDb } from '$lib/db/db';
+import type { SporeprintDb } from '$lib/db/db';
 import { registerModelVersion } from '$lib/db/registry';
-import { endRun, runLockName, startRun, updateRun } from '$lib/db/runs';
+import { runLockName, startRun, updateRun } from '$lib/db/runs';
 import { workspaceSchema } from '$lib/db/workspaces';
-import { EngineError, isEngineError } from '$lib/engine/errors';
+import { EngineError, isEngineError, throwIfCancelled } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { Dataset } from '$lib/engine/data/dataset';
-import { PIPELINE_STEPS, runTrainingPipeline, type StepId, type StepStatus } from '$lib/engine/ml/pipeline';
+import { runTrainingPipeline } from '$lib/engine/ml/pipeline';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { TrainOptions, TrainOutcome } from './api';
+import { RunRecorder } from './runRecorder';
 import { initTfjs } from './tfjsBackend';
 
-/**
- * One training run: a run row that the Models page watches (steps, epochs, log), the pipeline in
- * this worker, and — only if it finishes — a new staging version with its bundle, registered in one
- * transaction. Cancelled or failed runs register nothing.
- */
 /** What a retraining adds to a plain run: the feedback rows, and why it started. */
 export interface RetrainExtras {
   extraRows: Dataset;
@@ -28,6 +24,11 @@ export interface RetrainExtras {
   onRun?: (runId: number) => void;
 }
 
+/**
+ * One training run: a run row that the Models page watches (steps, epochs, log), the pipeline in
+ * this worker, and — only if it finishes — a new staging version with its bundle, registered in one
+ * transaction. Cancelled or failed runs register nothing.
+ */
 export async function trainModel(
   db: SporeprintDb,
   opts: TrainOptions,
@@ -42,10 +43,8 @@ export async function trainModel(
   if (!version || version.workspaceId !== opts.workspaceId) throw new EngineError('not-found', `Data version #${opts.datasetVersionId} is not in this workspace.`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
 
-  const steps: RunRow['steps'] = PIPELINE_STEPS.map((s) => ({ id: s.id, label: s.label, status: 'pending' }));
-  const epochs: RunRow['epochs'] = [];
-  const logLines: string[] = [];
-  const runId = await startRun(db, {
+  const run = new RunRecorder(db);
+  const runId = (run.runId = await startRun(db, {
     workspaceId: opts.workspaceId,
     datasetVersionId: version.id!,
     dataSha256: version.sha256,
@@ -53,40 +52,21 @@ export async function trainModel(
     kind: opts.kind,
     params: opts.params ?? {},
     seed,
-    steps,
-    epochs,
-    log: logLines,
-  });
+    steps: run.steps,
+    epochs: run.epochs,
+    log: run.lines,
+  }));
   if (retrain) {
     retrain.onRun?.(runId);
-    logLines.push(...(retrain.notes ?? []));
-    await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...logLines] });
+    run.lines.push(...(retrain.notes ?? []));
+    await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...run.lines] });
   }
-
-  // Run-row writes are chained so they land in order, and batched at most ~4 per second.
-  let writes = Promise.resolve();
-  let dirty = false;
-  let lastWrite = 0;
-  const save = (force = false) => {
-    dirty = true;
-    if (!force && Date.now() - lastWrite < 250) return;
-    lastWrite = Date.now();
-    dirty = false;
-    const patch = { steps: structuredClone(steps), epochs: structuredClone(epochs), log: [...logLines] };
-    writes = writes.then(() => updateRun(db, runId, patch)).catch(() => {});
-  };
-  const setStep = (id: StepId, status: StepStatus, ms?: number) => {
-    const s = steps.find((x) => x.id === id)!;
-    s.status = status;
-    if (ms !== undefined) s.ms = ms;
-    save(true);
-  };
 
   // Held while this run lives: another tab starting up must not mark it interrupted.
   const releaseLock = await holdLock(runLockName(runId));
   try {
     const reference = await loadDataset(db, version.id!);
-    if (retrain) logLines.push(`${retrain.reason}: ${reference.rows} reference rows (split as before) + ${retrain.extraRows.rows} feedback rows in the training split.`);
+    if (retrain) run.lines.push(`${retrain.reason}: ${reference.rows} reference rows (split as before) + ${retrain.extraRows.rows} feedback rows in the training split.`);
     const result = await runTrainingPipeline(
       {
         workspaceId: opts.workspaceId,
@@ -102,25 +82,13 @@ export async function trainModel(
         crossValidate: opts.crossValidate,
         appVersion: __APP_VERSION__,
       },
-      {
-        signal,
-        onStep: setStep,
-        onLog: (line) => {
-          logLines.push(line);
-          save();
-        },
-        onEpoch: (epoch, loss, valLoss) => {
-          epochs.push({ epoch, loss, valLoss });
-          save();
-        },
-        onProgress,
-      },
+      { signal, onStep: (id, status, ms) => run.step(id, status, ms), onLog: (line) => run.log(line), onEpoch: (e, loss, valLoss) => run.epoch(e, loss, valLoss), onProgress },
     );
     result.model.dispose(); // the registry holds the bundle; the live model is loaded on promotion
-    throwIfAbortedBeforeRegister(signal);
-    setStep('register', 'running');
+    throwIfCancelled(signal);
+    run.step('register', 'running');
     const t0 = Date.now();
-    await writes;
+    await run.settled();
     const registered = await registerModelVersion(db, {
       workspaceId: opts.workspaceId,
       runId,
@@ -130,31 +98,15 @@ export async function trainModel(
       reason: retrain ? retrain.reason : 'trained from the Models page',
       actor: retrain ? 'auto' : 'user',
     });
-    setStep('register', 'done', Date.now() - t0);
-    await writes;
-    await endRun(db, runId, {
-      status: 'finished',
-      evaluation: result.bundle.evaluation,
-      threshold: result.bundle.threshold,
-      steps: structuredClone(steps),
-      epochs: structuredClone(epochs),
-      log: [...logLines, `Registered as version v${registered.version} (staging).`],
-    });
+    run.step('register', 'done', Date.now() - t0);
+    await run.end({ status: 'finished', evaluation: result.bundle.evaluation, threshold: result.bundle.threshold }, `Registered as version v${registered.version} (staging).`);
     return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset: reference };
   } catch (e) {
     const cancelled = isEngineError(e) && e.code === 'cancelled';
-    dirty = false; // the write below has every line: a late throttled one must not drop its "Failed" line
-    await writes;
-    await endRun(db, runId, {
-      status: cancelled ? 'cancelled' : 'failed',
-      error: e,
-      steps: structuredClone(steps),
-      epochs: structuredClone(epochs),
-      log: [...logLines, cancelled ? 'Cancelled by the user: nothing was registered.' : `Failed: ${(e as Error).message}`],
-    });
+    await run.end({ status: cancelled ? 'cancelled' : 'failed', error: e }, cancelled ? 'Cancelled by the user: nothing was registered.' : `Failed: ${(e as Error).message}`);
     throw e;
   } finally {
-    if (dirty) save(true);
+    run.flush();
     releaseLock();
   }
 }
@@ -165,8 +117,4 @@ function holdLock(name: string): Promise<() => void> {
   return new Promise((acquired) => {
     void navigator.locks.request(name, () => new Promise<void>((release) => acquired(release)));
   });
-}
-
-function throwIfAbortedBeforeRegister(signal: AbortSignal) {
-  if (signal.aborted) throw new EngineError('cancelled', 'Cancelled.');
 }
