@@ -6,7 +6,10 @@ import globals from 'globals';
 // The engine is pure TypeScript that runs in the worker and in Node: it must never reach for the
 // page's storage, state, worker plumbing, Svelte or SvelteKit.
 const pure = [
-  { group: ['$lib/db/*', '$lib/state/*', '$lib/worker/*', '$lib/components/*', '**/db/*', '**/state/*', '**/worker/*'], message: 'The engine and the renderers are pure: no storage, state or worker imports.' },
+  {
+    group: ['$lib/db/*', '$lib/state/*', '$lib/worker/*', '$lib/components/*', '**/db/*', '**/state/*', '**/worker/*'],
+    message: 'The engine and the renderers are pure: no storage, state or worker imports.',
+  },
   { group: ['svelte', 'svelte/*', '$app/*', 'dexie'], message: 'The engine and the renderers run in Node too: no Svelte, SvelteKit or Dexie.' },
 ];
 // The engine computes results; the renderers in lib/report draw them (one report object for the

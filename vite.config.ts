@@ -19,8 +19,7 @@ export default defineConfig({
       manifest: {
         name: 'Sporeprint — mushroom MLOps on your device',
         short_name: 'Sporeprint',
-        description:
-          'Train, serve and monitor mushroom edibility models entirely in the browser. A data-science tool, not advice on what to eat.',
+        description: 'Train, serve and monitor mushroom edibility models entirely in the browser. A data-science tool, not advice on what to eat.',
         theme_color: '#5b3a29',
         background_color: '#f7f2e7',
         display: 'standalone',

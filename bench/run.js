@@ -56,7 +56,10 @@ const round1 = (x) => Math.round(x * 10) / 10;
 async function importFile(page, serverUrl, file) {
   await page.goto(`${serverUrl}/data`);
   await page.getByTestId('file-input').setInputFiles(file);
-  await page.getByTestId('import-report').getByRole('button', { name: /^Import .* valid rows$/ }).click();
+  await page
+    .getByTestId('import-report')
+    .getByRole('button', { name: /^Import .* valid rows$/ })
+    .click();
   await page.getByTestId('import-done').waitFor({ timeout: TIMEOUT });
 }
 
@@ -70,14 +73,26 @@ async function importFile(page, serverUrl, file) {
  */
 function importProbe() {
   const t = (window.__bench = { change: null, report: null, click: null, done: null, error: null });
-  const frame = (key) => requestAnimationFrame(() => { if (t[key] === null) t[key] = performance.now(); });
-  document.addEventListener('change', (e) => {
-    if (e.target instanceof HTMLInputElement && e.target.type === 'file' && t.change === null) t.change = e.timeStamp;
-  }, true);
-  document.addEventListener('click', (e) => {
-    const b = e.target instanceof Element ? e.target.closest('button') : null;
-    if (b && t.click === null && b.closest('[data-testid="import-report"]') && /^(Import .* valid rows|Create workspace and import)$/.test(b.textContent.trim())) t.click = e.timeStamp;
-  }, true);
+  const frame = (key) =>
+    requestAnimationFrame(() => {
+      if (t[key] === null) t[key] = performance.now();
+    });
+  document.addEventListener(
+    'change',
+    (e) => {
+      if (e.target instanceof HTMLInputElement && e.target.type === 'file' && t.change === null) t.change = e.timeStamp;
+    },
+    true,
+  );
+  document.addEventListener(
+    'click',
+    (e) => {
+      const b = e.target instanceof Element ? e.target.closest('button') : null;
+      if (b && t.click === null && b.closest('[data-testid="import-report"]') && /^(Import .* valid rows|Create workspace and import)$/.test(b.textContent.trim()))
+        t.click = e.timeStamp;
+    },
+    true,
+  );
   let pendingReport = false;
   let pendingDone = false;
   new MutationObserver(() => {
@@ -94,11 +109,15 @@ function importProbe() {
 }
 
 async function waitForStamp(page, key) {
-  const h = await page.waitForFunction((k) => {
-    const t = window.__bench;
-    if (t.error) return { error: t.error };
-    return t[k] !== null ? { ok: true } : false;
-  }, key, { timeout: TIMEOUT, polling: 50 });
+  const h = await page.waitForFunction(
+    (k) => {
+      const t = window.__bench;
+      if (t.error) return { error: t.error };
+      return t[k] !== null ? { ok: true } : false;
+    },
+    key,
+    { timeout: TIMEOUT, polling: 50 },
+  );
   const r = await h.jsonValue();
   if (r.error) throw new Error(`import failed in the page: ${r.error}`);
 }
@@ -153,7 +172,9 @@ async function benchImport(browser, serverUrl) {
       const r = await importOnce(browser, serverUrl, file);
       const total = r.analysis + r.store;
       totals.push(total);
-      log(`import_ms/${dataset} run ${i}: total ${round1(total)} ms = analysis ${round1(r.analysis)} ms (report's own "read in" ${r.parseMs ?? '?'} ms) + store ${round1(r.store)} ms; accepted ${r.accepted}; "${r.doneText}"`);
+      log(
+        `import_ms/${dataset} run ${i}: total ${round1(total)} ms = analysis ${round1(r.analysis)} ms (report's own "read in" ${r.parseMs ?? '?'} ms) + store ${round1(r.store)} ms; accepted ${r.accepted}; "${r.doneText}"`,
+      );
     }
     emit('import_ms', dataset, round1(median(totals)), 'ms');
   }
@@ -271,7 +292,9 @@ async function benchCrossValidation(browser, serverUrl) {
       if (r.status !== 'finished' || !r.crossValidation) throw new Error(`cv on ${dataset}: run ${r.status}`);
       const cv = r.crossValidation;
       const about = { folds: cv.folds, rows: cv.rows, poisonous: cv.poisonous, model: r.kind, params: r.params, seed: cv.seed };
-      log(`cv/${dataset}: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible, ${(cv.uncertainShare * 100).toFixed(3)} % uncertain, check ${r.cvMs} ms (training ${r.trainMs} ms)`);
+      log(
+        `cv/${dataset}: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible, ${(cv.uncertainShare * 100).toFixed(3)} % uncertain, check ${r.cvMs} ms (training ${r.trainMs} ms)`,
+      );
       console.log(JSON.stringify({ bench: 'cv_false_edible', dataset, value: cv.falseEdible, unit: 'rows', ...about, check_ms: r.cvMs, train_ms: r.trainMs }));
       console.log(JSON.stringify({ bench: 'cv_uncertain_share', dataset, value: cv.uncertainShare, unit: 'share', ...about }));
     } finally {
@@ -335,13 +358,23 @@ async function benchPredict(browser, serverUrl) {
     // One answer that decides (no search), and two that would say "edible" but for the 20 fields not
     // given: the worst case over those fields is searched on every prediction.
     emitLatencies('uci', 'odour foul only', await formLatencies(page, [['Odour', 'foul']]));
-    emitLatencies('uci', 'odour none + spore print black; worst case over 20 fields', await formLatencies(page, [['Odour', 'none'], ['Spore print colour', 'black']]));
+    emitLatencies(
+      'uci',
+      'odour none + spore print black; worst case over 20 fields',
+      await formLatencies(page, [
+        ['Odour', 'none'],
+        ['Spore print colour', 'black'],
+      ]),
+    );
     const uciFile = join(DATA, 'mushrooms.csv');
     if (existsSync(uciFile)) {
       // A real edible mushroom with six many-valued fields not given: too many completions to
       // enumerate, so the coordinate ascent runs to its end unless a completion decides sooner.
       const schema = JSON.parse(readFileSync(join(ROOT, 'data/schemas/uci.json'), 'utf8'));
-      const [head, ...rows] = readFileSync(uciFile, 'utf8').trim().split(/\r?\n/).map((l) => l.split(','));
+      const [head, ...rows] = readFileSync(uciFile, 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => l.split(','));
       const row = rows.find((r) => r[0] === 'e' && !r.includes('?'));
       const left = new Set(['cap-shape', 'cap-color', 'gill-color', 'stalk-color-above-ring', 'stalk-color-below-ring', 'habitat']);
       const answers = schema.features.filter((f) => !left.has(f.name)).map((f) => [f.label, f.codes.find((c) => c.code === row[head.indexOf(f.name)]).label]);
@@ -353,7 +386,14 @@ async function benchPredict(browser, serverUrl) {
     await page.getByRole('combobox', { name: 'Workspace' }).selectOption('secondary');
     await page.getByRole('heading', { name: /Predict · Secondary/ }).waitFor();
     await page.getByTestId('key-fields').waitFor();
-    emitLatencies('secondary', 'habitat woods + season autumn; worst case over 18 fields', await formLatencies(page, [['Habitat', 'woods'], ['Season', 'autumn']]));
+    emitLatencies(
+      'secondary',
+      'habitat woods + season autumn; worst case over 18 fields',
+      await formLatencies(page, [
+        ['Habitat', 'woods'],
+        ['Season', 'autumn'],
+      ]),
+    );
     const times = [];
     let rowsPerSecond = [];
     const heldRows = [];
@@ -371,7 +411,16 @@ async function benchPredict(browser, serverUrl) {
     }
     // From choosing the file to the answers on screen: parse and check every row, the model, and the
     // answer rule (the worst case over each model-"edible" row's blank fields, as the form does).
-    console.log(JSON.stringify({ bench: 'predict_batch_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', work: 'secondary_data.csv (61,069 rows) from the file to answers on screen, incl. the answer rule', held_back_rows: median(heldRows) }));
+    console.log(
+      JSON.stringify({
+        bench: 'predict_batch_ms',
+        dataset: 'secondary',
+        value: round1(median(times)),
+        unit: 'ms',
+        work: 'secondary_data.csv (61,069 rows) from the file to answers on screen, incl. the answer rule',
+        held_back_rows: median(heldRows),
+      }),
+    );
     emit('predict_rows_per_s', 'secondary', median(rowsPerSecond), 'rows/s');
   } finally {
     await context.close();
@@ -396,7 +445,13 @@ async function describeMushroom(page, head, row) {
     if ((await field.evaluate((el) => el.tagName)) === 'SELECT') await field.selectOption(value);
     else await field.fill(value);
   }
-  const before = await page.getByTestId('prediction-row').first().locator('td').first().textContent().catch(() => '');
+  const before = await page
+    .getByTestId('prediction-row')
+    .first()
+    .locator('td')
+    .first()
+    .textContent()
+    .catch(() => '');
   await form.getByRole('button', { name: 'Predict' }).click();
   await page.waitForFunction((b) => document.querySelector('[data-testid="prediction-row"] td')?.textContent !== b, before, { timeout: TIMEOUT });
   return Number(await page.getByTestId('round-trip').textContent());
@@ -418,7 +473,10 @@ async function benchRetrain(browser, serverUrl) {
       const page = await context.newPage();
       await importFile(page, serverUrl, file);
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
-      const [head, ...rows] = readFileSync(file, 'utf8').trim().split(/\r?\n/).map((l) => l.split(delimiter));
+      const [head, ...rows] = readFileSync(file, 'utf8')
+        .trim()
+        .split(/\r?\n/)
+        .map((l) => l.split(delimiter));
       const step = Math.floor(rows.length / 10);
       const picked = Array.from({ length: 10 }, (_, k) => rows[k * step + 11]);
       let t0 = 0;
@@ -428,18 +486,28 @@ async function benchRetrain(browser, serverUrl) {
           await page.evaluate(() => (window.__longTasks = []));
           t0 = performance.now();
         }
-        await page.getByTestId('prediction-row').first().getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' }).click();
+        await page
+          .getByTestId('prediction-row')
+          .first()
+          .getByRole('button', { name: row[0] === 'p' ? 'poisonous' : 'edible' })
+          .click();
       }
       // Until the retraining run has ended and, if the gate let it through, the new version answers.
       const retrainRun = () =>
-        page.evaluate(() => new Promise((ok) => {
-          const o = indexedDB.open('sporeprint');
-          o.onsuccess = () => {
-            const r = o.result.transaction('runs').objectStore('runs').getAll();
-            // The gate's verdict is appended to the run's log after the run itself has ended.
-            r.onsuccess = () => { o.result.close(); ok(r.result.find((x) => x.reason && x.status !== 'running' && x.log.some((l) => l.startsWith('Gate:'))) ?? null); };
-          };
-        }));
+        page.evaluate(
+          () =>
+            new Promise((ok) => {
+              const o = indexedDB.open('sporeprint');
+              o.onsuccess = () => {
+                const r = o.result.transaction('runs').objectStore('runs').getAll();
+                // The gate's verdict is appended to the run's log after the run itself has ended.
+                r.onsuccess = () => {
+                  o.result.close();
+                  ok(r.result.find((x) => x.reason && x.status !== 'running' && x.log.some((l) => l.startsWith('Gate:'))) ?? null);
+                };
+              };
+            }),
+        );
       const waits = [];
       const toast = page.getByTestId('live-toast');
       let run = null;
@@ -454,7 +522,9 @@ async function benchRetrain(browser, serverUrl) {
       run ??= await retrainRun();
       const longTasks = await page.evaluate(() => window.__longTasks);
       const verdict = gate(run);
-      log(`retrain/${dataset}: ${verdict.includes('not worse') ? 'live' : 'ended'} after ${round1(retrainMs)} ms; ${waits.length} predictions meanwhile, round trips ${waits.join(', ')} ms; long tasks ${longTasks.map(round1).join(', ') || 'none'}; ${verdict}`);
+      log(
+        `retrain/${dataset}: ${verdict.includes('not worse') ? 'live' : 'ended'} after ${round1(retrainMs)} ms; ${waits.length} predictions meanwhile, round trips ${waits.join(', ')} ms; long tasks ${longTasks.map(round1).join(', ') || 'none'}; ${verdict}`,
+      );
       console.log(JSON.stringify({ bench: 'retrain_ms', dataset, value: round1(retrainMs), unit: 'ms', promoted: verdict.includes('not worse') }));
       emit('swap_wait_ms', dataset, waits.length ? Math.max(...waits) : 0, 'ms');
       emit('longest_main_thread_task_ms', dataset, round1(Math.max(0, ...longTasks)), 'ms');
@@ -495,10 +565,13 @@ async function benchInitialJs(browser, serverUrl) {
         return;
       }
       if (!seen.has(pathname)) {
-        seen.set(pathname, response.body().catch(() => {
-          const onDisk = join(BUILD, decodeURIComponent(pathname));
-          return readFileSync(onDisk);
-        }));
+        seen.set(
+          pathname,
+          response.body().catch(() => {
+            const onDisk = join(BUILD, decodeURIComponent(pathname));
+            return readFileSync(onDisk);
+          }),
+        );
       }
     });
     await page.goto(`${serverUrl}/`, { waitUntil: 'networkidle' });
@@ -551,7 +624,9 @@ function precacheEntries() {
   if (fallback !== undefined) {
     const key = (u) => new URL(u, 'http://x/').pathname;
     if (!entries.some((u) => key(u) === key(fallback))) {
-      log(`WARNING: sw.js's navigation fallback "${fallback}" is not in its precache manifest (${entries.filter((u) => u.endsWith('.html')).join(', ') || 'no .html entry'}): workbox throws "non-precached-url" when sw.js starts, so offline navigations to routes other than the precached ones fail.`);
+      log(
+        `WARNING: sw.js's navigation fallback "${fallback}" is not in its precache manifest (${entries.filter((u) => u.endsWith('.html')).join(', ') || 'no .html entry'}): workbox throws "non-precached-url" when sw.js starts, so offline navigations to routes other than the precached ones fail.`,
+      );
     }
   }
   return entries;
@@ -589,7 +664,9 @@ function coldStartProbe() {
     const versions = document.querySelector('[data-testid="no-versions"], [data-testid="versions"]');
     if (button && !button.disabled && versions) {
       window.__ready = -1; // pending
-      requestAnimationFrame(() => { window.__ready = performance.now(); });
+      requestAnimationFrame(() => {
+        window.__ready = performance.now();
+      });
     }
   };
   new MutationObserver(check).observe(document, { childList: true, subtree: true, attributes: true, attributeFilter: ['disabled'] });
@@ -612,7 +689,9 @@ async function coldStartOnce(browser) {
       const sw = reg.active;
       if (sw && sw.state !== 'activated') {
         await new Promise((r) => {
-          const done = () => { if (sw.state === 'activated' || sw.state === 'redundant') r(); };
+          const done = () => {
+            if (sw.state === 'activated' || sw.state === 'redundant') r();
+          };
           sw.addEventListener('statechange', done);
           done();
         });

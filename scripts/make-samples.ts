@@ -29,9 +29,7 @@ interface CodeLabel {
   label: string;
   note?: string;
 }
-type FeatureColumn =
-  | { name: string; label: string; kind: 'categorical'; codes: CodeLabel[] }
-  | { name: string; label: string; kind: 'numeric'; unit?: string };
+type FeatureColumn = { name: string; label: string; kind: 'categorical'; codes: CodeLabel[] } | { name: string; label: string; kind: 'numeric'; unit?: string };
 interface WorkspaceSchema {
   id: string;
   name: string;
@@ -162,14 +160,7 @@ interface Sample {
   poisonous: number;
 }
 
-function writeSample(
-  schema: WorkspaceSchema,
-  file: string,
-  delimiter: string,
-  eol: string,
-  makeRow: (s: WorkspaceSchema) => Row,
-  isPoisonous: (row: Row) => boolean,
-): Sample {
+function writeSample(schema: WorkspaceSchema, file: string, delimiter: string, eol: string, makeRow: (s: WorkspaceSchema) => Row, isPoisonous: (row: Row) => boolean): Sample {
   const columns = [schema.classColumn, ...schema.features.map((f) => f.name)];
   const lines = [columns.join(delimiter)];
   let poisonous = 0;
@@ -227,14 +218,7 @@ model cannot quite, because of the interactions.
 
 mkdirSync(OUT_DIR, { recursive: true });
 const uci = writeSample(loadSchema('uci'), 'uci-synthetic.csv', ',', '\n', uciRow, uciIsPoisonous);
-const secondary = writeSample(
-  loadSchema('secondary'),
-  'secondary-synthetic.csv',
-  ';',
-  '\r\n',
-  secondaryRow,
-  secondaryIsPoisonous,
-);
+const secondary = writeSample(loadSchema('secondary'), 'secondary-synthetic.csv', ';', '\r\n', secondaryRow, secondaryIsPoisonous);
 writeFileSync(join(OUT_DIR, 'README.md'), readme(uci, secondary));
 console.log(`seed ${SEED}`);
 console.log(`data/samples/${uci.file}: ${balance(uci)}`);

@@ -59,7 +59,11 @@ export function startStaticServer({ dir = 'build', port = 0, dev = false, headSc
         url: `http://localhost:${actual}`,
         port: actual,
         // Cuts open keep-alive connections too: a closed server must really be unreachable.
-        close: () => new Promise((done) => { for (const s of sockets) s.destroy(); server.close(() => done()); }),
+        close: () =>
+          new Promise((done) => {
+            for (const s of sockets) s.destroy();
+            server.close(() => done());
+          }),
       });
     });
   });

@@ -78,7 +78,13 @@ console.log(
     falseEdibleAtSafety: e.atSafety.falseEdible,
     edibleAbove: bundle.threshold.edibleAbove,
     guarantee: bundle.threshold.guarantee,
-    cv: e.crossValidation && { falseEdible: e.crossValidation.falseEdible, poisonous: e.crossValidation.poisonous, uncertainShare: e.crossValidation.uncertainShare, rows: e.crossValidation.rows, ms: e.crossValidation.ms },
+    cv: e.crossValidation && {
+      falseEdible: e.crossValidation.falseEdible,
+      poisonous: e.crossValidation.poisonous,
+      uncertainShare: e.crossValidation.uncertainShare,
+      rows: e.crossValidation.rows,
+      ms: e.crossValidation.ms,
+    },
     bytes: JSON.stringify(bundle).length,
   }),
 );

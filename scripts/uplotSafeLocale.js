@@ -9,13 +9,14 @@
  * update changes the line, the build stops here, so the fix is checked again rather than lost.
  */
 export const UPLOT_FORMATTER = "new Intl.NumberFormat(domEnv ? nav.language : 'en-US')";
-export const SAFE_FORMATTER =
-  "(() => { try { return new Intl.NumberFormat(domEnv ? nav.language : 'en-US'); } catch { return new Intl.NumberFormat(); } })()";
+export const SAFE_FORMATTER = "(() => { try { return new Intl.NumberFormat(domEnv ? nav.language : 'en-US'); } catch { return new Intl.NumberFormat(); } })()";
 
 /** @param {string} code */
 export function makeUplotLocaleSafe(code) {
   if (!code.includes(UPLOT_FORMATTER)) {
-    throw new Error(`uPlot no longer builds its formatter with \`${UPLOT_FORMATTER}\`: check whether an invalid navigator.language still breaks it, then update scripts/uplotSafeLocale.js`);
+    throw new Error(
+      `uPlot no longer builds its formatter with \`${UPLOT_FORMATTER}\`: check whether an invalid navigator.language still breaks it, then update scripts/uplotSafeLocale.js`,
+    );
   }
   return code.replace(UPLOT_FORMATTER, SAFE_FORMATTER);
 }

@@ -18,7 +18,9 @@ function evaluateUplot(code: string, language: string): unknown {
     matchMedia: () => media,
     addEventListener() {},
     removeEventListener() {},
-    dispatchEvent() { return true; },
+    dispatchEvent() {
+      return true;
+    },
     CustomEvent: class {},
     Intl,
   };

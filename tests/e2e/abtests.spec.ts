@@ -30,7 +30,9 @@ async function startTest(page: Page, mode: 'split' | 'shadow') {
 
 const form = (page: Page) => page.getByRole('form', { name: /Describe the mushroom/ });
 
-test('split test: a labelled batch is routed to both arms, feedback gives per-arm numbers, a retraining waits, concluding swaps production without a failed prediction, and the result stays', async ({ page }) => {
+test('split test: a labelled batch is routed to both arms, feedback gives per-arm numbers, a retraining waits, concluding swaps production without a failed prediction, and the result stays', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await importUciAndTrain(page, 'Logistic regression');
   await startTest(page, 'split');
@@ -85,7 +87,9 @@ test('split test: a labelled batch is routed to both arms, feedback gives per-ar
   await page.goto('/predict');
   let last = '';
   for (let i = 0; i < 20 && last !== 'v2'; i++) {
-    await form(page).getByLabel('Odour').selectOption({ label: i % 2 ? 'foul' : 'none' });
+    await form(page)
+      .getByLabel('Odour')
+      .selectOption({ label: i % 2 ? 'foul' : 'none' });
     await form(page).getByRole('button', { name: 'Predict' }).click();
     await expect(page.getByTestId('answer')).toBeVisible();
     await expect(page.getByTestId('predict-error')).toHaveCount(0);
@@ -141,13 +145,22 @@ test('concluding by hand against the statistics asks first, says why, and the re
     await form(page).getByLabel('Odour').selectOption({ label: odour });
     await form(page).getByRole('button', { name: 'Predict' }).click();
     await expect(page.getByTestId('prediction-row')).toHaveCount(i + 1);
-    await page.getByTestId('prediction-row').first().getByRole('button', { name: odour === 'foul' ? 'poisonous' : 'edible' }).click();
+    await page
+      .getByTestId('prediction-row')
+      .first()
+      .getByRole('button', { name: odour === 'foul' ? 'poisonous' : 'edible' })
+      .click();
     await expect(page.getByTestId('prediction-row').first()).not.toHaveAttribute('data-feedback', ''); // stored before the page is left
   }
 
   await page.goto('/abtests');
   for (const arm of ['champion', 'challenger']) {
-    await expect(page.getByTestId('arm-row').and(page.locator(`[data-arm="${arm}"]`)).getByTestId('arm-feedback')).toHaveText('3');
+    await expect(
+      page
+        .getByTestId('arm-row')
+        .and(page.locator(`[data-arm="${arm}"]`))
+        .getByTestId('arm-feedback'),
+    ).toHaveText('3');
   }
   await expect(page.getByTestId('verdict')).toContainText('Not significant');
   // Three outcomes can never be significant: the verdict's p is the one the dialog and the record quote.

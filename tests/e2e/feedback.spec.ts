@@ -19,7 +19,10 @@ async function describe(page: Page, head: string[], row: string[]) {
 
 test('10 expert feedbacks start one retraining that passes the gate and goes live while predictions keep being answered', async ({ page }) => {
   test.setTimeout(180_000);
-  const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = sharedText('mushrooms.csv')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   await importUci(page);
 
   await page.goto('/predict');
@@ -60,7 +63,10 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
 
 test('two open tabs lowering k to the 10 feedbacks already waiting start exactly one retraining at once, and both then answer with the new version', async ({ page, context }) => {
   test.setTimeout(180_000);
-  const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = sharedText('mushrooms.csv')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   await importUci(page);
   // A k that is not a whole number from 1 to 10,000 is refused under the field, and nothing changes.
   await page.goto('/settings');
@@ -205,14 +211,20 @@ test("a batch file's class column submitted as feedback that contradicts the ref
 
   // Production still answers, with v1 (a toast check here could not fail: this page load saw no swap).
   await page.goto('/predict');
-  await page.getByRole('form', { name: /Describe the mushroom/ }).getByRole('button', { name: 'Predict' }).click();
+  await page
+    .getByRole('form', { name: /Describe the mushroom/ })
+    .getByRole('button', { name: 'Predict' })
+    .click();
   await expect(page.getByTestId('answer-version')).toHaveText('v1');
   await expect(page.getByTestId('feedback-counter')).toContainText('0 of 10');
 });
 
 test('the Predictions page lists every single prediction with filters and pages, and takes feedback', async ({ page }) => {
   test.setTimeout(120_000);
-  const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = sharedText('mushrooms.csv')
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   await page.goto('/predict');
   const picked = rows.filter((_, i) => i % 97 === 3).slice(0, 53); // 53 predictions: two pages of 50
   for (const row of picked) await describe(page, head, row);
@@ -261,7 +273,13 @@ test('a reload in the middle of a retraining leaves production serving and the f
   await expect(page.getByRole('combobox', { name: 'Workspace' })).toHaveValue('secondary');
 
   const lines = sharedText('secondary_data.csv').split('\r\n');
-  const ten = [lines[0], ...lines.slice(1).filter((_, i) => i % 6000 === 17).slice(0, 10)].join('\r\n');
+  const ten = [
+    lines[0],
+    ...lines
+      .slice(1)
+      .filter((_, i) => i % 6000 === 17)
+      .slice(0, 10),
+  ].join('\r\n');
   await page.goto('/predict');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Secondary'); // the workspace is restored before the file goes in
   await page.getByTestId('batch-file-input').setInputFiles({ name: 'ten-labelled.csv', mimeType: 'text/csv', buffer: Buffer.from(ten) });
@@ -280,7 +298,10 @@ test('a reload in the middle of a retraining leaves production serving and the f
   const interrupted = page.locator(`[data-testid="run-row"][data-run="${interruptedId}"]`);
   await expect(interrupted).toHaveAttribute('data-status', 'failed', { timeout: 30_000 });
   await page.goto('/predict');
-  await page.getByRole('form', { name: /Describe the mushroom/ }).getByRole('button', { name: 'Predict' }).click();
+  await page
+    .getByRole('form', { name: /Describe the mushroom/ })
+    .getByRole('button', { name: 'Predict' })
+    .click();
   await expect(page.getByTestId('answer-version')).toHaveText('v1');
 
   // The ten feedbacks were not spent by the interrupted run: a new retraining learns from them.

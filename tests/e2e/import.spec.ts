@@ -31,7 +31,10 @@ test('the bundled UCI-style sample imports by URL, shows its profile, and the wo
 });
 
 test('BOM, CRLF, semicolons, quotes, reordered columns, edible/poisonous labels and ? are all understood', async ({ page }) => {
-  const [head, ...rows] = uciSample.trim().split('\n').map((l) => l.split(','));
+  const [head, ...rows] = uciSample
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
   const order = head.map((_, i) => head.length - 1 - i); // every column in reverse order
   const className = { e: 'edible', p: 'poisonous' } as Record<string, string>;
   const out = [order.map((i) => `"${head[i]}"`).join(';')];

@@ -35,7 +35,9 @@ test('the shipped model card states its guarantee and 5-fold check in words, det
   const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
   await v1.getByRole('button', { name: 'v1' }).click();
   const card = page.getByTestId('model-card');
-  await expect(card.getByTestId('guarantee')).toHaveText(/On new data like the training data, at most 1 % of poisonous mushrooms are called edible, with probability at least 95 %/);
+  await expect(card.getByTestId('guarantee')).toHaveText(
+    /On new data like the training data, at most 1 % of poisonous mushrooms are called edible, with probability at least 95 %/,
+  );
   await expect(card.getByTestId('cv-figure')).toContainText(/5-fold check: 0 poisonous called edible of 3,916; [\d.]+ % of mushrooms uncertain/);
   await expect(card.getByTestId('test-figure')).toContainText('Test split: 0 poisonous called edible of 587');
   const details = card.getByText('How these figures are made');
@@ -152,7 +154,9 @@ test.describe('training on the real UCI data', () => {
     const runs = JSON.parse(readFileSync((await json.path())!, 'utf8'));
     expect(runs.map((r: { kind: string }) => r.kind).sort()).toEqual(['logistic', 'tree']);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-    const lines = readFileSync((await csv.path())!, 'utf8').trim().split('\n');
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toContain('test_falseEdible');
   });

@@ -4,8 +4,6 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
 
-
-
 async function importUci(page: Page) {
   await page.goto('/data');
   await pickFile(page, 'mushrooms.csv', sharedText('mushrooms.csv'));
@@ -34,7 +32,16 @@ test('a drifted batch is flagged with the right features on top and an alert tha
   const calm = [header, ...lines.filter((_, i) => i % 4 === 1)];
   await predictBatch(page, 'calm.csv', calm.join('\n'), calm.length - 1);
   // Drifted: only mushrooms from paths (habitat p), every one of them smelling foul.
-  const drifted = [header, ...lines.map((l) => l.split(',')).filter((c) => c[HABITAT] === 'p').map((c) => { c[ODOR] = 'f'; return c.join(','); })];
+  const drifted = [
+    header,
+    ...lines
+      .map((l) => l.split(','))
+      .filter((c) => c[HABITAT] === 'p')
+      .map((c) => {
+        c[ODOR] = 'f';
+        return c.join(',');
+      }),
+  ];
   await predictBatch(page, 'paths-foul.csv', drifted.join('\n'), drifted.length - 1);
   // The batch is checked in the background: the alert shows as a banner on whatever page is open.
   await expect(page.getByTestId('alerts-banner')).toContainText('paths-foul.csv', { timeout: 30_000 });
@@ -134,14 +141,19 @@ test('a window answered by two versions names both with their counts on the page
   await expect(answered).toContainText('Rows answered by v1 (300) and v2 (201).');
   await expect(answered).toContainText("Drift is measured against v2's reference");
   // The window-wide estimate mixes both versions' answers: said next to it, with each version's own.
-  await expect(page.getByTestId('estimated-accuracy').getByTestId('mixed-estimated')).toContainText(/Mixed versions: over the answers of v1 \(300\) and v2 \(201\) together\. Per version: v1 \d\.\d{3}, v2 \d\.\d{3}\./);
+  await expect(page.getByTestId('estimated-accuracy').getByTestId('mixed-estimated')).toContainText(
+    /Mixed versions: over the answers of v1 \(300\) and v2 \(201\) together\. Per version: v1 \d\.\d{3}, v2 \d\.\d{3}\./,
+  );
   await expect(page.getByTestId('prediction-drift').getByTestId('mixed-predictions')).toBeVisible();
 
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
   const report = JSON.parse(readFileSync((await json.path())!, 'utf8'));
   expect(report.window.rows).toBe(501);
   expect(report.version.number).toBe(2);
-  expect(report.answeredBy.map((v: { version: number; rows: number; estimated: { rows: number } }) => [v.version, v.rows, v.estimated.rows])).toEqual([[1, 300, 300], [2, 201, 201]]);
+  expect(report.answeredBy.map((v: { version: number; rows: number; estimated: { rows: number } }) => [v.version, v.rows, v.estimated.rows])).toEqual([
+    [1, 300, 300],
+    [2, 201, 201],
+  ]);
   expect(new Set(report.answeredBy.map((v: { versionId: number }) => v.versionId)).size).toBe(2);
   const [html] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
   const exported = readFileSync((await html.path())!, 'utf8');
@@ -162,7 +174,10 @@ test('a window answered by two versions names both with their counts on the page
   // of the file drifts) names the version that answered that batch, never the other one.
   const earlyAlerts = page.getByTestId('alert-row').filter({ hasText: 'early.csv' });
   await expect(earlyAlerts.first()).toContainText('answered by v1 (300)');
-  for (const [file, own, other] of [['early.csv', /\bv1\b/, /\bv2\b/], ['late.csv', /\bv2\b/, /\bv1\b/]] as const) {
+  for (const [file, own, other] of [
+    ['early.csv', /\bv1\b/, /\bv2\b/],
+    ['late.csv', /\bv2\b/, /\bv1\b/],
+  ] as const) {
     for (const message of await page.getByTestId('alert-row').filter({ hasText: file }).locator('td:nth-child(3)').allTextContents()) {
       expect(message).toMatch(own);
       expect(message).not.toMatch(other);

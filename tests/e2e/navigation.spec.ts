@@ -3,7 +3,14 @@ import { test, expect } from '../fixtures';
 test('the navigation reaches every page and marks the current one', async ({ page }) => {
   await page.goto('/');
   const nav = page.getByRole('navigation', { name: 'Main' });
-  for (const [label, heading] of [['Predict', /^Predict ·/], ['Predictions', /^Predictions/], ['Models', /^Models/], ['Monitor', /^Monitor/], ['Experiments', /^Experiments/], ['A/B tests', /^A\/B tests/]] as const) {
+  for (const [label, heading] of [
+    ['Predict', /^Predict ·/],
+    ['Predictions', /^Predictions/],
+    ['Models', /^Models/],
+    ['Monitor', /^Monitor/],
+    ['Experiments', /^Experiments/],
+    ['A/B tests', /^A\/B tests/],
+  ] as const) {
     await nav.getByRole('link', { name: label, exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
     await expect(nav.getByRole('link', { name: label, exact: true })).toHaveAttribute('aria-current', 'page');

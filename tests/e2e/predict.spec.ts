@@ -73,7 +73,10 @@ test.describe('with the real data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 
   test('a real edible mushroom described in full is called edible only above the safety threshold', async ({ page }) => {
-    const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+    const [head, ...rows] = sharedText('mushrooms.csv')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const edible = rows.find((r) => r[0] === 'e')!;
     await page.goto('/predict');
     const form = page.getByRole('form', { name: /Describe the mushroom/ });
@@ -93,7 +96,10 @@ test.describe('with the reference data on the device', () => {
 
   test('the answer says how many reference mushrooms share the answers; none sharing them is never "edible"', async ({ page }) => {
     const text = sharedText('mushrooms.csv');
-    const [head, ...rows] = text.trim().split('\n').map((l) => l.split(','));
+    const [head, ...rows] = text
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     await page.goto('/data');
     await pickFile(page, 'mushrooms.csv', text);
     await page.getByRole('button', { name: 'Import 8,124 valid rows' }).click();
@@ -168,7 +174,10 @@ test.describe('batch prediction with the real data', () => {
   });
 
   test('form and batch agree on rows with blank fields: the batch holds the same "edible"s back', async ({ page }) => {
-    const [head, ...rows] = sharedText('mushrooms.csv').trim().split('\n').map((l) => l.split(','));
+    const [head, ...rows] = sharedText('mushrooms.csv')
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','));
     const features = head.slice(1);
     const edible = rows.filter((r) => r[0] === 'e');
     // Real edible rows: one in full, one with its real missing stalk root, four with fields blanked
@@ -180,7 +189,9 @@ test.describe('batch prediction with the real data', () => {
     const batchRows = [full, realMissing, ...blanked, twoAnswers];
 
     await page.goto('/predict');
-    await page.getByTestId('batch-file-input').setInputFiles({ name: 'blanks.csv', mimeType: 'text/csv', buffer: Buffer.from([features, ...batchRows].map((r) => r.join(',')).join('\n')) });
+    await page
+      .getByTestId('batch-file-input')
+      .setInputFiles({ name: 'blanks.csv', mimeType: 'text/csv', buffer: Buffer.from([features, ...batchRows].map((r) => r.join(',')).join('\n')) });
     const batch = page.getByTestId('batch');
     await expect(batch.getByTestId('batch-rows')).toHaveText(String(batchRows.length), { timeout: 60_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), batch.getByRole('button', { name: 'Download CSV' }).click()]);
@@ -208,7 +219,11 @@ test.describe('batch prediction with the real data', () => {
   });
 
   test('a batch without a class column is predicted; bad rows are named and left out', async ({ page }) => {
-    const lines = sharedText('mushrooms.csv').trim().split('\n').slice(0, 101).map((l) => l.split(',').slice(1).join(','));
+    const lines = sharedText('mushrooms.csv')
+      .trim()
+      .split('\n')
+      .slice(0, 101)
+      .map((l) => l.split(',').slice(1).join(','));
     lines[5] = lines[5].replace(/^[a-z]/, 'z'); // an unknown cap-shape code at spreadsheet row 6
     await page.goto('/predict');
     await page.getByTestId('batch-file-input').setInputFiles({ name: 'no-class.csv', mimeType: 'text/csv', buffer: Buffer.from(lines.join('\n')) });

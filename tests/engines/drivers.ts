@@ -54,8 +54,7 @@ export const firefox: Engine = {
       version: await browser.version(),
       goto: async (url) => void (await page.goto(url)),
       reload: async () => void (await page.reload()),
-      evaluate: <T>(fn: (...args: never[]) => unknown, ...args: unknown[]) =>
-        page.evaluate(`(${fn.toString()})(...${JSON.stringify(args)})`) as Promise<T>,
+      evaluate: <T>(fn: (...args: never[]) => unknown, ...args: unknown[]) => page.evaluate(`(${fn.toString()})(...${JSON.stringify(args)})`) as Promise<T>,
       click: (css) => page.click(css),
       async type(css, text) {
         await page.click(css, { count: 3 });
@@ -132,8 +131,7 @@ export const webkit: Engine = {
       version: `${caps.get('browserName')}/${caps.get('browserVersion')}`,
       goto: (url) => driver.get(url),
       reload: () => driver.navigate().refresh(),
-      evaluate: <T>(fn: (...args: never[]) => unknown, ...args: unknown[]) =>
-        driver.executeScript(`return (${fn.toString()}).apply(null, arguments)`, ...args) as Promise<T>,
+      evaluate: <T>(fn: (...args: never[]) => unknown, ...args: unknown[]) => driver.executeScript(`return (${fn.toString()}).apply(null, arguments)`, ...args) as Promise<T>,
       click: async (css) => (await driver.findElement(By.css(css))).click(),
       async type(css, text) {
         const el = await driver.findElement(By.css(css));

@@ -78,8 +78,14 @@ export function engineJourneys(engine: Engine): void {
           failure = (e as Error).message;
         }
         if (Date.now() > end) {
-          const shown = await d.evaluate<string>(() => (document.querySelector('[role="alert"]')?.textContent ?? '') + ' / ' + (document.querySelector('main')?.textContent?.replace(/\s+/g, ' ').slice(0, 300) ?? '')).catch(() => '?');
-          throw new Error(`${engine.name}: timed out waiting for ${what} (last: ${JSON.stringify(last)}${failure ? `, last driver error: ${failure}` : ''}); the page shows: ${shown}`);
+          const shown = await d
+            .evaluate<string>(
+              () => (document.querySelector('[role="alert"]')?.textContent ?? '') + ' / ' + (document.querySelector('main')?.textContent?.replace(/\s+/g, ' ').slice(0, 300) ?? ''),
+            )
+            .catch(() => '?');
+          throw new Error(
+            `${engine.name}: timed out waiting for ${what} (last: ${JSON.stringify(last)}${failure ? `, last driver error: ${failure}` : ''}); the page shows: ${shown}`,
+          );
         }
         await new Promise((r) => setTimeout(r, 200));
       }

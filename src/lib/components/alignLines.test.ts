@@ -22,7 +22,12 @@ describe('alignLines', () => {
   });
 
   it('merges equal x values across lines into one slot and sorts a scatter’s x', () => {
-    expect(alignLines([{ x: [2, 1, 2], y: [5, 6, 7] }, { x: [1, 2, 3], y: [8, 9, 10] }])).toEqual([
+    expect(
+      alignLines([
+        { x: [2, 1, 2], y: [5, 6, 7] },
+        { x: [1, 2, 3], y: [8, 9, 10] },
+      ]),
+    ).toEqual([
       [1, 2, 2, 3],
       [6, 5, 7, null],
       [8, 9, 9, 10],

@@ -53,10 +53,20 @@ async function twoVersions(workspaceId = 'uci'): Promise<{ v1: ModelVersionRow; 
 const design = (minimumPerArm = 10): AbTestRow['design'] => ({ baselineAccuracy: 0.9, mde: 0.05, alpha: 0.05, power: 0.8, minimumPerArm });
 
 const newTest = (challengerVersionId: number, over: Partial<NewAbTest> = {}): NewAbTest => ({
-  workspaceId: 'uci', mode: 'split', challengerShare: 0.5, design: design(), autoConclude: false, challengerVersionId, ...over,
+  workspaceId: 'uci',
+  mode: 'split',
+  challengerShare: 0.5,
+  design: design(),
+  autoConclude: false,
+  challengerVersionId,
+  ...over,
 });
 
-const caught = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as { code?: string; message?: string });
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as { code?: string; message?: string },
+  );
 
 type Decision = PredictionRow['decision'];
 
@@ -64,8 +74,18 @@ type Decision = PredictionRow['decision'];
 async function single(test: AbTestRow, at: number, over: Partial<PredictionRow> & { arm?: Arm; label?: 0 | 1 } = {}): Promise<number> {
   const { arm = 'champion', label, ...rest } = over;
   const id = await logPrediction(db, {
-    workspaceId: test.workspaceId, versionId: 1, version: 1, kind: 'logistic', createdAt: test.createdAt + at, source: 'form', input: { odor: 'n' },
-    pPoisonous: 0.5, decision: 'edible', latencyMs: 1, ab: { testId: test.id!, arm }, ...rest,
+    workspaceId: test.workspaceId,
+    versionId: 1,
+    version: 1,
+    kind: 'logistic',
+    createdAt: test.createdAt + at,
+    source: 'form',
+    input: { odor: 'n' },
+    pPoisonous: 0.5,
+    decision: 'edible',
+    latencyMs: 1,
+    ab: { testId: test.id!, arm },
+    ...rest,
   });
   if (label !== undefined) await setFeedback(db, id, label);
   return id;
@@ -80,8 +100,19 @@ async function batch(
   const rows = o.decision.length;
   const testId = o.testId ?? test.id!;
   const row: Omit<PredictionBatchRow, 'id'> = {
-    workspaceId: o.workspaceId ?? test.workspaceId, versionId: 1, version: 1, kind: 'logistic', createdAt: test.createdAt + at, source: 'field.csv', rows, columns: [],
-    label: o.label ? Uint8Array.from(o.label) : null, pPoisonous: new Float32Array(rows), decision: Uint8Array.from(o.decision), edibleAbove: 0.97, predictMs: 1,
+    workspaceId: o.workspaceId ?? test.workspaceId,
+    versionId: 1,
+    version: 1,
+    kind: 'logistic',
+    createdAt: test.createdAt + at,
+    source: 'field.csv',
+    rows,
+    columns: [],
+    label: o.label ? Uint8Array.from(o.label) : null,
+    pPoisonous: new Float32Array(rows),
+    decision: Uint8Array.from(o.decision),
+    edibleAbove: 0.97,
+    predictMs: 1,
     ...(o.arm ? { ab: { testId, challengerVersionId: 2, challengerVersion: 2, challengerEdibleAbove: 0.97, arm: Uint8Array.from(o.arm) } } : {}),
     ...(o.shadow ? { shadow: { testId, versionId: 2, version: 2, pPoisonous: new Float32Array(rows), decision: Uint8Array.from(o.shadow) } } : {}),
   };
@@ -128,7 +159,10 @@ describe('startAbTest', () => {
     expect(await caught(startAbTest(db, newTest(foreign.id!)))).toMatchObject({ code: 'not-found' });
     expect(await caught(startAbTest(db, newTest(9999)))).toMatchObject({ code: 'not-found' });
     // 'secondary' has a staging version but nothing in production to test against.
-    expect(await caught(startAbTest(db, newTest(foreign.id!, { workspaceId: 'secondary' })))).toMatchObject({ code: 'not-found', message: expect.stringContaining('No production') });
+    expect(await caught(startAbTest(db, newTest(foreign.id!, { workspaceId: 'secondary' })))).toMatchObject({
+      code: 'not-found',
+      message: expect.stringContaining('No production'),
+    });
     expect(await db.abTests.count()).toBe(0);
     expect((await startAbTest(db, newTest(v2.id!))).challenger.versionId).toBe(v2.id);
   });
@@ -148,7 +182,12 @@ describe('startAbTest', () => {
     const v3 = await register('uci', 'staging', 'mlp');
     const test = await startAbTest(db, newTest(v3.id!, { challengerShare: 0.2, design: design(42), autoConclude: true }));
     expect(test).toMatchObject({
-      workspaceId: 'uci', status: 'running', mode: 'split', challengerShare: 0.2, autoConclude: true, design: design(42),
+      workspaceId: 'uci',
+      status: 'running',
+      mode: 'split',
+      challengerShare: 0.2,
+      autoConclude: true,
+      design: design(42),
       champion: { versionId: v2.id, version: 2, kind: 'forest' },
       challenger: { versionId: v3.id, version: 3, kind: 'mlp' },
     });
@@ -290,7 +329,11 @@ describe('concludeAbTest', () => {
     const test = await startAbTest(db, newTest(v2.id!));
     const done = await concludeAbTest(db, test.id!, 'challenger', 'user', EARLY);
     expect(done.status).toBe('concluded');
-    expect(done.conclusion).toMatchObject({ by: 'user', winner: 'challenger', reason: expect.stringContaining(`A/B test #${test.id} (split) concluded by hand: v2 promoted to production and v1 archived`) });
+    expect(done.conclusion).toMatchObject({
+      by: 'user',
+      winner: 'challenger',
+      reason: expect.stringContaining(`A/B test #${test.id} (split) concluded by hand: v2 promoted to production and v1 archived`),
+    });
     expect(await stageOf(v2.id!)).toBe('production');
     expect(await stageOf(v1.id!)).toBe('archived');
     expect(await lastHistory(v2.id!)).toMatchObject({ from: 'staging', to: 'production', actor: 'user', reason: expect.stringContaining(`A/B test #${test.id}`) });
@@ -339,9 +382,17 @@ describe('concludeAbTest', () => {
     const { v1, v2 } = await twoVersions();
     const test = await startAbTest(db, newTest(v2.id!));
     const history = { v1: (await db.modelVersions.get(v1.id!))!.history.length, v2: (await db.modelVersions.get(v2.id!))!.history.length };
-    for (const [winner, acknowledged] of [['challenger', []], ['champion', []], ['challenger', ['not-significant']]] as const) {
+    for (const [winner, acknowledged] of [
+      ['challenger', []],
+      ['champion', []],
+      ['challenger', ['not-significant']],
+    ] as const) {
       const refused = await caught(concludeAbTest(db, test.id!, winner, 'user', acknowledged));
-      expect(refused).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('has 0 of the 10 outcomes per arm it needs'), details: { objections: EARLY.filter((o) => !(acknowledged as readonly Objection[]).includes(o)) } });
+      expect(refused).toMatchObject({
+        code: 'invalid-argument',
+        message: expect.stringContaining('has 0 of the 10 outcomes per arm it needs'),
+        details: { objections: EARLY.filter((o) => !(acknowledged as readonly Objection[]).includes(o)) },
+      });
     }
     // Auto-conclude never acknowledges: it cannot conclude against the statistics either.
     expect(await caught(concludeAbTest(db, test.id!, 'champion', 'auto'))).toMatchObject({ code: 'invalid-argument' });
@@ -358,7 +409,11 @@ describe('concludeAbTest', () => {
     // The page asked while the test was empty (EARLY); meanwhile the champion became significantly better.
     await decisiveBatch(test, false);
     const refused = await caught(concludeAbTest(db, test.id!, 'challenger', 'user', EARLY));
-    expect(refused).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('favours v1, which is significantly more accurate'), details: { objections: ['favours-other-arm'] } });
+    expect(refused).toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringContaining('favours v1, which is significantly more accurate'),
+      details: { objections: ['favours-other-arm'] },
+    });
     const done = await concludeAbTest(db, test.id!, 'challenger', 'user', ['favours-other-arm']);
     expect(done.conclusion!.reason).toMatch(/v2 promoted to production and v1 archived, although the test favoured v1, which was significantly more accurate \(p < 0\.0001\)\.$/);
   });
@@ -382,7 +437,10 @@ describe('concludeAbTest', () => {
     const test = await startAbTest(db, newTest(v2.id!));
     await concludeAbTest(db, test.id!, 'champion', 'user', EARLY);
     const historyLength = (await db.modelVersions.get(v1.id!))!.history.length;
-    expect(await caught(concludeAbTest(db, test.id!, 'challenger', 'user', EARLY))).toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('already concluded') });
+    expect(await caught(concludeAbTest(db, test.id!, 'challenger', 'user', EARLY))).toMatchObject({
+      code: 'invalid-argument',
+      message: expect.stringContaining('already concluded'),
+    });
     // The refused second call changed nothing.
     expect(await stageOf(v2.id!)).toBe('staging');
     expect((await db.modelVersions.get(v1.id!))!.history).toHaveLength(historyLength);
@@ -445,7 +503,15 @@ describe('autoConclude', () => {
     const { analysis } = await abTestStatus(db, test);
     expect(analysis).toMatchObject({ significant: true, minimumReached: true, winner: 'challenger', canAutoConclude: true });
     const done = await autoConclude(db, 'uci');
-    expect(done).toMatchObject({ id: test.id, status: 'concluded', conclusion: { by: 'auto', winner: 'challenger', reason: expect.stringContaining('concluded automatically: v2 promoted to production and v1 archived. The challenger is significantly more accurate') } });
+    expect(done).toMatchObject({
+      id: test.id,
+      status: 'concluded',
+      conclusion: {
+        by: 'auto',
+        winner: 'challenger',
+        reason: expect.stringContaining('concluded automatically: v2 promoted to production and v1 archived. The challenger is significantly more accurate'),
+      },
+    });
     expect(await stageOf(v2.id!)).toBe('production');
     expect(await stageOf(v1.id!)).toBe('archived');
     expect(await lastHistory(v2.id!)).toMatchObject({ actor: 'auto', to: 'production', reason: expect.stringContaining(`A/B test #${test.id}`) });

@@ -19,19 +19,29 @@ export type NewAbTest = Pick<AbTestRow, 'workspaceId' | 'mode' | 'challengerShar
 
 /** Starts a test of the production version against a staging one; one running test per workspace. */
 export async function startAbTest(db: SporeprintDb, t: NewAbTest): Promise<AbTestRow> {
-  if (t.mode === 'split' && !(t.challengerShare > 0 && t.challengerShare < 1)) throw new EngineError('invalid-argument', 'The challenger’s share of traffic must be between 0 % and 100 %.');
+  if (t.mode === 'split' && !(t.challengerShare > 0 && t.challengerShare < 1))
+    throw new EngineError('invalid-argument', 'The challenger’s share of traffic must be between 0 % and 100 %.');
   return db.transaction('rw', db.abTests, db.modelVersions, async () => {
     if (await getRunningTest(db, t.workspaceId)) throw new EngineError('invalid-argument', 'An A/B test is already running in this workspace: conclude it first.');
-    const champion = await db.modelVersions.where('workspaceId').equals(t.workspaceId).filter((v) => v.stage === 'production').first();
+    const champion = await db.modelVersions
+      .where('workspaceId')
+      .equals(t.workspaceId)
+      .filter((v) => v.stage === 'production')
+      .first();
     const challenger = await db.modelVersions.get(t.challengerVersionId);
     if (!champion) throw new EngineError('not-found', 'No production version to test against.');
     if (!challenger || challenger.workspaceId !== t.workspaceId) throw new EngineError('not-found', 'The challenger is not a version of this workspace.');
     if (challenger.stage !== 'staging') throw new EngineError('invalid-argument', `v${challenger.version} is ${challenger.stage}: a challenger must be a staging version.`);
     const row: AbTestRow = {
-      workspaceId: t.workspaceId, createdAt: Date.now(), status: 'running', mode: t.mode,
+      workspaceId: t.workspaceId,
+      createdAt: Date.now(),
+      status: 'running',
+      mode: t.mode,
       champion: { versionId: champion.id!, version: champion.version, kind: champion.kind },
       challenger: { versionId: challenger.id!, version: challenger.version, kind: challenger.kind },
-      challengerShare: t.mode === 'split' ? t.challengerShare : 0, design: t.design, autoConclude: t.autoConclude,
+      challengerShare: t.mode === 'split' ? t.challengerShare : 0,
+      design: t.design,
+      autoConclude: t.autoConclude,
     };
     row.id = (await db.abTests.add(row)) as number;
     return row;
@@ -47,8 +57,16 @@ const MAX_SERIES_POINTS = 100;
  */
 export async function abTestStatus(db: SporeprintDb, test: AbTestRow): Promise<AbTestStatus> {
   const id = test.id!;
-  const singles = await db.predictions.where('[workspaceId+createdAt]').between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity]).filter((p) => p.ab?.testId === id).toArray();
-  const batches = await db.predictionBatches.where('[workspaceId+createdAt]').between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity]).filter((b) => b.ab?.testId === id || b.shadow?.testId === id).toArray();
+  const singles = await db.predictions
+    .where('[workspaceId+createdAt]')
+    .between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity])
+    .filter((p) => p.ab?.testId === id)
+    .toArray();
+  const batches = await db.predictionBatches
+    .where('[workspaceId+createdAt]')
+    .between([test.workspaceId, test.createdAt], [test.workspaceId, Infinity])
+    .filter((b) => b.ab?.testId === id || b.shadow?.testId === id)
+    .toArray();
   const labels = new Map((await db.batchFeedback.bulkGet(batches.map((b) => b.id!))).filter((f) => !!f).map((f) => [f!.batchId, f!.label]));
   // One stream of rows in serving order: [arm or pair, truth].
   const split: SplitRecord[] = [];
@@ -100,7 +118,11 @@ function splitSeries(records: SplitRecord[]) {
 }
 
 function shadowSeries(records: ShadowRecord[]) {
-  return series(records.filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined).map((r) => ({ champion: r.championPoisonous === r.truthPoisonous, challenger: r.challengerPoisonous === r.truthPoisonous })));
+  return series(
+    records
+      .filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined)
+      .map((r) => ({ champion: r.championPoisonous === r.truthPoisonous, challenger: r.challengerPoisonous === r.truthPoisonous })),
+  );
 }
 
 /**
@@ -124,7 +146,9 @@ export async function concludeAbTest(db: SporeprintDb, testId: number, winner: A
       const unconfirmed = objectionsTo(winner, status.analysis).filter((o) => !acknowledged.includes(o));
       if (unconfirmed.length) {
         const why = statisticsAgainst({ test, winner, analysis: status.analysis });
-        throw new EngineError('invalid-argument', `A/B test #${testId} was not concluded: its numbers changed since the page showed them. ${why} Conclude again to confirm.`, { objections: unconfirmed });
+        throw new EngineError('invalid-argument', `A/B test #${testId} was not concluded: its numbers changed since the page showed them. ${why} Conclude again to confirm.`, {
+          objections: unconfirmed,
+        });
       }
       const reason = conclusionRecord({ testId, test, winner, by, analysis: status.analysis });
       test.status = 'concluded';

@@ -54,8 +54,7 @@ function secExpected(n: number): Dataset {
   };
 }
 
-const secCsv = (n: number, sep = ',') =>
-  csv([['class', ...sec.features.map((f) => f.name)], ...Array.from({ length: n }, (_, i) => secRow(i))], sep);
+const secCsv = (n: number, sep = ',') => csv([['class', ...sec.features.map((f) => f.name)], ...Array.from({ length: n }, (_, i) => secRow(i))], sep);
 
 function uciCsv(n: number): string {
   const rows = Array.from({ length: n }, (_, i) => [i % 2 ? 'p' : 'e', ...uci.features.map((f) => (f.kind === 'categorical' ? f.codes[i % f.codes.length].code : '0'))]);
@@ -132,7 +131,10 @@ describe('storeDatasetVersion / loadDataset', () => {
     const { version } = await storeDatasetVersion(db, 'uci', a);
     expect(version.chunkCount).toBe(2);
     const chunks = await db.datasetChunks.where('versionId').equals(version.id!).sortBy('index');
-    expect(chunks.map((c) => [c.index, c.rows])).toEqual([[0, 16384], [1, 3]]);
+    expect(chunks.map((c) => [c.index, c.rows])).toEqual([
+      [0, 16384],
+      [1, 3],
+    ]);
 
     const loaded = await loadDataset(db, version.id!);
     expect(loaded.rows).toBe(n);
@@ -183,7 +185,11 @@ describe('storeDatasetVersion / loadDataset', () => {
     const ids: number[] = [];
     for (const n of [3, 4, 5]) ids.push((await storeDatasetVersion(db, 'secondary', await analyze(secCsv(n)))).version.id!);
     const list = await listDatasetVersions(db, 'secondary');
-    expect(list.map((v) => [v.id, v.parentId])).toEqual([[ids[2], ids[1]], [ids[1], ids[0]], [ids[0], null]]);
+    expect(list.map((v) => [v.id, v.parentId])).toEqual([
+      [ids[2], ids[1]],
+      [ids[1], ids[0]],
+      [ids[0], null],
+    ]);
     expect(await listDatasetVersions(db, 'uci')).toEqual([]);
   });
 
@@ -353,6 +359,21 @@ describe('getDb', () => {
     expect(a).toBeInstanceOf(SporeprintDb);
     expect(a.name).toBe('sporeprint');
     expect(getDb()).toBe(a);
-    expect(a.tables.map((t) => t.name).sort()).toEqual(['abTests', 'alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
+    expect(a.tables.map((t) => t.name).sort()).toEqual([
+      'abTests',
+      'alerts',
+      'batchFeedback',
+      'datasetChunks',
+      'datasetVersions',
+      'modelBundles',
+      'modelVersions',
+      'monitorReferences',
+      'monitorSnapshots',
+      'predictionBatches',
+      'predictions',
+      'runs',
+      'settings',
+      'workspaces',
+    ]);
   });
 });

@@ -71,7 +71,11 @@ export async function deleteDatasetVersion(db: SporeprintDb, versionId: number):
   await db.transaction('rw', db.datasetVersions, db.datasetChunks, async () => {
     const v = await db.datasetVersions.get(versionId);
     if (!v) return;
-    await db.datasetVersions.where('workspaceId').equals(v.workspaceId).filter((c) => c.parentId === versionId).modify({ parentId: v.parentId });
+    await db.datasetVersions
+      .where('workspaceId')
+      .equals(v.workspaceId)
+      .filter((c) => c.parentId === versionId)
+      .modify({ parentId: v.parentId });
     await db.datasetChunks.where('versionId').equals(versionId).delete();
     await db.datasetVersions.delete(versionId);
   });

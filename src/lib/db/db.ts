@@ -316,7 +316,6 @@ export interface AbTestRow {
   conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
 }
 
-
 let instance: SporeprintDb | null = null;
 
 /** The shared database of this context (page or worker); each opens its own connection. */

@@ -1,7 +1,19 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from './db';
-import { completeRetraining, DEFAULT_RETRAIN_EVERY, getRetrainEvery, getRetrainHold, markFeedbackUsed, pendingFeedback, retrainCheck, setBatchFeedback, setFeedback, setRetrainEvery, setRetrainHold } from './feedback';
+import {
+  completeRetraining,
+  DEFAULT_RETRAIN_EVERY,
+  getRetrainEvery,
+  getRetrainHold,
+  markFeedbackUsed,
+  pendingFeedback,
+  retrainCheck,
+  setBatchFeedback,
+  setFeedback,
+  setRetrainEvery,
+  setRetrainHold,
+} from './feedback';
 import { logPrediction } from './predictions';
 
 let db: SporeprintDb;
@@ -14,7 +26,16 @@ afterEach(async () => {
 });
 
 const prediction = (workspaceId = 'uci'): Omit<PredictionRow, 'id'> => ({
-  workspaceId, versionId: 1, version: 1, kind: 'mlp', createdAt: Date.now(), source: 'form', input: { odor: 'f' }, pPoisonous: 0.9, decision: 'poisonous', latencyMs: 2,
+  workspaceId,
+  versionId: 1,
+  version: 1,
+  kind: 'mlp',
+  createdAt: Date.now(),
+  source: 'form',
+  input: { odor: 'f' },
+  pPoisonous: 0.9,
+  decision: 'poisonous',
+  latencyMs: 2,
 });
 
 describe('feedback', () => {
@@ -25,7 +46,10 @@ describe('feedback', () => {
     await setFeedback(db, a, 1);
     await setFeedback(db, a, 0); // the expert changed their mind: still one feedback
     await setFeedback(db, b, 1);
-    expect((await pendingFeedback(db, 'uci')).singles.map((p) => [p.id, p.feedback?.label])).toEqual([[a, 0], [b, 1]]);
+    expect((await pendingFeedback(db, 'uci')).singles.map((p) => [p.id, p.feedback?.label])).toEqual([
+      [a, 0],
+      [b, 1],
+    ]);
     expect((await pendingFeedback(db, 'secondary')).count).toBe(0);
     const again = new SporeprintDb(db.name); // a reload: the count is in IndexedDB, not in memory
     expect((await pendingFeedback(again, 'uci')).count).toBe(2);
@@ -48,8 +72,19 @@ describe('feedback', () => {
 
   it("counts a batch file's class column as one feedback per row, once, and marks it used with the singles", async () => {
     const batch = (label: Uint8Array | null): Omit<PredictionBatchRow, 'id'> => ({
-      workspaceId: 'uci', versionId: 1, version: 1, kind: 'mlp', createdAt: Date.now(), source: 'field.csv', rows: 3, columns: [], label,
-      pPoisonous: new Float32Array(3), decision: new Uint8Array(3), edibleAbove: 0.9, predictMs: 1,
+      workspaceId: 'uci',
+      versionId: 1,
+      version: 1,
+      kind: 'mlp',
+      createdAt: Date.now(),
+      source: 'field.csv',
+      rows: 3,
+      columns: [],
+      label,
+      pPoisonous: new Float32Array(3),
+      decision: new Uint8Array(3),
+      edibleAbove: 0.9,
+      predictMs: 1,
     });
     const labelled = (await db.predictionBatches.add(batch(Uint8Array.of(1, 0, 1)))) as number;
     const unlabelled = (await db.predictionBatches.add(batch(null))) as number;

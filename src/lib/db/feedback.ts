@@ -66,8 +66,16 @@ export interface PendingFeedback {
 }
 
 export async function pendingFeedback(db: SporeprintDb, workspaceId: string): Promise<PendingFeedback> {
-  const singles = await db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).filter((p) => !!p.feedback && p.feedback.usedByRun === undefined).toArray();
-  const batches = await db.batchFeedback.where('workspaceId').equals(workspaceId).filter((b) => b.usedByRun === undefined).toArray();
+  const singles = await db.predictions
+    .where('[workspaceId+createdAt]')
+    .between([workspaceId, -Infinity], [workspaceId, Infinity])
+    .filter((p) => !!p.feedback && p.feedback.usedByRun === undefined)
+    .toArray();
+  const batches = await db.batchFeedback
+    .where('workspaceId')
+    .equals(workspaceId)
+    .filter((b) => b.usedByRun === undefined)
+    .toArray();
   return { singles, batches, count: singles.length + batches.reduce((n, b) => n + b.label.length, 0) };
 }
 

@@ -15,7 +15,10 @@ afterEach(async () => {
 });
 
 const answered = (version: number, rows: number): AnsweringVersion => ({
-  versionId: version + 10, version, rows, actual: null,
+  versionId: version + 10,
+  version,
+  rows,
+  actual: null,
   estimated: { rows, skipped: 0, accuracy: 0.99, standardError: null, lower: null, upper: null, calledEdible: 0, expectedFalseEdible: 0 },
 });
 

@@ -29,17 +29,33 @@ function matches(p: PredictionRow, f: PredictionFilter): boolean {
   if (f.decision && p.decision !== f.decision) return false;
   if (f.versionId !== undefined && p.versionId !== f.versionId) return false;
   switch (f.feedback) {
-    case 'none': return !p.feedback;
-    case 'given': return !!p.feedback;
-    case 'pending': return !!p.feedback && p.feedback.usedByRun === undefined;
-    case 'disagree': return disagreesWithExpert(p);
-    default: return true;
+    case 'none':
+      return !p.feedback;
+    case 'given':
+      return !!p.feedback;
+    case 'pending':
+      return !!p.feedback && p.feedback.usedByRun === undefined;
+    case 'disagree':
+      return disagreesWithExpert(p);
+    default:
+      return true;
   }
 }
 
 /** One page of a workspace's single predictions, newest first, and how many match the filter. */
-export async function queryPredictions(db: SporeprintDb, workspaceId: string, filter: PredictionFilter, offset: number, limit: number): Promise<{ rows: PredictionRow[]; total: number }> {
-  const all = () => db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().filter((p) => matches(p, filter));
+export async function queryPredictions(
+  db: SporeprintDb,
+  workspaceId: string,
+  filter: PredictionFilter,
+  offset: number,
+  limit: number,
+): Promise<{ rows: PredictionRow[]; total: number }> {
+  const all = () =>
+    db.predictions
+      .where('[workspaceId+createdAt]')
+      .between([workspaceId, -Infinity], [workspaceId, Infinity])
+      .reverse()
+      .filter((p) => matches(p, filter));
   const [rows, total] = await Promise.all([all().offset(offset).limit(limit).toArray(), all().count()]);
   return { rows, total };
 }
@@ -72,8 +88,16 @@ export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, 
     }
     const fb = feedback[i];
     return {
-      id: b.id!, source: b.source, createdAt: b.createdAt, version: b.version, kind: b.kind, rows: b.rows, counts,
-      hasClass: !!b.label, poisonousCalledEdible: b.label ? falseEdible : null, feedback: fb ? { at: fb.at, ...(fb.usedByRun !== undefined ? { usedByRun: fb.usedByRun } : {}) } : null,
+      id: b.id!,
+      source: b.source,
+      createdAt: b.createdAt,
+      version: b.version,
+      kind: b.kind,
+      rows: b.rows,
+      counts,
+      hasClass: !!b.label,
+      poisonousCalledEdible: b.label ? falseEdible : null,
+      feedback: fb ? { at: fb.at, ...(fb.usedByRun !== undefined ? { usedByRun: fb.usedByRun } : {}) } : null,
     };
   });
 }
@@ -81,16 +105,25 @@ export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, 
 /** A signature of everything a report depends on: rows served, feedback given, the production version. */
 export async function productionSignature(db: SporeprintDb, workspaceId: string): Promise<string> {
   // One pass over the single predictions: feedback changes a row in place, so its labels count too.
-  let p = 0, fb = 0, fbPoisonous = 0;
-  await db.predictions.where('workspaceId').equals(workspaceId).each((r) => {
-    p++;
-    if (r.feedback) fb++;
-    if (r.feedback?.label === 1) fbPoisonous++;
-  });
+  let p = 0,
+    fb = 0,
+    fbPoisonous = 0;
+  await db.predictions
+    .where('workspaceId')
+    .equals(workspaceId)
+    .each((r) => {
+      p++;
+      if (r.feedback) fb++;
+      if (r.feedback?.label === 1) fbPoisonous++;
+    });
   const [b, f, v] = await Promise.all([
     db.predictionBatches.where('workspaceId').equals(workspaceId).count(),
     db.batchFeedback.where('workspaceId').equals(workspaceId).count(),
-    db.modelVersions.where('workspaceId').equals(workspaceId).filter((m) => m.stage === 'production').first(),
+    db.modelVersions
+      .where('workspaceId')
+      .equals(workspaceId)
+      .filter((m) => m.stage === 'production')
+      .first(),
   ]);
   return `${p}:${fb}:${fbPoisonous}:${b}:${f}:${v?.id ?? 0}`;
 }

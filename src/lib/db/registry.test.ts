@@ -72,7 +72,12 @@ function fakeBundle(over: Partial<ModelBundle> = {}): ModelBundle {
     trainingMs: 1234,
     model: { kind, schemaVersion: 1, params: { l2: 0.01 }, state: { weights: 'AAAAAAAA8D8=', bias: [0.5, -0.25] } },
     preprocessor: { columns: [{ name: 'odor', codes: ['a', 'n'] }] },
-    pca: { components: [[1, 0], [0, 1]] },
+    pca: {
+      components: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
     threshold: { edibleAbove: 0.97, maxFalseEdibleRate: 0, validation: { poisonous: 10, edible: 10, falseEdible: 0, edibleCalledEdible: 8 } },
     evaluation: {
       atHalf: metrics(0.5, 0.9),
@@ -110,7 +115,11 @@ async function counts() {
   return { versions: await db.modelVersions.count(), bundles: await db.modelBundles.count() };
 }
 
-const caught = (p: Promise<unknown>) => p.then(() => null, (e: unknown) => e as EngineError);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => null,
+    (e: unknown) => e as EngineError,
+  );
 
 describe('database version 2', () => {
   it('opens a version-1 database, keeps its data and adds the run and registry tables', async () => {
@@ -130,7 +139,22 @@ describe('database version 2', () => {
       await upgraded.open();
       expect(upgraded.verno).toBe(7); // the latest version; the point is that v1 data survives
       expect((await upgraded.settings.get('workspace'))?.value).toBe('secondary');
-      expect(upgraded.tables.map((t) => t.name).sort()).toEqual(['abTests', 'alerts', 'batchFeedback', 'datasetChunks', 'datasetVersions', 'modelBundles', 'modelVersions', 'monitorReferences', 'monitorSnapshots', 'predictionBatches', 'predictions', 'runs', 'settings', 'workspaces']);
+      expect(upgraded.tables.map((t) => t.name).sort()).toEqual([
+        'abTests',
+        'alerts',
+        'batchFeedback',
+        'datasetChunks',
+        'datasetVersions',
+        'modelBundles',
+        'modelVersions',
+        'monitorReferences',
+        'monitorSnapshots',
+        'predictionBatches',
+        'predictions',
+        'runs',
+        'settings',
+        'workspaces',
+      ]);
       expect(await upgraded.runs.count()).toBe(0);
     } finally {
       await upgraded.delete();
@@ -142,7 +166,13 @@ describe('registerModelVersion', () => {
   it('numbers versions 1, 2, … per workspace', async () => {
     const got: [string, number][] = [];
     for (const ws of ['uci', 'secondary', 'uci', 'uci', 'secondary']) got.push([ws, (await register({ workspaceId: ws })).version]);
-    expect(got).toEqual([['uci', 1], ['secondary', 1], ['uci', 2], ['uci', 3], ['secondary', 2]]);
+    expect(got).toEqual([
+      ['uci', 1],
+      ['secondary', 1],
+      ['uci', 2],
+      ['uci', 3],
+      ['secondary', 2],
+    ]);
     expect((await listModelVersions(db, 'uci')).map((v) => v.version)).toEqual([3, 2, 1]);
   });
 

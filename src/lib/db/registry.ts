@@ -36,15 +36,13 @@ export interface ImportTarget {
   name?: string;
 }
 
-
 function versionNotFound(versionId: number): EngineError {
   return new EngineError('not-found', `Model version #${versionId} does not exist (deleted in another tab?).`, { versionId });
 }
 
 const counterKey = (workspaceId: string) => `modelVersionCounter:${workspaceId}`;
 
-const workspaceRange = (db: SporeprintDb, workspaceId: string) =>
-  db.modelVersions.where('[workspaceId+version]').between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey]);
+const workspaceRange = (db: SporeprintDb, workspaceId: string) => db.modelVersions.where('[workspaceId+version]').between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey]);
 
 /**
  * The next version number of the workspace (inside the caller's transaction): one more than both
@@ -60,7 +58,11 @@ async function nextVersionNumber(db: SporeprintDb, workspaceId: string): Promise
 
 /** Archives the workspace's production version(s) other than `exceptId` (inside the caller's transaction). */
 async function archiveProduction(db: SporeprintDb, workspaceId: string, exceptId: number | undefined, reason: string, actor: StageActor, at: number) {
-  const current = await db.modelVersions.where('workspaceId').equals(workspaceId).filter((v) => v.stage === 'production' && v.id !== exceptId).toArray();
+  const current = await db.modelVersions
+    .where('workspaceId')
+    .equals(workspaceId)
+    .filter((v) => v.stage === 'production' && v.id !== exceptId)
+    .toArray();
   for (const v of current) {
     v.history.push({ at, from: 'production', to: 'archived', reason, actor });
     v.stage = 'archived';
@@ -207,11 +209,10 @@ export async function rollback(db: SporeprintDb, workspaceId: string, versionId:
       const production = await productionOf(db, workspaceId);
       if (production?.id === v.id) return v;
       if (production && v.version > production.version) {
-        throw new EngineError(
-          'invalid-argument',
-          `v${v.version} is newer than the production model v${production.version}: promote it instead of rolling back.`,
-          { version: v.version, production: production.version },
-        );
+        throw new EngineError('invalid-argument', `v${v.version} is newer than the production model v${production.version}: promote it instead of rolling back.`, {
+          version: v.version,
+          production: production.version,
+        });
       }
       const from = production ? `Rollback from v${production.version}` : 'Rollback';
       return changeStage(db, v, 'production', `${from}: ${reason}`, 'user', `Rolled back to v${v.version}: ${reason}`);
@@ -222,7 +223,11 @@ export async function rollback(db: SporeprintDb, workspaceId: string, versionId:
 }
 
 function productionOf(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow | undefined> {
-  return db.modelVersions.where('workspaceId').equals(workspaceId).filter((v) => v.stage === 'production').first();
+  return db.modelVersions
+    .where('workspaceId')
+    .equals(workspaceId)
+    .filter((v) => v.stage === 'production')
+    .first();
 }
 
 /** The workspace's production version, if it has one. */
@@ -241,16 +246,13 @@ export async function loadBundle(db: SporeprintDb, versionId: number): Promise<M
   return row.bundle;
 }
 
-
 async function workspaceNames(db: SporeprintDb): Promise<Map<string, string>> {
   return new Map((await listWorkspaces(db)).map((w) => [w.id, w.name]));
 }
 
 /** A JSON-serialisable export of one version: its bundle plus its card and stage history. */
 export async function exportBundle(db: SporeprintDb, versionId: number): Promise<ModelExport> {
-  const [v, row] = await db.transaction('r', db.modelVersions, db.modelBundles, () =>
-    Promise.all([db.modelVersions.get(versionId), db.modelBundles.get(versionId)]),
-  );
+  const [v, row] = await db.transaction('r', db.modelVersions, db.modelBundles, () => Promise.all([db.modelVersions.get(versionId), db.modelBundles.get(versionId)]));
   if (!v || !row) throw versionNotFound(versionId);
   const { workspaceId, version, runId, kind, stage, createdAt, source, card, history } = v;
   return {

@@ -20,7 +20,6 @@ export function runLockName(id: number): string {
   return `sporeprint-run-${id}`;
 }
 
-
 function notFound(id: number): EngineError {
   return new EngineError('not-found', `Training run #${id} does not exist (deleted in another tab?).`, { runId: id });
 }
@@ -100,7 +99,8 @@ export async function endRun(db: SporeprintDb, id: number, ending: RunEnding): P
   return modifyRun(db, id, (run) => {
     if (!closeRun(run, ending)) return;
     if (ending.status === 'finished') delete run.error;
-    else run.error = toRunError(ending.error ?? new EngineError(ending.status === 'cancelled' ? 'cancelled' : 'internal', ending.status === 'cancelled' ? 'Cancelled.' : 'Failed.'));
+    else
+      run.error = toRunError(ending.error ?? new EngineError(ending.status === 'cancelled' ? 'cancelled' : 'internal', ending.status === 'cancelled' ? 'Cancelled.' : 'Failed.'));
     if (ending.evaluation) run.evaluation = ending.evaluation;
     if (ending.threshold) run.threshold = ending.threshold;
     if (ending.epochs) run.epochs = ending.epochs;
@@ -157,10 +157,7 @@ const defaultIsAlive = async (id: number): Promise<boolean> => {
  * is being trained by another open tab and is left alone; `isAlive` replaces that check (tests, or
  * a page without Web Locks). Returns the ids marked.
  */
-export async function markInterruptedRuns(
-  db: SporeprintDb,
-  opts: { isAlive?: (runId: number) => boolean | Promise<boolean>; now?: number } = {},
-): Promise<number[]> {
+export async function markInterruptedRuns(db: SporeprintDb, opts: { isAlive?: (runId: number) => boolean | Promise<boolean>; now?: number } = {}): Promise<number[]> {
   const isAlive = opts.isAlive ?? defaultIsAlive;
   const running = await db.runs.where('status').equals('running').primaryKeys();
   const stale: number[] = [];

@@ -20,7 +20,10 @@ export function tagProblem(markup: string): string | null {
     else if (stack.pop() !== tag) return `unexpected </${tag}> at ${m.index}: ${markup.slice(Math.max(0, m.index - 80), m.index + 20)}`;
   }
   if (stack.length) return `unclosed <${stack.join('>, <')}>`;
-  const outside = markup.replace(TAG, '').replace(/<!doctype html>/i, '').replace(/<style>[\s\S]*?<\/style>/g, '');
+  const outside = markup
+    .replace(TAG, '')
+    .replace(/<!doctype html>/i, '')
+    .replace(/<style>[\s\S]*?<\/style>/g, '');
   const stray = outside.search(/</);
   return stray >= 0 ? `stray "<" near ${outside.slice(stray, stray + 40)}` : null;
 }

@@ -10,7 +10,6 @@ import { EVIL, EVIL_ESCAPED, tagProblem } from './markup.testing';
 const HEADINGS = ['Dataset drift', 'Feature drift', 'Drifted features', 'Prediction drift', 'Target drift', 'Model quality', 'PCA map', 'Quality over time'];
 const T0 = Date.UTC(2025, 5, 1, 9, 30);
 
-
 function shares(rng: Rng, n: number): number[] {
   const w = Array.from({ length: n }, () => rng() + 0.05);
   const s = w.reduce((a, b) => a + b, 0);
@@ -57,7 +56,9 @@ function points(rng: Rng, n: number, shift: number) {
 function fixtureReport(evil = false): MonitorReport {
   const rng = seededRng(20250601);
   const schema = BUILTIN_SCHEMAS.find((s) => s.id === 'secondary')!;
-  const features: MonitorReport['features'] = schema.features.map((f) => (f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) }));
+  const features: MonitorReport['features'] = schema.features.map((f) =>
+    f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) },
+  );
   if (evil) features.find((f) => f.name === 'cap-shape')!.codes![0] = EVIL;
   const columns = features.map((f, i) => column(rng, f, i % 3 === 0, i)).sort((a, b) => b.severity - a.severity);
   const capShape = columns.find((c) => c.feature === 'cap-shape')!;
@@ -70,7 +71,9 @@ function fixtureReport(evil = false): MonitorReport {
   const buckets: QualityBucket[] = Array.from({ length: 40 }, (_, b) => {
     const acc = 0.97 - (b > 25 ? 0.04 : 0) + rng() * 0.02;
     return {
-      start: b * 250, end: (b + 1) * 250, at: T0 + (b + 1) * 3_600_000,
+      start: b * 250,
+      end: (b + 1) * 250,
+      at: T0 + (b + 1) * 3_600_000,
       actual: b % 7 === 3 ? null : { labelled: 40, accuracy: acc, precision: 0.96, recall: 0.99, f1: 0.975, balancedAccuracy: acc - 0.01, poisonousCalledEdible: b > 30 ? 1 : 0 },
       estimated: { accuracy: acc + 0.005, lower: acc - 0.015, upper: acc + 0.02 },
       reconstruction: 4 + rng() * 0.6 + (b > 25 ? 1.5 : 0),
@@ -85,24 +88,56 @@ function fixtureReport(evil = false): MonitorReport {
     version: { id: 12, number: 3, edibleAbove: 0.97 },
     // The batch was split between production v3 and an A/B challenger, the older v2.
     answeredBy: [
-      { versionId: 12, version: 3, rows: 3500, estimated: { rows: 3500, skipped: 0, accuracy: 0.971, standardError: 0.003, lower: 0.965, upper: 0.977, calledEdible: 1100, expectedFalseEdible: 6.2 }, actual: { labelled: 1000, accuracy: 0.965, precision: 0.97, recall: 0.995, f1: 0.982, balancedAccuracy: 0.96, poisonousCalledEdible: 0 } },
-      { versionId: 9, version: 2, rows: 1500, estimated: { rows: 1500, skipped: 0, accuracy: 0.941, standardError: 0.006, lower: 0.929, upper: 0.953, calledEdible: 450, expectedFalseEdible: 6.2 }, actual: { labelled: 480, accuracy: 0.921, precision: 0.94, recall: 0.97, f1: 0.955, balancedAccuracy: 0.91, poisonousCalledEdible: 3 } },
+      {
+        versionId: 12,
+        version: 3,
+        rows: 3500,
+        estimated: { rows: 3500, skipped: 0, accuracy: 0.971, standardError: 0.003, lower: 0.965, upper: 0.977, calledEdible: 1100, expectedFalseEdible: 6.2 },
+        actual: { labelled: 1000, accuracy: 0.965, precision: 0.97, recall: 0.995, f1: 0.982, balancedAccuracy: 0.96, poisonousCalledEdible: 0 },
+      },
+      {
+        versionId: 9,
+        version: 2,
+        rows: 1500,
+        estimated: { rows: 1500, skipped: 0, accuracy: 0.941, standardError: 0.006, lower: 0.929, upper: 0.953, calledEdible: 450, expectedFalseEdible: 6.2 },
+        actual: { labelled: 480, accuracy: 0.921, precision: 0.94, recall: 0.97, f1: 0.955, balancedAccuracy: 0.91, poisonousCalledEdible: 3 },
+      },
     ],
     window: { kind: 'batch', key: 'batch:abc', label: evil ? `batch ${EVIL}.csv` : 'Batch: forest-walk.csv', rows: 5000, from: T0, to: T0 + 40 * 3_600_000 },
     reference: { source: 'data', rows: 42_748 },
     features,
-    drift: { share: count / columns.length, drifted: count / columns.length >= DEFAULT_DRIFT_SHARE, count, total: columns.length, skipped: 0, shareThreshold: DEFAULT_DRIFT_SHARE, columns },
+    drift: {
+      share: count / columns.length,
+      drifted: count / columns.length >= DEFAULT_DRIFT_SHARE,
+      count,
+      total: columns.length,
+      skipped: 0,
+      shareThreshold: DEFAULT_DRIFT_SHARE,
+      columns,
+    },
     prediction: {
       referencePredictedPoisonous: 0.555,
       currentPredictedPoisonous: 0.61,
       currentCalledEdible: 0.31,
-      probability: { ...column(rng, { name: 'P(poisonous)', label: 'P(poisonous)' }, true, 2), distribution: { kind: 'histogram', edges: Array.from({ length: 11 }, (_, i) => i / 10), reference: shares(rng, 10), current: shares(rng, 10) } },
+      probability: {
+        ...column(rng, { name: 'P(poisonous)', label: 'P(poisonous)' }, true, 2),
+        distribution: { kind: 'histogram', edges: Array.from({ length: 11 }, (_, i) => i / 10), reference: shares(rng, 10), current: shares(rng, 10) },
+      },
     },
     target: { referencePoisonous: 0.555, labelled: 1480, currentPoisonous: 0.6, test: { z: 3.48, pvalue: 0.000502 } },
     pca: { explained: [0.214, 0.121, 0.083], reference: points(rng, 2000, 0), current: points(rng, 2000, 1.2), components: [pc(0), pc(1), pc(2)] },
     estimated: { rows: 5000, skipped: 0, accuracy: 0.962, standardError: 0.003, lower: 0.956, upper: 0.968, calledEdible: 1550, expectedFalseEdible: 12.4 },
     actual: { labelled: 1480, accuracy: 0.951, precision: 0.962, recall: 0.987, f1: 0.974, balancedAccuracy: 0.944, poisonousCalledEdible: 3 },
-    history: { rows: 10_000, bucketRows: 250, buckets, swaps: [{ at: T0 + 12 * 3_600_000, row: 3000, version: 2 }, { at: T0 + 29 * 3_600_000, row: 7250, version: 3 }], band: { mean: 4.3, lower: 3.6, upper: 5.0 } },
+    history: {
+      rows: 10_000,
+      bucketRows: 250,
+      buckets,
+      swaps: [
+        { at: T0 + 12 * 3_600_000, row: 3000, version: 2 },
+        { at: T0 + 29 * 3_600_000, row: 7250, version: 3 },
+      ],
+      band: { mean: 4.3, lower: 3.6, upper: 5.0 },
+    },
   };
 }
 
@@ -110,10 +145,17 @@ function fixtureReport(evil = false): MonitorReport {
 function emptyReport(): MonitorReport {
   const r = fixtureReport();
   const unscored = (c: ColumnDriftResult): ColumnDriftResult => ({
-    ...c, score: null, statistic: null, drifted: false, severity: 0, unseen: [],
+    ...c,
+    score: null,
+    statistic: null,
+    drifted: false,
+    severity: 0,
+    unseen: [],
     reasons: [{ code: 'empty-current', message: `No values of ${c.feature} in the current window.` }],
-    missing: { reference: 0.01, current: null, shifted: false }, compared: { reference: 40_000, current: 0 },
-    distribution: c.distribution.kind === 'histogram' ? { kind: 'histogram', edges: [], reference: [], current: [] } : { ...c.distribution, current: c.distribution.current.map(() => 0) },
+    missing: { reference: 0.01, current: null, shifted: false },
+    compared: { reference: 40_000, current: 0 },
+    distribution:
+      c.distribution.kind === 'histogram' ? { kind: 'histogram', edges: [], reference: [], current: [] } : { ...c.distribution, current: c.distribution.current.map(() => 0) },
   });
   const columns = r.drift.columns.map(unscored);
   return {
@@ -164,7 +206,12 @@ describe('renderReportHtml', () => {
     const tbody = html.slice(html.indexOf('<section id="feature-drift">'), html.indexOf('<section id="drifted-features">'));
     const labels = [...tbody.matchAll(/<tr(?: class="drifted")?><td>([^<]*)<\/td>/g)].map((m) => m[1]);
     const byName = new Map(report.features.map((f) => [f.name, f]));
-    expect(labels).toEqual(report.drift.columns.map((c) => { const f = byName.get(c.feature)!; return f.label + (f.unit ? ` (${f.unit})` : ''); }));
+    expect(labels).toEqual(
+      report.drift.columns.map((c) => {
+        const f = byName.get(c.feature)!;
+        return f.label + (f.unit ? ` (${f.unit})` : '');
+      }),
+    );
     expect(tbody.match(/<tr class="drifted">/g)).toHaveLength(report.drift.count);
     expect(tbody.match(/<svg width="120" height="32"/g)).toHaveLength(20);
     const charts = html.slice(html.indexOf('<section id="drifted-features">'), html.indexOf('<section id="prediction-drift">'));
@@ -231,7 +278,9 @@ describe('renderReportHtml names who answered the window', () => {
     expect(html).toContain('<dt>Rows answered by</dt><dd><span id="answered-by">v3 (3,500) and v2 (1,500)</span></dd>');
     expect(html).toContain('<dt>Production version</dt><dd>v3 ');
     const mixed = '<strong>Mixed versions:</strong>';
-    expect(between(html, '<section id="prediction-drift">', '<section id="target-drift">')).toContain(`${mixed} the current probabilities and verdicts are over the answers of v3 (3,500) and v2 (1,500) together`);
+    expect(between(html, '<section id="prediction-drift">', '<section id="target-drift">')).toContain(
+      `${mixed} the current probabilities and verdicts are over the answers of v3 (3,500) and v2 (1,500) together`,
+    );
     const quality = between(html, '<section id="quality">', '<section id="pca">');
     expect(quality.match(/Mixed versions:/g)).toHaveLength(2); // next to the estimate and next to the measured figures
     expect(quality).toContain(`${mixed} this estimate is over the answers of v3 (3,500) and v2 (1,500) together`);

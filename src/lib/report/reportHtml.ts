@@ -7,9 +7,7 @@ import { DRIFT_TESTS } from '../engine/monitor/driftTests';
 import type { ColumnDriftResult } from '../engine/monitor/driftTypes';
 import { answeredByText, versionsText } from '../engine/monitor/answeredBy';
 import type { MonitorReport } from '../engine/monitor/report';
-import {
-  distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, scatterSvg,
-} from './svgCharts';
+import { distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, scatterSvg } from './svgCharts';
 
 export { escapeHtml };
 
@@ -109,7 +107,10 @@ function header(r: MonitorReport): string {
     ['Window rows', count(w.rows)],
     ['From – to', w.from === null && w.to === null ? dash : `${formatTime(w.from)} – ${formatTime(w.to)}`],
     ['Rows answered by', `<span id="answered-by">${text(answeredByText(r))}</span>`],
-    ['Production version', `v${text(r.version.number)} <span class="sub">(when the report was made: drift is measured against its reference and its PCA; it says edible when P(edible) &gt; ${num(r.version.edibleAbove)})</span>`],
+    [
+      'Production version',
+      `v${text(r.version.number)} <span class="sub">(when the report was made: drift is measured against its reference and its PCA; it says edible when P(edible) &gt; ${num(r.version.edibleAbove)})</span>`,
+    ],
     ['Reference', `${text(source)}, ${count(r.reference.rows)} rows`],
     ['Created', formatTime(r.createdAt)],
   ])}<p class="credit">${text(DATA_CREDIT)}</p></header>`;
@@ -117,7 +118,10 @@ function header(r: MonitorReport): string {
 
 function datasetDriftSection(r: MonitorReport): string {
   const d = r.drift;
-  const verdict = d.total === 0 ? `<p class="verdict">No feature could be scored.</p>` : `<p class="verdict ${d.drifted ? 'bad' : 'ok'}">${d.drifted ? 'Dataset drift detected' : 'No dataset drift'}</p>`;
+  const verdict =
+    d.total === 0
+      ? `<p class="verdict">No feature could be scored.</p>`
+      : `<p class="verdict ${d.drifted ? 'bad' : 'ok'}">${d.drifted ? 'Dataset drift detected' : 'No dataset drift'}</p>`;
   const skipped = d.skipped ? ` ${count(d.skipped)} could not be scored (see their notes).` : '';
   if (d.total === 0) return section('dataset-drift', 'Dataset drift', `${verdict}<p>${skipped.trim() || 'The report has no features.'}</p>`);
   const detail = `<p>${count(d.count)} of ${count(d.total)} scored features drifted: ${formatShare(d.share)} against a threshold of ${formatShare(d.shareThreshold)}.${skipped}</p>`;
@@ -130,12 +134,18 @@ function featureTable(r: MonitorReport, features: Map<string, Feature>): string 
     const f = features.get(c.feature);
     const label = featureName(features, c.feature);
     const reasons = c.reasons.map((x) => `<div>${text(x.message)}</div>`).join('') || dash;
-    return `<tr${c.drifted ? ' class="drifted"' : ''}><td>${text(label)}</td><td>${text(c.type)}</td><td>${miniDistributionSvg(c.distribution, { title: `${label}: reference (brown) vs current (blue)` })}</td>`
-      + `<td>${testLabel(c)}</td><td class="num">${scoreCell(c)}</td><td class="num">${thresholdCell(c)}</td><td>${driftedCell(c)}</td>`
-      + `<td>${missingCell(c)}</td><td>${unseenCell(c, f)}</td><td class="sub">${reasons}</td></tr>`;
+    return (
+      `<tr${c.drifted ? ' class="drifted"' : ''}><td>${text(label)}</td><td>${text(c.type)}</td><td>${miniDistributionSvg(c.distribution, { title: `${label}: reference (brown) vs current (blue)` })}</td>` +
+      `<td>${testLabel(c)}</td><td class="num">${scoreCell(c)}</td><td class="num">${thresholdCell(c)}</td><td>${driftedCell(c)}</td>` +
+      `<td>${missingCell(c)}</td><td>${unseenCell(c, f)}</td><td class="sub">${reasons}</td></tr>`
+    );
   });
   const head = ['Feature', 'Type', 'Reference vs current', 'Test', 'Score', 'Threshold', 'Drifted', 'Missing (ref → cur)', 'Unseen categories', 'Notes'];
-  return section('feature-drift', 'Feature drift', note('Most severe first. Bars: reference brown, current blue; each side as shares of its non-missing values.') + table(head, rows));
+  return section(
+    'feature-drift',
+    'Feature drift',
+    note('Most severe first. Bars: reference brown, current blue; each side as shares of its non-missing values.') + table(head, rows),
+  );
 }
 
 function driftedCharts(r: MonitorReport, features: Map<string, Feature>): string {
@@ -151,10 +161,11 @@ function driftedCharts(r: MonitorReport, features: Map<string, Feature>): string
 
 function predictionSection(r: MonitorReport): string {
   const p = r.prediction;
-  let body = meta([
-    ['Predicted poisonous (P ≥ 0.5)', `reference ${share(p.referencePredictedPoisonous)} → current ${share(p.currentPredictedPoisonous)}`],
-    ['Called edible (current)', share(p.currentCalledEdible)],
-  ]) + mixedNote(r, 'the current probabilities and verdicts are');
+  let body =
+    meta([
+      ['Predicted poisonous (P ≥ 0.5)', `reference ${share(p.referencePredictedPoisonous)} → current ${share(p.currentPredictedPoisonous)}`],
+      ['Called edible (current)', share(p.currentCalledEdible)],
+    ]) + mixedNote(r, 'the current probabilities and verdicts are');
   const c = p.probability;
   if (c) {
     body += `<p>P(poisonous): ${testLabel(c)}, score ${scoreCell(c)} (${thresholdCell(c)}): drifted ${driftedCell(c)}.${c.reasons.map((x) => ` ${text(x.message)}`).join('')}</p>`;
@@ -168,35 +179,44 @@ function predictionSection(r: MonitorReport): string {
 function targetSection(r: MonitorReport): string {
   const t = r.target;
   if (!(t.labelled > 0)) return section('target-drift', 'Target drift', note(`No expert labels in this window (reference poisonous share ${share(t.referencePoisonous)}).`));
-  return section('target-drift', 'Target drift', meta([
-    ['Poisonous share', `reference ${share(t.referencePoisonous)} → labelled current ${share(t.currentPoisonous)}`],
-    ['Labelled rows', count(t.labelled)],
-    ['Two-proportion z test', t.test ? `z = ${num(t.test.z)}, p = ${formatP(t.test.pvalue)}` : dash],
-  ]));
+  return section(
+    'target-drift',
+    'Target drift',
+    meta([
+      ['Poisonous share', `reference ${share(t.referencePoisonous)} → labelled current ${share(t.currentPoisonous)}`],
+      ['Labelled rows', count(t.labelled)],
+      ['Two-proportion z test', t.test ? `z = ${num(t.test.z)}, p = ${formatP(t.test.pvalue)}` : dash],
+    ]),
+  );
 }
 
 function qualitySection(r: MonitorReport): string {
   const e = r.estimated;
   const band = e.lower !== null && e.upper !== null ? ` (95 % band ${share(e.lower)} – ${share(e.upper)})` : '';
-  let body = `<div class="estimate"><h3>Estimated accuracy: estimate (CBPE), not measured</h3>`
-    + `<p>${e.accuracy === null ? 'No usable predictions in this window.' : `<strong>${share(e.accuracy)}</strong>${band}`}</p>`
-    + meta([
+  let body =
+    `<div class="estimate"><h3>Estimated accuracy: estimate (CBPE), not measured</h3>` +
+    `<p>${e.accuracy === null ? 'No usable predictions in this window.' : `<strong>${share(e.accuracy)}</strong>${band}`}</p>` +
+    meta([
       ['Rows used', `${count(e.rows)}${e.skipped ? ` (${count(e.skipped)} skipped: unusable probability)` : ''}`],
       ['Called edible', count(e.calledEdible)],
       ['Expected poisonous among them', num(e.expectedFalseEdible)],
-    ])
-    + note('From the model’s own probabilities, before any label: only as good as its calibration.') + mixedNote(r, 'this estimate is') + '</div>';
+    ]) +
+    note('From the model’s own probabilities, before any label: only as good as its calibration.') +
+    mixedNote(r, 'this estimate is') +
+    '</div>';
   const a = r.actual;
   if (a) {
-    body += `<h3>Measured quality (${count(a.labelled)} labelled rows)</h3>`
-      + `<div class="alert${a.poisonousCalledEdible ? '' : ' ok'}"><strong>Poisonous called edible: ${count(a.poisonousCalledEdible)}</strong></div>`
-      + meta([
+    body +=
+      `<h3>Measured quality (${count(a.labelled)} labelled rows)</h3>` +
+      `<div class="alert${a.poisonousCalledEdible ? '' : ' ok'}"><strong>Poisonous called edible: ${count(a.poisonousCalledEdible)}</strong></div>` +
+      meta([
         ['Accuracy', share(a.accuracy)],
         ['Balanced accuracy', share(a.balancedAccuracy)],
         ['Precision (poisonous)', share(a.precision)],
         ['Recall (poisonous)', share(a.recall)],
         ['F1', num(a.f1)],
-      ]) + mixedNote(r, 'these are measured');
+      ]) +
+      mixedNote(r, 'these are measured');
   } else {
     body += note('No expert labels in this window: nothing measured.');
   }
@@ -210,11 +230,15 @@ function perVersionTable(r: MonitorReport): string {
     const e = v.estimated;
     const band = e.lower !== null && e.upper !== null ? ` <span class="sub">(${share(e.lower)} – ${share(e.upper)})</span>` : '';
     const a = v.actual;
-    return `<tr data-version="${v.version}"><td>v${text(v.version)}</td><td class="num">${count(v.rows)}</td><td class="num">${share(e.accuracy)}${band}</td>`
-      + `<td class="num">${a ? count(a.labelled) : dash}</td><td class="num">${a ? share(a.accuracy) : dash}</td><td class="num">${a ? count(a.poisonousCalledEdible) : dash}</td></tr>`;
+    return (
+      `<tr data-version="${v.version}"><td>v${text(v.version)}</td><td class="num">${count(v.rows)}</td><td class="num">${share(e.accuracy)}${band}</td>` +
+      `<td class="num">${a ? count(a.labelled) : dash}</td><td class="num">${a ? share(a.accuracy) : dash}</td><td class="num">${a ? count(a.poisonousCalledEdible) : dash}</td></tr>`
+    );
   });
-  return `<h3>Per version (each on the rows it answered)</h3>`
-    + table(['Version', 'Rows answered', 'Estimated accuracy (CBPE)', 'Labelled', 'Measured accuracy', 'Poisonous called edible'], rows);
+  return (
+    `<h3>Per version (each on the rows it answered)</h3>` +
+    table(['Version', 'Rows answered', 'Estimated accuracy (CBPE)', 'Labelled', 'Measured accuracy', 'Poisonous called edible'], rows)
+  );
 }
 
 function pcaSection(r: MonitorReport): string {
@@ -223,7 +247,10 @@ function pcaSection(r: MonitorReport): string {
   const pc = (j: number) => `PC${j + 1}${p.explained[j] !== undefined ? ` (${formatShare(p.explained[j])})` : ''}`;
   let body = scatterSvg(p.reference, p.current, { title: 'PCA map: reference (brown) vs current (blue)', xLabel: pc(0), yLabel: pc(1) });
   if (p.components.length) {
-    const rows = p.components.map((c, j) => `<tr${c.drifted ? ' class="drifted"' : ''}><td>${text(c.feature)}</td><td class="num">${p.explained[j] !== undefined ? formatShare(p.explained[j]) : dash}</td><td>${testLabel(c)}</td><td class="num">${scoreCell(c)}</td><td class="num">${thresholdCell(c)}</td><td>${driftedCell(c)}</td></tr>`);
+    const rows = p.components.map(
+      (c, j) =>
+        `<tr${c.drifted ? ' class="drifted"' : ''}><td>${text(c.feature)}</td><td class="num">${p.explained[j] !== undefined ? formatShare(p.explained[j]) : dash}</td><td>${testLabel(c)}</td><td class="num">${scoreCell(c)}</td><td class="num">${thresholdCell(c)}</td><td>${driftedCell(c)}</td></tr>`,
+    );
     body += table(['Component', 'Variance explained', 'Test', 'Score', 'Threshold', 'Drifted'], rows);
   } else {
     body += note('No component drift tests: the reference has no PCA projection.');
@@ -237,18 +264,34 @@ function historySection(r: MonitorReport): string {
   const x = h.buckets.map((b) => b.end);
   const markers = h.swaps.map((s) => ({ x: s.row, label: `v${s.version}` }));
   const pct = (v: number) => `${formatNumber(v * 100)} %`;
-  let body = note(`${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}; x = the bucket’s last row. Dashed lines: version changes (a bucket across one holds both versions’ answers).`);
-  body += `<figure><figcaption>Accuracy per bucket: measured (expert labels) and estimated (CBPE, not measured)</figcaption>${lineChartSvg([
-    { label: 'Measured', x, y: h.buckets.map((b) => b.actual?.accuracy ?? null) },
-    { label: 'Estimated (CBPE)', x, y: h.buckets.map((b) => b.estimated.accuracy), dash: true, interval: { lower: h.buckets.map((b) => b.estimated.lower), upper: h.buckets.map((b) => b.estimated.upper) } },
-  ], { title: 'Accuracy over production rows', markers, yMax: 1, yFormat: pct, xLabel: 'Production row' })}</figure>`;
+  let body = note(
+    `${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}; x = the bucket’s last row. Dashed lines: version changes (a bucket across one holds both versions’ answers).`,
+  );
+  body += `<figure><figcaption>Accuracy per bucket: measured (expert labels) and estimated (CBPE, not measured)</figcaption>${lineChartSvg(
+    [
+      { label: 'Measured', x, y: h.buckets.map((b) => b.actual?.accuracy ?? null) },
+      {
+        label: 'Estimated (CBPE)',
+        x,
+        y: h.buckets.map((b) => b.estimated.accuracy),
+        dash: true,
+        interval: { lower: h.buckets.map((b) => b.estimated.lower), upper: h.buckets.map((b) => b.estimated.upper) },
+      },
+    ],
+    { title: 'Accuracy over production rows', markers, yMax: 1, yFormat: pct, xLabel: 'Production row' },
+  )}</figure>`;
   if (h.buckets.some((b) => b.reconstruction !== null)) {
     const band = h.band ? { lower: h.band.lower, upper: h.band.upper, mean: h.band.mean, label: 'Reference ± 3σ' } : undefined;
-    body += `<figure><figcaption>Reconstruction error per bucket (multivariate drift)${h.band ? '; shaded: reference mean ± 3σ' : ''}</figcaption>${lineChartSvg([
-      { label: 'Reconstruction error', x, y: h.buckets.map((b) => b.reconstruction) },
-    ], { title: 'Reconstruction error over production rows', markers, band, xLabel: 'Production row' })}</figure>`;
+    body += `<figure><figcaption>Reconstruction error per bucket (multivariate drift)${h.band ? '; shaded: reference mean ± 3σ' : ''}</figcaption>${lineChartSvg(
+      [{ label: 'Reconstruction error', x, y: h.buckets.map((b) => b.reconstruction) }],
+      { title: 'Reconstruction error over production rows', markers, band, xLabel: 'Production row' },
+    )}</figure>`;
   }
-  if (h.swaps.length) body += table(['Row', 'Time', 'Version'], h.swaps.map((s) => `<tr><td class="num">${count(s.row)}</td><td>${formatTime(s.at)}</td><td>v${text(s.version)}</td></tr>`));
+  if (h.swaps.length)
+    body += table(
+      ['Row', 'Time', 'Version'],
+      h.swaps.map((s) => `<tr><td class="num">${count(s.row)}</td><td>${formatTime(s.at)}</td><td>v${text(s.version)}</td></tr>`),
+    );
   return section('history', 'Quality over time', body);
 }
 

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { seededRng } from '../engine/ml/rng';
 import type { MiniDistribution } from '../engine/monitor/driftTypes';
-import {
-  distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, niceTicks, scatterSvg,
-} from './svgCharts';
+import { distributionChartSvg, escapeHtml, formatNumber, formatShare, lineChartSvg, miniDistributionSvg, niceTicks, scatterSvg } from './svgCharts';
 import { EVIL, EVIL_ESCAPED, tagProblem } from './markup.testing';
-
-
 
 function expectWellFormedSvg(svg: string, width: number, height: number) {
   expect(svg.startsWith(`<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="`)).toBe(true);
@@ -123,7 +119,13 @@ describe('lineChartSvg', () => {
     const svg = lineChartSvg(
       [
         { label: 'Measured', x: [100, 200, 300, 400, 500], y: [0.97, 0.98, null, 0.95, 0.96] },
-        { label: 'Estimated', x: [100, 200, 300, 400, 500], y: [0.96, 0.97, 0.97, 0.96, 0.95], dash: true, interval: { lower: [0.94, 0.95, 0.95, 0.94, 0.93], upper: [0.98, 0.99, 0.99, 0.98, 0.97] } },
+        {
+          label: 'Estimated',
+          x: [100, 200, 300, 400, 500],
+          y: [0.96, 0.97, 0.97, 0.96, 0.95],
+          dash: true,
+          interval: { lower: [0.94, 0.95, 0.95, 0.94, 0.93], upper: [0.98, 0.99, 0.99, 0.98, 0.97] },
+        },
       ],
       { title: 'Accuracy', band: { lower: 0.9, upper: 0.99, mean: 0.95 }, markers: [{ x: 250, label: EVIL }], yMax: 1, xLabel: 'Row', yLabel: 'Accuracy' },
     );

@@ -135,9 +135,11 @@ export function miniDistributionSvg(dist: MiniDistribution, opts: ChartOptions =
   const path = (shares: number[], offset: number) =>
     shares.map((s, i) => (finite(s) > 0 ? `M${px(i * slot + offset + bar / 2)} ${base}V${px(base - (finite(s) / top) * (height - 2))}` : '')).join('');
   const gap = Math.max(0, (slot - 2 * bar) / 2);
-  return `${svgOpen(width, height, title)}<path d="M0 ${base}H${width}" stroke="${CHART_COLOURS.grid}"/>`
-    + `<path d="${path(dist.reference, gap)}" stroke="${CHART_COLOURS.reference}" stroke-width="${px(bar)}"/>`
-    + `<path d="${path(dist.current, gap + bar)}" stroke="${CHART_COLOURS.current}" stroke-width="${px(bar)}"/></svg>`;
+  return (
+    `${svgOpen(width, height, title)}<path d="M0 ${base}H${width}" stroke="${CHART_COLOURS.grid}"/>` +
+    `<path d="${path(dist.reference, gap)}" stroke="${CHART_COLOURS.reference}" stroke-width="${px(bar)}"/>` +
+    `<path d="${path(dist.current, gap + bar)}" stroke="${CHART_COLOURS.current}" stroke-width="${px(bar)}"/></svg>`
+  );
 }
 
 export interface DistributionChartOptions extends ChartOptions {
@@ -163,14 +165,16 @@ export function distributionChartSvg(dist: MiniDistribution, labels?: readonly s
   const bar = slot * 0.38;
   const names = binLabels(dist, labels);
   let out = svgOpen(width, height, title);
-  for (const t of ticks) out += `<path d="M${m.left} ${y(t)}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(y(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${formatShare(t)}</text>`;
+  for (const t of ticks)
+    out += `<path d="M${m.left} ${y(t)}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(y(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${formatShare(t)}</text>`;
   for (let i = 0; i < n; i++) {
     const r = finite(dist.reference[i] ?? 0);
     const c = finite(dist.current[i] ?? 0);
     const x0 = m.left + i * slot + (slot - 2 * bar) / 2;
-    out += `<g><title>${escapeHtml(`${names[i]}: ${referenceLabel.toLowerCase()} ${formatShare(r)}, ${currentLabel.toLowerCase()} ${formatShare(c)}`)}</title>`
-      + `<rect x="${px(x0)}" y="${y(r)}" width="${px(bar)}" height="${px(m.top + h - y(r))}" fill="${CHART_COLOURS.reference}"/>`
-      + `<rect x="${px(x0 + bar)}" y="${y(c)}" width="${px(bar)}" height="${px(m.top + h - y(c))}" fill="${CHART_COLOURS.current}"/></g>`;
+    out +=
+      `<g><title>${escapeHtml(`${names[i]}: ${referenceLabel.toLowerCase()} ${formatShare(r)}, ${currentLabel.toLowerCase()} ${formatShare(c)}`)}</title>` +
+      `<rect x="${px(x0)}" y="${y(r)}" width="${px(bar)}" height="${px(m.top + h - y(r))}" fill="${CHART_COLOURS.reference}"/>` +
+      `<rect x="${px(x0 + bar)}" y="${y(c)}" width="${px(bar)}" height="${px(m.top + h - y(c))}" fill="${CHART_COLOURS.current}"/></g>`;
   }
   out += `<path d="M${m.left} ${px(m.top + h)}h${px(w)}" stroke="${CHART_COLOURS.axis}"/>`;
   if (categories) {
@@ -187,7 +191,14 @@ export function distributionChartSvg(dist: MiniDistribution, labels?: readonly s
       out += `<text x="${px(m.left + i * slot)}" y="${px(m.top + h + 14)}" text-anchor="middle" fill="${CHART_COLOURS.axis}">${formatNumber(e)}</text>`;
     });
   }
-  out += legend([{ label: referenceLabel, colour: CHART_COLOURS.reference }, { label: currentLabel, colour: CHART_COLOURS.current }], m.left, 14);
+  out += legend(
+    [
+      { label: referenceLabel, colour: CHART_COLOURS.reference },
+      { label: currentLabel, colour: CHART_COLOURS.current },
+    ],
+    m.left,
+    14,
+  );
   return `${out}</svg>`;
 }
 
@@ -202,7 +213,16 @@ export interface ScatterOptions extends ChartOptions {
 
 /** PC1/PC2 map: each series one <path> of zero-length round-capped segments (dots). */
 export function scatterSvg(reference: Points | null, current: Points, opts: ScatterOptions = {}): string {
-  const { width = 360, height = 320, title = 'PCA map: reference vs current', xLabel = 'PC1', yLabel = 'PC2', referenceLabel = 'Reference', currentLabel = 'Current', maxPoints = 2000 } = opts;
+  const {
+    width = 360,
+    height = 320,
+    title = 'PCA map: reference vs current',
+    xLabel = 'PC1',
+    yLabel = 'PC2',
+    referenceLabel = 'Reference',
+    currentLabel = 'Current',
+    maxPoints = 2000,
+  } = opts;
   const all = [reference, current].filter((p): p is Points => p !== null);
   const ex = extent(all.flatMap((p) => p.x));
   const ey = extent(all.flatMap((p) => p.y));
@@ -216,8 +236,10 @@ export function scatterSvg(reference: Points | null, current: Points, opts: Scat
   const sx = (v: number) => m.left + ((v - x0) / (x1 - x0)) * w;
   const sy = (v: number) => m.top + h - ((v - y0) / (y1 - y0)) * h;
   let out = svgOpen(width, height, title);
-  for (const t of niceTicks(x0, x1, 5)) out += `<path d="M${px(sx(t))} ${m.top}v${px(h)}" stroke="${CHART_COLOURS.grid}"/><text x="${px(sx(t))}" y="${px(m.top + h + 13)}" text-anchor="middle" fill="${CHART_COLOURS.axis}">${formatNumber(t)}</text>`;
-  for (const t of niceTicks(y0, y1, 5)) out += `<path d="M${m.left} ${px(sy(t))}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(sy(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${formatNumber(t)}</text>`;
+  for (const t of niceTicks(x0, x1, 5))
+    out += `<path d="M${px(sx(t))} ${m.top}v${px(h)}" stroke="${CHART_COLOURS.grid}"/><text x="${px(sx(t))}" y="${px(m.top + h + 13)}" text-anchor="middle" fill="${CHART_COLOURS.axis}">${formatNumber(t)}</text>`;
+  for (const t of niceTicks(y0, y1, 5))
+    out += `<path d="M${m.left} ${px(sy(t))}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(sy(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${formatNumber(t)}</text>`;
   const dots = (p: Points) => {
     const n = Math.min(p.x.length, p.y.length);
     const step = Math.max(1, Math.ceil(n / Math.max(1, maxPoints)));
@@ -300,7 +322,8 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
   const sx = (v: number) => px(m.left + ((v - x0) / (x1 - x0)) * w);
   const sy = (v: number) => px(m.top + h - ((Math.min(y1, Math.max(y0, v)) - y0) / (y1 - y0)) * h);
   let out = svgOpen(width, height, title);
-  for (const t of niceTicks(y0, y1, 4)) out += `<path d="M${m.left} ${sy(t)}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(sy(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${escapeHtml(yFormat(t))}</text>`;
+  for (const t of niceTicks(y0, y1, 4))
+    out += `<path d="M${m.left} ${sy(t)}h${px(w)}" stroke="${CHART_COLOURS.grid}"/><text x="${m.left - 4}" y="${px(sy(t) + 4)}" text-anchor="end" fill="${CHART_COLOURS.axis}">${escapeHtml(yFormat(t))}</text>`;
   for (const t of niceTicks(x0, x1, 5)) out += `<text x="${sx(t)}" y="${px(m.top + h + 13)}" text-anchor="middle" fill="${CHART_COLOURS.axis}">${escapeHtml(xFormat(t))}</text>`;
   if (band && usable(band.lower) && usable(band.upper)) {
     out += `<rect x="${m.left}" y="${sy(band.upper)}" width="${px(w)}" height="${px(sy(band.lower) - sy(band.upper))}" fill="${CHART_COLOURS.reference}" fill-opacity="0.14"><title>${escapeHtml(band.label ?? `Band ${formatNumber(band.lower)}–${formatNumber(band.upper)}`)}</title></rect>`;
@@ -312,7 +335,12 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     if (s.interval) {
       const { lower, upper } = s.interval;
       for (const run of runs(n, (i) => usable(s.x[i]) && usable(lower[i]) && usable(upper[i]))) {
-        const d = run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(upper[i] as number)}`).join('') + [...run].reverse().map((i) => `L${sx(s.x[i])} ${sy(lower[i] as number)}`).join('');
+        const d =
+          run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(upper[i] as number)}`).join('') +
+          [...run]
+            .reverse()
+            .map((i) => `L${sx(s.x[i])} ${sy(lower[i] as number)}`)
+            .join('');
         out += `<path d="${d}Z" fill="${colour}" fill-opacity="0.15"/>`;
       }
     }
@@ -321,7 +349,11 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     if (d) out += `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`;
     // Dots at the points when there are few, so single buckets between gaps stay visible.
     const count = lineRuns.reduce((a, r) => a + r.length, 0);
-    if (count && count <= 120) out += `<path d="${lineRuns.flat().map((i) => `M${sx(s.x[i])} ${sy(s.y[i] as number)}h0`).join('')}" stroke="${colour}" stroke-width="5" stroke-linecap="round"/>`;
+    if (count && count <= 120)
+      out += `<path d="${lineRuns
+        .flat()
+        .map((i) => `M${sx(s.x[i])} ${sy(s.y[i] as number)}h0`)
+        .join('')}" stroke="${colour}" stroke-width="5" stroke-linecap="round"/>`;
   });
   for (const mk of markers) {
     if (!usable(mk.x)) continue;
@@ -331,6 +363,13 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
   out += `<path d="M${m.left} ${m.top}v${px(h)}h${px(w)}" fill="none" stroke="${CHART_COLOURS.axis}"/>`;
   if (opts.xLabel) out += `<text x="${px(m.left + w / 2)}" y="${height - 4}" text-anchor="middle">${escapeHtml(opts.xLabel)}</text>`;
   if (opts.yLabel) out += `<text x="12" y="${px(m.top + h / 2)}" text-anchor="middle" transform="rotate(-90 12 ${px(m.top + h / 2)})">${escapeHtml(opts.yLabel)}</text>`;
-  out += legend([...series.map((s, k) => ({ label: s.label, colour: s.colour ?? PALETTE[k % PALETTE.length], dash: s.dash })), ...(band ? [{ label: band.label ?? 'Reference band', colour: '#e6dcd7' }] : [])], m.left, 14);
+  out += legend(
+    [
+      ...series.map((s, k) => ({ label: s.label, colour: s.colour ?? PALETTE[k % PALETTE.length], dash: s.dash })),
+      ...(band ? [{ label: band.label ?? 'Reference band', colour: '#e6dcd7' }] : []),
+    ],
+    m.left,
+    14,
+  );
   return `${out}</svg>`;
 }

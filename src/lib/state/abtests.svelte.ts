@@ -23,8 +23,16 @@ export class AbTestsState {
   #attached = $state(0);
 
   constructor(private readonly workspace: WorkspaceState) {
-    this.#tests = new WorkspaceQuery(() => workspace.currentId, (id) => listAbTests(getDb(), id), []);
-    this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
+    this.#tests = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listAbTests(getDb(), id),
+      [],
+    );
+    this.#signature = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => productionSignature(getDb(), id),
+      '',
+    );
     // A running test's numbers follow every prediction and feedback.
     $effect.root(() => {
       $effect(() => {
@@ -44,11 +52,21 @@ export class AbTestsState {
     };
   }
 
-  get tests(): AbTestRow[] { return this.#tests.current; }
-  get running(): AbTestRow | null { return this.tests.find((t) => t.status === 'running') ?? null; }
-  get signature(): string { return this.#signature.current; }
-  get error() { return this.#error; }
-  get busy() { return this.#busy; }
+  get tests(): AbTestRow[] {
+    return this.#tests.current;
+  }
+  get running(): AbTestRow | null {
+    return this.tests.find((t) => t.status === 'running') ?? null;
+  }
+  get signature(): string {
+    return this.#signature.current;
+  }
+  get error() {
+    return this.#error;
+  }
+  get busy() {
+    return this.#busy;
+  }
   statusOf(testId: number): AbTestStatus | null {
     const t = this.tests.find((x) => x.id === testId);
     return t?.conclusion?.status ?? (this.#status?.testId === testId ? this.#status.status : null);

@@ -16,15 +16,27 @@ export class AlertsState {
   readonly #seenAt = new LiveQuery(() => getAlertsSeenAt(getDb()), Number.POSITIVE_INFINITY);
 
   constructor(workspace: WorkspaceState) {
-    this.#alerts = new WorkspaceQuery(() => workspace.currentId, (id) => listAlerts(getDb(), id), []);
+    this.#alerts = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listAlerts(getDb(), id),
+      [],
+    );
   }
 
-  get log(): AlertRow[] { return this.#alerts.current; }
-  get rules(): AlertRules { return this.#rules.current; }
+  get log(): AlertRow[] {
+    return this.#alerts.current;
+  }
+  get rules(): AlertRules {
+    return this.#rules.current;
+  }
   /** The stored rules have arrived (until then the form must not be edited: their arrival would reset it). */
-  get rulesLoaded(): boolean { return this.#rules.loaded; }
+  get rulesLoaded(): boolean {
+    return this.#rules.loaded;
+  }
   /** Alerts raised since the user last looked at the Monitor page. */
-  get unseen(): AlertRow[] { return this.log.filter((a) => a.at > this.#seenAt.current); }
+  get unseen(): AlertRow[] {
+    return this.log.filter((a) => a.at > this.#seenAt.current);
+  }
 
   async markSeen(): Promise<void> {
     await markAlertsSeen(getDb());

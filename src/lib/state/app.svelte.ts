@@ -25,14 +25,24 @@ class AppState {
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
   readonly alerts = new AlertsState(this.workspace);
-  readonly batch = new BatchState(this.workspace, () => this.models.installShipped(), (ws, id) => this.alerts.checkBatch(ws, id));
+  readonly batch = new BatchState(
+    this.workspace,
+    () => this.models.installShipped(),
+    (ws, id) => this.alerts.checkBatch(ws, id),
+  );
   // Made when their page first opens: their live queries follow every prediction, no need elsewhere.
   #predictions: PredictionsState | null = null;
   #monitor: MonitorState | null = null;
   #abtests: AbTestsState | null = null;
-  get predictions(): PredictionsState { return (this.#predictions ??= new PredictionsState(this.workspace)); }
-  get monitor(): MonitorState { return (this.#monitor ??= new MonitorState(this.workspace, this.alerts)); }
-  get abtests(): AbTestsState { return (this.#abtests ??= new AbTestsState(this.workspace)); }
+  get predictions(): PredictionsState {
+    return (this.#predictions ??= new PredictionsState(this.workspace));
+  }
+  get monitor(): MonitorState {
+    return (this.#monitor ??= new MonitorState(this.workspace, this.alerts));
+  }
+  get abtests(): AbTestsState {
+    return (this.#abtests ??= new AbTestsState(this.workspace));
+  }
 }
 
 let app: AppState | null = null;

@@ -27,16 +27,34 @@ export class DataState {
   #preview = $state.raw<Dataset | null>(null);
 
   constructor(private readonly workspace: WorkspaceState) {
-    this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listDatasetVersions(getDb(), id), []);
+    this.#versions = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listDatasetVersions(getDb(), id),
+      [],
+    );
   }
 
-  get phase() { return this.#phase; }
-  get progress() { return this.#progress; }
-  get analysis() { return this.#analysis; }
-  get result() { return this.#result; }
-  get error() { return this.#error; }
-  get previewId() { return this.#previewId; }
-  get preview() { return this.#preview; }
+  get phase() {
+    return this.#phase;
+  }
+  get progress() {
+    return this.#progress;
+  }
+  get analysis() {
+    return this.#analysis;
+  }
+  get result() {
+    return this.#result;
+  }
+  get error() {
+    return this.#error;
+  }
+  get previewId() {
+    return this.#previewId;
+  }
+  get preview() {
+    return this.#preview;
+  }
 
   /** Versions of the current workspace, newest first (live: updates when an import lands anywhere). */
   get versions(): DatasetVersionRow[] {
@@ -50,9 +68,13 @@ export class DataState {
     this.#progress = { phase: 'Starting', done: 0, total: 1 };
     const jobId = (this.#jobId = crypto.randomUUID());
     try {
-      const analysis = await engine().analyzeCsv(jobId, source, Comlink.proxy((p: Progress) => {
-        if (this.#jobId === jobId) this.#progress = p;
-      }));
+      const analysis = await engine().analyzeCsv(
+        jobId,
+        source,
+        Comlink.proxy((p: Progress) => {
+          if (this.#jobId === jobId) this.#progress = p;
+        }),
+      );
       if (this.#jobId !== jobId) return;
       this.#analysis = analysis;
       this.#phase = 'review';

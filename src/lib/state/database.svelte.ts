@@ -11,7 +11,9 @@ export class DatabaseState {
   #message = $state<string | null>(null);
 
   /** What the banner says, or null while storage works. */
-  get message(): string | null { return this.#message; }
+  get message(): string | null {
+    return this.#message;
+  }
 
   /** Opens the database, then runs `whenOpen` (installing the shipped models). */
   open(whenOpen: () => Promise<unknown>): void {

@@ -29,9 +29,13 @@ export class InstallState {
   }
 
   /** Running from the home screen or dock (display-mode standalone). */
-  get installed() { return this.#installed; }
+  get installed() {
+    return this.#installed;
+  }
   /** The browser offers its own install dialog. */
-  get canPrompt() { return this.#prompt !== null; }
+  get canPrompt() {
+    return this.#prompt !== null;
+  }
 
   async install(): Promise<void> {
     const p = this.#prompt;

@@ -40,8 +40,16 @@ export class ModelsState {
   #attached = $state(0);
 
   constructor(private readonly workspace: WorkspaceState) {
-    this.#versions = new WorkspaceQuery(() => workspace.currentId, (id) => listModelVersions(getDb(), id), []);
-    this.#runs = new WorkspaceQuery(() => workspace.currentId, (id) => listRuns(getDb(), id), []);
+    this.#versions = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listModelVersions(getDb(), id),
+      [],
+    );
+    this.#runs = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listRuns(getDb(), id),
+      [],
+    );
     // Production changed (a promotion here, a retraining in the trainer worker, another tab): load
     // it into the serving worker now, so the next prediction does not pay for the swap.
     $effect.root(() => {
@@ -76,12 +84,24 @@ export class ModelsState {
     return d && d.versionId === this.selected?.id ? d : null;
   }
 
-  get versions(): ModelVersionRow[] { return this.#versions.current; }
-  get runs(): RunRow[] { return this.#runs.current; }
-  get training(): boolean { return this.#jobId !== null; }
-  get progress(): Progress | null { return this.#progress; }
-  get error(): ActionError | null { return this.#error; }
-  get notice(): string | null { return this.#notice; }
+  get versions(): ModelVersionRow[] {
+    return this.#versions.current;
+  }
+  get runs(): RunRow[] {
+    return this.#runs.current;
+  }
+  get training(): boolean {
+    return this.#jobId !== null;
+  }
+  get progress(): Progress | null {
+    return this.#progress;
+  }
+  get error(): ActionError | null {
+    return this.#error;
+  }
+  get notice(): string | null {
+    return this.#notice;
+  }
   /** The version the worker holds in memory for predictions in this workspace, once it has loaded it. */
   get serving(): ModelVersionRow | null {
     const s = this.#serving;
@@ -94,7 +114,9 @@ export class ModelsState {
     this.#serving = live ? { workspaceId, versionId: live.versionId } : null;
   }
 
-  get production(): ModelVersionRow | null { return this.versions.find((v) => v.stage === 'production') ?? null; }
+  get production(): ModelVersionRow | null {
+    return this.versions.find((v) => v.stage === 'production') ?? null;
+  }
 
   /** The run being trained now, or the newest one. */
   get currentRun(): RunRow | null {

@@ -34,8 +34,16 @@ export class MonitorState {
     private readonly workspace: WorkspaceState,
     readonly alerts: AlertsState,
   ) {
-    this.#signature = new WorkspaceQuery(() => workspace.currentId, (id) => productionSignature(getDb(), id), '');
-    this.#snapshots = new WorkspaceQuery(() => workspace.currentId, (id) => listSnapshots(getDb(), id), []);
+    this.#signature = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => productionSignature(getDb(), id),
+      '',
+    );
+    this.#snapshots = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listSnapshots(getDb(), id),
+      [],
+    );
     // Recompute when the window, the tests, the workspace, or the production data change.
     $effect.root(() => {
       $effect(() => {
@@ -64,15 +72,29 @@ export class MonitorState {
   }
 
   /** The report on screen: a saved one when the user opened it, else the live one. */
-  get report(): MonitorReport | null { return this.#shown?.report ?? (this.#report?.workspace.id === this.workspace.currentId ? this.#report : null); }
-  get snapshotShown(): MonitorSnapshotRow | null { return this.#shown; }
-  get busy() { return this.#busy; }
-  get error() { return this.#error; }
+  get report(): MonitorReport | null {
+    return this.#shown?.report ?? (this.#report?.workspace.id === this.workspace.currentId ? this.#report : null);
+  }
+  get snapshotShown(): MonitorSnapshotRow | null {
+    return this.#shown;
+  }
+  get busy() {
+    return this.#busy;
+  }
+  get error() {
+    return this.#error;
+  }
   /** Time from asking to having the report in the page. */
-  get computedMs() { return this.#ms; }
-  get snapshots(): MonitorSnapshotRow[] { return this.#snapshots.current; }
+  get computedMs() {
+    return this.#ms;
+  }
+  get snapshots(): MonitorSnapshotRow[] {
+    return this.#snapshots.current;
+  }
   /** Changes whenever production rows, feedback or the production version change ('' until known). */
-  get signature(): string { return this.#signature.current; }
+  get signature(): string {
+    return this.#signature.current;
+  }
 
   options(): DriftOptions {
     return { ...(this.test ? { test: this.test } : {}), tests: $state.snapshot(this.featureTests) };

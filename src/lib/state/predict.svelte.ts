@@ -25,24 +25,54 @@ export class PredictState {
     private readonly workspace: WorkspaceState,
     private readonly ready: () => Promise<void>,
   ) {
-    this.#log = new WorkspaceQuery(() => workspace.currentId, (id) => listPredictions(getDb(), id, 10), []);
-    this.#pending = new WorkspaceQuery(() => workspace.currentId, async (id) => (await pendingFeedback(getDb(), id)).count, 0);
-    this.#hold = new WorkspaceQuery(() => workspace.currentId, (id) => getRetrainHold(getDb(), id), null);
+    this.#log = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listPredictions(getDb(), id, 10),
+      [],
+    );
+    this.#pending = new WorkspaceQuery(
+      () => workspace.currentId,
+      async (id) => (await pendingFeedback(getDb(), id)).count,
+      0,
+    );
+    this.#hold = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => getRetrainHold(getDb(), id),
+      null,
+    );
   }
 
-  get result() { return this.#result; }
-  get error() { return this.#error; }
-  get busy() { return this.#busy; }
-  get log(): PredictionRow[] { return this.#log.current; }
+  get result() {
+    return this.#result;
+  }
+  get error() {
+    return this.#error;
+  }
+  get busy() {
+    return this.#busy;
+  }
+  get log(): PredictionRow[] {
+    return this.#log.current;
+  }
   /** Feedbacks waiting for the next retraining, and how many start one. */
-  get pendingFeedback(): number { return this.#pending.current; }
-  get retrainEvery(): number { return this.#k.current; }
-  get retrainEveryLoaded(): boolean { return this.#k.loaded; }
+  get pendingFeedback(): number {
+    return this.#pending.current;
+  }
+  get retrainEvery(): number {
+    return this.#k.current;
+  }
+  get retrainEveryLoaded(): boolean {
+    return this.#k.loaded;
+  }
   /** A failed retraining whose feedback waits for new feedback before another starts. */
-  get retrainHold(): RetrainHold | null { return this.#hold.current; }
+  get retrainHold(): RetrainHold | null {
+    return this.#hold.current;
+  }
 
   /** Why the k typed in Settings was not saved, shown under the field. */
-  get retrainEveryError(): string | null { return this.#kError; }
+  get retrainEveryError(): string | null {
+    return this.#kError;
+  }
 
   /** Saves k through the trainer worker: feedback already waiting that reaches it is retrained on at once. */
   async setRetrainEvery(k: number | null): Promise<void> {
@@ -53,7 +83,6 @@ export class PredictState {
       this.#kError = asActionError(e).message;
     }
   }
-
 
   async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
     try {
@@ -104,13 +133,25 @@ export class BatchState {
   ) {}
 
   /** A batch belongs to the workspace it ran in: another workspace sees an empty panel. */
-  get #here() { return this.#workspaceId === this.workspace.currentId; }
-  get phase() { return this.#here ? this.#phase : 'idle'; }
-  get progress() { return this.#progress; }
-  get result() { return this.#here ? this.#result : null; }
-  get error() { return this.#here ? this.#error : null; }
+  get #here() {
+    return this.#workspaceId === this.workspace.currentId;
+  }
+  get phase() {
+    return this.#here ? this.#phase : 'idle';
+  }
+  get progress() {
+    return this.#progress;
+  }
+  get result() {
+    return this.#here ? this.#result : null;
+  }
+  get error() {
+    return this.#here ? this.#error : null;
+  }
   /** Rows whose file labels were submitted as feedback, or null before. */
-  get feedbackRows() { return this.#here ? this.#feedbackRows : null; }
+  get feedbackRows() {
+    return this.#here ? this.#feedbackRows : null;
+  }
 
   /** The file's class column becomes expert feedback for each row (and may start a retraining). */
   async submitLabels(): Promise<void> {
@@ -134,9 +175,14 @@ export class BatchState {
     this.#progress = { phase: 'Starting', done: 0, total: 1 };
     try {
       await this.ready();
-      const result = await engine().predictBatch(jobId, this.workspace.currentId, { kind: 'file', file }, Comlink.proxy((p: Progress) => {
-        if (this.#jobId === jobId) this.#progress = p;
-      }));
+      const result = await engine().predictBatch(
+        jobId,
+        this.workspace.currentId,
+        { kind: 'file', file },
+        Comlink.proxy((p: Progress) => {
+          if (this.#jobId === jobId) this.#progress = p;
+        }),
+      );
       if (this.#jobId !== jobId) return;
       this.#result = result;
       this.#phase = 'done';

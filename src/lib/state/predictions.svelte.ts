@@ -22,14 +22,28 @@ export class PredictionsState {
       { rows: [], total: 0 },
       () => ({ filter: $state.snapshot(this.filter), page: this.page }),
     );
-    this.#batches = new WorkspaceQuery(() => workspace.currentId, (id) => listBatchSummaries(getDb(), id), []);
+    this.#batches = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => listBatchSummaries(getDb(), id),
+      [],
+    );
   }
 
-  get rows(): PredictionRow[] { return this.#singles.current.rows; }
-  get total(): number { return this.#singles.current.total; }
-  get pages(): number { return Math.max(1, Math.ceil(this.total / PAGE_SIZE)); }
-  get batches(): BatchSummary[] { return this.#batches.current; }
-  get error(): ActionError | null { return this.#error; }
+  get rows(): PredictionRow[] {
+    return this.#singles.current.rows;
+  }
+  get total(): number {
+    return this.#singles.current.total;
+  }
+  get pages(): number {
+    return Math.max(1, Math.ceil(this.total / PAGE_SIZE));
+  }
+  get batches(): BatchSummary[] {
+    return this.#batches.current;
+  }
+  get error(): ActionError | null {
+    return this.#error;
+  }
 
   setFilter(filter: PredictionFilter): void {
     this.filter = filter;

@@ -22,9 +22,10 @@ export function retrainStatus(runs: RunRow[], pending: number, k: number, hold: 
       state: 'running',
       runId: running.id!,
       text: `Retraining run #${running.id} is running on ${running.feedbackCount} feedbacks.`,
-      next: since >= k
-        ? `${since} feedbacks arrived while it runs: the next retraining starts as soon as it ends.`
-        : `${since} of ${k} feedbacks arrived while it runs, towards the next retraining.`,
+      next:
+        since >= k
+          ? `${since} feedbacks arrived while it runs: the next retraining starts as soon as it ends.`
+          : `${since} of ${k} feedbacks arrived while it runs, towards the next retraining.`,
     };
   }
   if (hold && !isRetrainDue(pending, k, hold) && pending >= k) {

@@ -12,12 +12,22 @@ export class StorageState {
   #asking = $state(false);
   #message = $state<string | null>(null);
 
-  get persisted() { return this.#persisted; }
-  get usage() { return this.#usage; }
-  get quota() { return this.#quota; }
+  get persisted() {
+    return this.#persisted;
+  }
+  get usage() {
+    return this.#usage;
+  }
+  get quota() {
+    return this.#quota;
+  }
   /** A `persist()` question is waiting for the browser (or the user in its prompt). */
-  get asking() { return this.#asking; }
-  get message() { return this.#message; }
+  get asking() {
+    return this.#asking;
+  }
+  get message() {
+    return this.#message;
+  }
 
   async refresh(): Promise<void> {
     if (!this.supported) return;

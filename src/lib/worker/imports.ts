@@ -11,13 +11,7 @@ import type { AnalyzeResult, CommitResult } from './api';
 const pending = new Map<string, { analysis: ImportAnalysis; createsWorkspace: boolean }>();
 
 /** Parses and validates a CSV against the known schemas and holds the result for `commitImport`. */
-export async function analyzeImport(
-  db: SporeprintDb,
-  input: CsvInput,
-  name: string,
-  signal: AbortSignal,
-  onProgress?: ProgressCallback,
-): Promise<AnalyzeResult> {
+export async function analyzeImport(db: SporeprintDb, input: CsvInput, name: string, signal: AbortSignal, onProgress?: ProgressCallback): Promise<AnalyzeResult> {
   const schemas = await allSchemas(db);
   const analysis = await analyzeCsv(input, { sourceName: name, schemas, signal, onProgress });
   const createsWorkspace = analysis.report.match === 'inferred';

@@ -16,7 +16,10 @@ export async function setModelStage(db: SporeprintDb, versionId: number, stage: 
   if (!row) throw new EngineError('not-found', `Model version #${versionId} does not exist.`);
   const test = await getRunningTest(db, row.workspaceId);
   if (test && (stage === 'production' || versionId === test.challenger.versionId)) {
-    throw new EngineError('invalid-argument', `A/B test #${test.id} is running between v${test.champion.version} and v${test.challenger.version}: conclude it on the A/B tests page first.`);
+    throw new EngineError(
+      'invalid-argument',
+      `A/B test #${test.id} is running between v${test.champion.version} and v${test.challenger.version}: conclude it on the A/B tests page first.`,
+    );
   }
   await setStage(db, versionId, stage, reason, 'user');
   await liveModel(db, row.workspaceId); // swap the served model at once if production changed

@@ -12,7 +12,16 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'odor', label: 'Odour', kind: 'categorical', codes: [{ code: 'f', label: 'foul' }, { code: 'n', label: 'none' }, { code: 's', label: 'spicy' }] },
+    {
+      name: 'odor',
+      label: 'Odour',
+      kind: 'categorical',
+      codes: [
+        { code: 'f', label: 'foul' },
+        { code: 'n', label: 'none' },
+        { code: 's', label: 'spicy' },
+      ],
+    },
     { name: 'width', label: 'Width', kind: 'numeric', unit: 'mm' },
   ],
 };
@@ -26,17 +35,54 @@ afterEach(async () => {
   await db.delete();
 });
 
-const single = (createdAt: number, input: PredictionRow['input'], pPoisonous: number, decision: PredictionRow['decision'], version: number, feedback?: 0 | 1, workspaceId = schema.id): Omit<PredictionRow, 'id'> => ({
-  workspaceId, versionId: version + 10, version, kind: 'mlp', createdAt, source: 'form', input, pPoisonous, decision, latencyMs: 1,
+const single = (
+  createdAt: number,
+  input: PredictionRow['input'],
+  pPoisonous: number,
+  decision: PredictionRow['decision'],
+  version: number,
+  feedback?: 0 | 1,
+  workspaceId = schema.id,
+): Omit<PredictionRow, 'id'> => ({
+  workspaceId,
+  versionId: version + 10,
+  version,
+  kind: 'mlp',
+  createdAt,
+  source: 'form',
+  input,
+  pPoisonous,
+  decision,
+  latencyMs: 1,
   ...(feedback === undefined ? {} : { feedback: { label: feedback, at: createdAt + 1 } }),
 });
 
-const batch = (createdAt: number, odor: number[], width: number[], pPoisonous: number[], decision: number[], version: number, workspaceId = schema.id): Omit<PredictionBatchRow, 'id'> => ({
-  workspaceId, versionId: version + 10, version, kind: 'mlp', createdAt, source: `batch-${createdAt}.csv`, rows: odor.length,
-  columns: [{ name: 'odor', kind: 'categorical', values: Uint8Array.from(odor) }, { name: 'width', kind: 'numeric', values: Float64Array.from(width) }],
+const batch = (
+  createdAt: number,
+  odor: number[],
+  width: number[],
+  pPoisonous: number[],
+  decision: number[],
+  version: number,
+  workspaceId = schema.id,
+): Omit<PredictionBatchRow, 'id'> => ({
+  workspaceId,
+  versionId: version + 10,
+  version,
+  kind: 'mlp',
+  createdAt,
+  source: `batch-${createdAt}.csv`,
+  rows: odor.length,
+  columns: [
+    { name: 'odor', kind: 'categorical', values: Uint8Array.from(odor) },
+    { name: 'width', kind: 'numeric', values: Float64Array.from(width) },
+  ],
   // The file's own class column: only feedback submitted through batchFeedback counts.
   label: Uint8Array.from(odor, () => 1),
-  pPoisonous: Float32Array.from(pPoisonous), decision: Uint8Array.from(decision), edibleAbove: 0.9, predictMs: 1,
+  pPoisonous: Float32Array.from(pPoisonous),
+  decision: Uint8Array.from(decision),
+  edibleAbove: 0.9,
+  predictMs: 1,
 });
 
 describe('loadProductionRows', () => {
@@ -55,7 +101,10 @@ describe('loadProductionRows', () => {
     const rows = await loadProductionRows(db, schema);
     // S1000, early ×2, S3000, late ×3, S6000
     expect(rows.rows).toBe(8);
-    expect(rows.columns.map((c) => [c.name, c.kind, c.values.constructor.name])).toEqual([['odor', 'categorical', 'Uint8Array'], ['width', 'numeric', 'Float64Array']]);
+    expect(rows.columns.map((c) => [c.name, c.kind, c.values.constructor.name])).toEqual([
+      ['odor', 'categorical', 'Uint8Array'],
+      ['width', 'numeric', 'Float64Array'],
+    ]);
     expect(Array.from(rows.columns[0].values)).toEqual([0, 0, 1, 1, 2, 1, MISSING_CODE, MISSING_CODE]);
     expect(Array.from(rows.columns[1].values)).toEqual([3, 5, 6.25, Number.NaN, 4.5, Number.NaN, 7, Number.NaN]);
     expect(Array.from(rows.pPoisonous)).toEqual([0.97, 0.9, 0.05, 0.04, 0.6, 0.02, 0.3, 0.55].map(Math.fround));

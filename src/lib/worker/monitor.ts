@@ -37,11 +37,29 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
   const columns: ColumnData[] = schema.features.map((f) =>
     f.kind === 'numeric' ? { name: f.name, kind: 'numeric', values: new Float64Array(n) } : { name: f.name, kind: 'categorical', values: new Uint8Array(n) },
   );
-  const codeIndex = schema.features.map((f) => (f.kind === 'categorical' ? new Map(f.codes.flatMap((c, i) => [[c.code, i], [c.label, i]] as [string, number][])) : null));
+  const codeIndex = schema.features.map((f) =>
+    f.kind === 'categorical'
+      ? new Map(
+          f.codes.flatMap(
+            (c, i) =>
+              [
+                [c.code, i],
+                [c.label, i],
+              ] as [string, number][],
+          ),
+        )
+      : null,
+  );
   const out = {
-    rows: n, columns,
-    pPoisonous: new Float32Array(n), calledEdible: new Uint8Array(n), feedback: new Uint8Array(n).fill(NO_FEEDBACK),
-    versionId: new Int32Array(n), version: new Int32Array(n), createdAt: new Float64Array(n), batchOf: new Int32Array(n),
+    rows: n,
+    columns,
+    pPoisonous: new Float32Array(n),
+    calledEdible: new Uint8Array(n),
+    feedback: new Uint8Array(n).fill(NO_FEEDBACK),
+    versionId: new Int32Array(n),
+    version: new Int32Array(n),
+    createdAt: new Float64Array(n),
+    batchOf: new Int32Array(n),
   };
   let r = 0;
   for (const p of parts) {
@@ -89,9 +107,11 @@ export async function loadProductionRows(db: SporeprintDb, schema: WorkspaceSche
 /** The rows of a window, in order. */
 function selectWindow(all: ProductionRows & { batchOf: Int32Array }, req: WindowRequest): ProductionRows {
   const inWindow =
-    req.kind === 'last' ? (i: number) => i >= all.rows - req.n
-    : req.kind === 'range' ? (i: number) => all.createdAt[i] >= req.from && all.createdAt[i] <= req.to
-    : (i: number) => all.batchOf[i] === req.batchId;
+    req.kind === 'last'
+      ? (i: number) => i >= all.rows - req.n
+      : req.kind === 'range'
+        ? (i: number) => all.createdAt[i] >= req.from && all.createdAt[i] <= req.to
+        : (i: number) => all.batchOf[i] === req.batchId;
   const keep: number[] = [];
   for (let i = 0; i < all.rows; i++) if (inWindow(i)) keep.push(i);
   const idx = Uint32Array.from(keep);
@@ -103,7 +123,12 @@ function selectWindow(all: ProductionRows & { batchOf: Int32Array }, req: Window
   return {
     rows: idx.length,
     columns: all.columns.map((c) => ({ ...c, values: pick(c.values) }) as ColumnData),
-    pPoisonous: pick(all.pPoisonous), calledEdible: pick(all.calledEdible), feedback: pick(all.feedback), versionId: pick(all.versionId), version: pick(all.version), createdAt: pick(all.createdAt),
+    pPoisonous: pick(all.pPoisonous),
+    calledEdible: pick(all.calledEdible),
+    feedback: pick(all.feedback),
+    versionId: pick(all.versionId),
+    version: pick(all.version),
+    createdAt: pick(all.createdAt),
   };
 }
 
@@ -161,7 +186,9 @@ export async function computeMonitor(db: SporeprintDb, workspaceId: string, req:
     schema,
     workspaceName: schema.name,
     version: { id: production.id!, number: production.version, edibleAbove: bundle.threshold.edibleAbove },
-    reference, pre, pca: loadPca(bundle.pca),
+    reference,
+    pre,
+    pca: loadPca(bundle.pca),
     window: await describeWindow(db, req, current),
     current,
     history: all,
@@ -174,7 +201,10 @@ export async function computeMonitor(db: SporeprintDb, workspaceId: string, req:
 
 async function raiseAlerts(db: SporeprintDb, report: MonitorReport, rules: AlertRules): Promise<FiredAlert[]> {
   const rows = evaluateAlerts(report, rules).map((a) => ({
-    ...a, workspaceId: report.workspace.id, at: report.createdAt, windowLabel: report.window.label,
+    ...a,
+    workspaceId: report.workspace.id,
+    at: report.createdAt,
+    windowLabel: report.window.label,
     // A quality rule fires once per window and version: one version's alert must not hide another's.
     key: `${report.workspace.id}:${a.rule}:${report.window.key}${a.version === null ? '' : `:v${a.version}`}`,
   }));

@@ -19,10 +19,17 @@ import * as Comlink from 'comlink';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
 
 /** Production alone, or production and the challenger of the workspace's running A/B test. */
-async function serveWithTest<T>(db: SporeprintDb, snapshot: ServingSnapshot, workspaceId: string, use: (champion: LiveModel, test: AbTestRow | undefined, challenger: LiveModel | null) => Promise<T>): Promise<T> {
+async function serveWithTest<T>(
+  db: SporeprintDb,
+  snapshot: ServingSnapshot,
+  workspaceId: string,
+  use: (champion: LiveModel, test: AbTestRow | undefined, challenger: LiveModel | null) => Promise<T>,
+): Promise<T> {
   const { test, production } = snapshot;
   if (!test) releaseChallengers();
-  return servePrediction(db, workspaceId, production, (champion) => (test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null)));
+  return servePrediction(db, workspaceId, production, (champion) =>
+    test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null),
+  );
 }
 
 async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise<ServingSnapshot & { schema: WorkspaceSchema }> {
@@ -90,12 +97,35 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const clean = Object.fromEntries(schema.features.map((f) => [f.name, input[f.name] === undefined || input[f.name] === '' ? null : input[f.name]!]));
     const predictionId = await logPrediction(db, {
-      workspaceId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, createdAt: Date.now(), source: 'form', input: clean, pPoisonous, decision, latencyMs,
-      uid, ...(test ? { ab: { testId: test.id!, arm } } : {}), ...(shadow ? { shadow } : {}),
+      workspaceId,
+      versionId: m.versionId,
+      version: m.version,
+      kind: m.bundle.kind,
+      createdAt: Date.now(),
+      source: 'form',
+      input: clean,
+      pPoisonous,
+      decision,
+      latencyMs,
+      uid,
+      ...(test ? { ab: { testId: test.id!, arm } } : {}),
+      ...(shadow ? { shadow } : {}),
     });
     return {
-      predictionId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, pPoisonous, decision, edibleAbove: m.bundle.threshold.edibleAbove, contributions, unknown,
-      ...(path ? { path } : {}), ...(match ? { reference: match } : {}), ...(worst ? { worstCase: { pPoisonous: worst.pPoisonous, exhaustive: worst.exhaustive, checks: worst.checks, completion: worst.completion } } : {}), ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}), latencyMs,
+      predictionId,
+      versionId: m.versionId,
+      version: m.version,
+      kind: m.bundle.kind,
+      pPoisonous,
+      decision,
+      edibleAbove: m.bundle.threshold.edibleAbove,
+      contributions,
+      unknown,
+      ...(path ? { path } : {}),
+      ...(match ? { reference: match } : {}),
+      ...(worst ? { worstCase: { pPoisonous: worst.pPoisonous, exhaustive: worst.exhaustive, checks: worst.checks, completion: worst.completion } } : {}),
+      ...(test ? { ab: { testId: test.id!, mode: test.mode, arm, ...(shadow ? { shadowVersion: shadow.version, shadowDecision: shadow.decision } : {}) } } : {}),
+      latencyMs,
     };
   });
 }
@@ -113,13 +143,24 @@ function countHeld(held: Uint16Array): { unknownFields: number; reference: numbe
 const DECISION_CODE = { edible: 0, uncertain: 1, poisonous: 2 } as const;
 
 /** Every row through one version, and the form's rule on each (answerRule.ts): a batch row and the same row entered in the form get the same answer. */
-async function answerAll(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel, ds: Dataset, signal: AbortSignal, onProgress?: ProgressCallback): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
+async function answerAll(
+  db: SporeprintDb,
+  schema: WorkspaceSchema,
+  m: LiveModel,
+  ds: Dataset,
+  signal: AbortSignal,
+  onProgress?: ProgressCallback,
+): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
   const t0 = performance.now();
   const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
   const modelMs = performance.now() - t0;
   const decision = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
-  const held = await applyAnswerRuleToBatch(schema, m.preprocessor, m.model, m.bundle.threshold, ds, decision, candidates(schema, m), await referenceData(db, m), { signal, onProgress, importance: m.bundle.importance });
+  const held = await applyAnswerRuleToBatch(schema, m.preprocessor, m.model, m.bundle.threshold, ds, decision, candidates(schema, m), await referenceData(db, m), {
+    signal,
+    onProgress,
+    importance: m.bundle.importance,
+  });
   return { p, decision, held, modelMs };
 }
 
@@ -128,7 +169,14 @@ async function answerAll(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel
  * row through the production model in one batched call (and the challenger's, during an A/B test),
  * and one log entry holding the batch as typed columns. The arrays cross back by transfer.
  */
-export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: Blob, sourceName: string, signal: AbortSignal, onProgress?: ProgressCallback): Promise<BatchResult> {
+export async function predictBatch(
+  db: SporeprintDb,
+  workspaceId: string,
+  blob: Blob,
+  sourceName: string,
+  signal: AbortSignal,
+  onProgress?: ProgressCallback,
+): Promise<BatchResult> {
   const { schema } = await workspaceSnapshot(db, workspaceId);
   const analysis = await analyzeCsv(blob, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
@@ -153,7 +201,13 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
           decision[i] = other.decision[i];
           held.held[i] = other.held.held[i];
         }
-        extra.ab = { testId: test.id!, challengerVersionId: challenger.versionId, challengerVersion: challenger.version, challengerEdibleAbove: challenger.bundle.threshold.edibleAbove, arm };
+        extra.ab = {
+          testId: test.id!,
+          challengerVersionId: challenger.versionId,
+          challengerVersion: challenger.version,
+          challengerEdibleAbove: challenger.bundle.threshold.edibleAbove,
+          arm,
+        };
       } else {
         extra.shadow = { testId: test.id!, versionId: challenger.versionId, version: challenger.version, pPoisonous: other.p, decision: other.decision };
       }
@@ -162,12 +216,40 @@ export async function predictBatch(db: SporeprintDb, workspaceId: string, blob: 
     const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
     const batchId = (await db.predictionBatches.add({
-      workspaceId, versionId: m.versionId, version: m.version, kind: m.bundle.kind, createdAt: Date.now(), source: sourceName, rows: ds.rows,
-      columns: ds.columns, label, pPoisonous, decision, held: held.held, edibleAbove: m.bundle.threshold.edibleAbove, predictMs, uid, ...extra,
+      workspaceId,
+      versionId: m.versionId,
+      version: m.version,
+      kind: m.bundle.kind,
+      createdAt: Date.now(),
+      source: sourceName,
+      rows: ds.rows,
+      columns: ds.columns,
+      label,
+      pPoisonous,
+      decision,
+      held: held.held,
+      edibleAbove: m.bundle.threshold.edibleAbove,
+      predictMs,
+      uid,
+      ...extra,
     })) as number;
     const result: BatchResult = {
-      batchId, report: analysis.report, versionId: m.versionId, version: m.version, kind: m.bundle.kind, edibleAbove: m.bundle.threshold.edibleAbove,
-      rows: ds.rows, columns: ds.columns, label, pPoisonous, decision, held: held.held, heldCounts, predictMs: Math.round(predictMs), answerMs: Math.round(answerMs), rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
+      batchId,
+      report: analysis.report,
+      versionId: m.versionId,
+      version: m.version,
+      kind: m.bundle.kind,
+      edibleAbove: m.bundle.threshold.edibleAbove,
+      rows: ds.rows,
+      columns: ds.columns,
+      label,
+      pPoisonous,
+      decision,
+      held: held.held,
+      heldCounts,
+      predictMs: Math.round(predictMs),
+      answerMs: Math.round(answerMs),
+      rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
       ...(extra.ab ? { ab: { testId: extra.ab.testId, challengerVersion: extra.ab.challengerVersion, arm: extra.ab.arm } } : {}),
       ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version, decision: extra.shadow.decision } } : {}),
     };

@@ -31,7 +31,16 @@ function memoryLocks(): TryLock {
 }
 
 const prediction = (): Omit<PredictionRow, 'id'> => ({
-  workspaceId: 'uci', versionId: 1, version: 1, kind: 'mlp', createdAt: Date.now(), source: 'form', input: { odor: 'f' }, pPoisonous: 0.9, decision: 'poisonous', latencyMs: 2,
+  workspaceId: 'uci',
+  versionId: 1,
+  version: 1,
+  kind: 'mlp',
+  createdAt: Date.now(),
+  source: 'form',
+  input: { odor: 'f' },
+  pPoisonous: 0.9,
+  decision: 'poisonous',
+  latencyMs: 2,
 });
 
 async function feedbacks(count: number): Promise<void> {
@@ -103,14 +112,15 @@ describe('maybeRetrain', () => {
     const fake = fakeRetraining();
     const tryLock = memoryLocks();
     // The second feedback is saved, and its own check turned away, while the first check holds the lock.
-    const racing: TryLock = async (name, fn) => tryLock(name, async () => {
-      const out = await fn();
-      if (fake.runs.length === 0 && (await pendingFeedback(db, 'uci')).count === 1) {
-        await feedbacks(1);
-        expect(await tryLock(name, async () => 'other tab')).toEqual({ acquired: false });
-      }
-      return out;
-    });
+    const racing: TryLock = async (name, fn) =>
+      tryLock(name, async () => {
+        const out = await fn();
+        if (fake.runs.length === 0 && (await pendingFeedback(db, 'uci')).count === 1) {
+          await feedbacks(1);
+          expect(await tryLock(name, async () => 'other tab')).toEqual({ acquired: false });
+        }
+        return out;
+      });
     await maybeRetrain(db, 'uci', 'feedback', { tryLock: racing, attempt: fake.attempt });
     expect(fake.runs).toEqual([{ count: 2, notes: ['Started after 2 feedbacks were waiting.'] }]);
   });
@@ -119,7 +129,16 @@ describe('maybeRetrain', () => {
 describe('retrainIfDue on a failure', () => {
   /** Production v1 whose bundle is missing: the retraining fails before its run is recorded. */
   async function brokenWorkspace() {
-    await db.modelVersions.add({ workspaceId: 'uci', version: 1, stage: 'production', kind: 'mlp', runId: null, createdAt: 1, source: 'shipped', history: [] } as unknown as ModelVersionRow);
+    await db.modelVersions.add({
+      workspaceId: 'uci',
+      version: 1,
+      stage: 'production',
+      kind: 'mlp',
+      runId: null,
+      createdAt: 1,
+      source: 'shipped',
+      history: [],
+    } as unknown as ModelVersionRow);
     await db.datasetVersions.add({ workspaceId: 'uci', sha256: 'x', rows: 1, createdAt: 1 } as unknown as DatasetVersionRow);
   }
 

@@ -52,7 +52,12 @@ export interface RetrainDeps {
  * same feedback (RetrainHold, db/feedback.ts); a crash leaves production as it was and the feedback
  * still waiting, so the next start retries.
  */
-export async function maybeRetrain(db: SporeprintDb, workspaceId: string, trigger: RetrainTrigger, deps: RetrainDeps = { tryLock: webTryLock, attempt: retrainIfDue }): Promise<void> {
+export async function maybeRetrain(
+  db: SporeprintDb,
+  workspaceId: string,
+  trigger: RetrainTrigger,
+  deps: RetrainDeps = { tryLock: webTryLock, attempt: retrainIfDue },
+): Promise<void> {
   let notes = [TRIGGER_NOTE[trigger]];
   for (;;) {
     const got = await deps.tryLock(`sporeprint-retrain-${workspaceId}`, () => deps.attempt(db, workspaceId, notes));
@@ -100,7 +105,16 @@ export async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes:
     const g = prodBundle.threshold.guarantee;
     const out = await trainModel(
       db,
-      { workspaceId, datasetVersionId: reference.id!, kind: prodBundle.kind, params: prodBundle.params, seed: prodBundle.seed, alpha: g?.alpha, delta: g?.delta, crossValidate: false },
+      {
+        workspaceId,
+        datasetVersionId: reference.id!,
+        kind: prodBundle.kind,
+        params: prodBundle.params,
+        seed: prodBundle.seed,
+        alpha: g?.alpha,
+        delta: g?.delta,
+        crossValidate: false,
+      },
       new AbortController().signal,
       undefined,
       { extraRows: feedback, reason, feedbackCount: pending.count, notes, onRun: (id) => (runId = id) },

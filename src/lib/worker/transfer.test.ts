@@ -49,7 +49,13 @@ function connect(): Comlink.Remote<TestApi> {
   return Comlink.wrap<TestApi>(nodeEndpoint(port2));
 }
 
-const caught = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a rejection'); }, (e: unknown) => e);
+const caught = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
 
 beforeAll(() => registerErrorTransfer());
 

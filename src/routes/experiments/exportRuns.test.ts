@@ -4,8 +4,21 @@ import type { RunRow } from '$lib/db/db';
 import { runsToCsv } from './exportRuns';
 
 const run = (over: Partial<RunRow>): RunRow => ({
-  id: 7, workspaceId: 'uci', datasetVersionId: 1, dataSha256: 'ab', appVersion: '0.1.0', kind: 'mlp', params: { hidden: [64, 32] }, seed: 42,
-  status: 'finished', startedAt: Date.UTC(2026, 10, 27), durationMs: 1234, epochs: [], steps: [], log: [], ...over,
+  id: 7,
+  workspaceId: 'uci',
+  datasetVersionId: 1,
+  dataSha256: 'ab',
+  appVersion: '0.1.0',
+  kind: 'mlp',
+  params: { hidden: [64, 32] },
+  seed: 42,
+  status: 'finished',
+  startedAt: Date.UTC(2026, 10, 27),
+  durationMs: 1234,
+  epochs: [],
+  steps: [],
+  log: [],
+  ...over,
 });
 
 describe('runs export', () => {

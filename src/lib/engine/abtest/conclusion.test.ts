@@ -6,15 +6,30 @@ import { conclusionRecord, confirmationQuestion, objectionsTo, type TestFacts, t
 const test: TestFacts = { mode: 'split', champion: { version: 3 }, challenger: { version: 4 }, design: { minimumPerArm: 426 } };
 
 const notSignificantEarly: Verdict = {
-  significant: false, pvalue: 0.4, outcomesPerArm: 3, minimumReached: false, winner: 'champion', safetyBlocked: false,
+  significant: false,
+  pvalue: 0.4,
+  outcomesPerArm: 3,
+  minimumReached: false,
+  winner: 'champion',
+  safetyBlocked: false,
   reason: 'No significant difference in accuracy (challenger 100.00 % vs 66.67 % for the champion, p = 0.40 ≥ 0.05): the champion stays.',
 };
 const challengerWins: Verdict = {
-  significant: true, pvalue: 0.0012, outcomesPerArm: 500, minimumReached: true, winner: 'challenger', safetyBlocked: false,
+  significant: true,
+  pvalue: 0.0012,
+  outcomesPerArm: 500,
+  minimumReached: true,
+  winner: 'challenger',
+  safetyBlocked: false,
   reason: 'The challenger is significantly more accurate (99.00 % vs 96.00 %, p = 0.0012) and calls no more poisonous mushrooms edible.',
 };
 const championWins: Verdict = {
-  significant: true, pvalue: 0.003, outcomesPerArm: 1200, minimumReached: true, winner: 'champion', safetyBlocked: false,
+  significant: true,
+  pvalue: 0.003,
+  outcomesPerArm: 1200,
+  minimumReached: true,
+  winner: 'champion',
+  safetyBlocked: false,
   reason: 'The champion is significantly more accurate (98.00 % vs 96.00 %, p = 0.0030): the champion stays.',
 };
 
@@ -46,9 +61,13 @@ describe('confirmationQuestion', () => {
       'The test is not significant (p = 0.40). Keep v3 in production and end the test anyway?',
     );
     // Significant so far, but short of the minimum: peeking.
-    expect(confirmationQuestion({ test: { ...test, design: { minimumPerArm: 4260 } }, winner: 'challenger', analysis: { ...challengerWins, outcomesPerArm: 1234, minimumReached: false } })).toBe(
-      'The test has 1,234 of the 4,260 outcomes per arm it needs. Promote v4 anyway?',
-    );
+    expect(
+      confirmationQuestion({
+        test: { ...test, design: { minimumPerArm: 4260 } },
+        winner: 'challenger',
+        analysis: { ...challengerWins, outcomesPerArm: 1234, minimumReached: false },
+      }),
+    ).toBe('The test has 1,234 of the 4,260 outcomes per arm it needs. Promote v4 anyway?');
   });
 
   it('a significant verdict for the other arm, by accuracy or by the safety rule', () => {

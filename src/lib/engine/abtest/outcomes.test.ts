@@ -30,16 +30,33 @@ describe('summarizeSplit', () => {
 
 describe('summarizeShadow', () => {
   it('pairs the two versions on rows with feedback into McNemar’s table', () => {
-    const s = summarizeShadow(shadowRecords([[40, 5], [12, 943]], { noFeedback: 50, challengerPoisonousCalledEdible: 2, championPoisonousCalledEdible: 3 }));
-    expect(s.pairs).toEqual([[40, 5], [12, 943]]);
+    const s = summarizeShadow(
+      shadowRecords(
+        [
+          [40, 5],
+          [12, 943],
+        ],
+        { noFeedback: 50, challengerPoisonousCalledEdible: 2, championPoisonousCalledEdible: 3 },
+      ),
+    );
+    expect(s.pairs).toEqual([
+      [40, 5],
+      [12, 943],
+    ]);
     // Both versions answered every row, feedback or not.
     expect(s.champion).toMatchObject({ predictions: 1050, feedbackCount: 1000, correct: 45, poisonousCalledEdible: 3 });
     expect(s.challenger).toMatchObject({ predictions: 1050, feedbackCount: 1000, correct: 52, poisonousCalledEdible: 2 });
   });
 
   it('a row without feedback never enters the table', () => {
-    const s = summarizeShadow([{ championPoisonous: true, challengerPoisonous: false, truthPoisonous: null }, { championPoisonous: true, challengerPoisonous: false }]);
-    expect(s.pairs).toEqual([[0, 0], [0, 0]]);
+    const s = summarizeShadow([
+      { championPoisonous: true, challengerPoisonous: false, truthPoisonous: null },
+      { championPoisonous: true, challengerPoisonous: false },
+    ]);
+    expect(s.pairs).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(s.champion.predictions).toBe(2);
     expect(s.champion.feedbackCount).toBe(0);
   });

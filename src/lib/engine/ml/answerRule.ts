@@ -98,7 +98,7 @@ export async function applyAnswerRuleToBatch(
     if (!group.length) continue;
     const flipped = new Set<number>();
     const per = candidates[j].length;
-    for (let start = 0; start < group.length; ) {
+    for (let start = 0; start < group.length;) {
       throwIfCancelled(options.signal);
       options.onProgress?.({ phase: 'Checking blank fields', done: withBlanks - remaining.length + flipped.size, total: withBlanks });
       const chunk = group.slice(start, (start += Math.max(1, Math.floor(COMPLETIONS_PER_CALL / per)))).map((c) => ({ row: c.row, unknown: [j] }));

@@ -136,7 +136,10 @@ export function validateBundle(b: unknown): ModelBundle {
   if (!isObject(b.data) || typeof b.data.sha256 !== 'string' || !isNumber(b.data.rows)) throw bad('the description of its training data is missing');
   if (!isObject(b.threshold) || !isNumber(b.threshold.edibleAbove)) throw bad('its safety threshold is missing');
   if (!isObject(b.evaluation) || !isObject(b.evaluation.atHalf) || !isObject(b.evaluation.atSafety)) throw bad('its evaluation is missing');
-  if (b.importance !== undefined && !(Array.isArray(b.importance) && b.importance.every((f) => isObject(f) && typeof f.feature === 'string' && typeof f.label === 'string' && isNumber(f.score)))) {
+  if (
+    b.importance !== undefined &&
+    !(Array.isArray(b.importance) && b.importance.every((f) => isObject(f) && typeof f.feature === 'string' && typeof f.label === 'string' && isNumber(f.score)))
+  ) {
     throw bad('its feature importance is malformed');
   }
   return b as unknown as ModelBundle;

@@ -68,7 +68,8 @@ export async function crossValidate(req: CrossValidationRequest, ev: CrossValida
         seed: foldSeed(req.seed, f),
         signal: ev.signal,
         validation: { x: xCal, y: cal.label },
-        onProgress: (p) => ev.onProgress?.({ phase: '5-fold check', done: f * unit + Math.round((unit * p.done) / Math.max(1, p.total)), total: k * unit, detail: `fold ${f + 1} of ${k}` }),
+        onProgress: (p) =>
+          ev.onProgress?.({ phase: '5-fold check', done: f * unit + Math.round((unit * p.done) / Math.max(1, p.total)), total: k * unit, detail: `fold ${f + 1} of ${k}` }),
       });
       throwIfCancelled(ev.signal);
       const threshold = chooseSafetyThreshold(cal.label, await model.predictProba(xCal), { alpha: req.alpha, delta: req.delta, floor: MIN_EDIBLE_ABOVE });
@@ -86,7 +87,9 @@ export async function crossValidate(req: CrossValidationRequest, ev: CrossValida
       out.falseEdible += row.falseEdible;
       out.poisonous += row.poisonous;
       uncertainTotal += row.uncertain;
-      ev.onLog?.(`5-fold check, fold ${f + 1}: ${row.falseEdible} of ${row.poisonous} poisonous called edible, ${row.uncertain} of ${row.rows} uncertain (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
+      ev.onLog?.(
+        `5-fold check, fold ${f + 1}: ${row.falseEdible} of ${row.poisonous} poisonous called edible, ${row.uncertain} of ${row.rows} uncertain (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`,
+      );
       ev.onProgress?.({ phase: '5-fold check', done: (f + 1) * unit, total: k * unit, detail: `fold ${f + 1} of ${k}` });
     } finally {
       model.dispose();

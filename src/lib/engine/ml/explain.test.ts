@@ -12,7 +12,16 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'odor', label: 'Odour', kind: 'categorical', codes: [{ code: 'f', label: 'foul' }, { code: 'n', label: 'none' }, { code: 's', label: 'spicy' }] },
+    {
+      name: 'odor',
+      label: 'Odour',
+      kind: 'categorical',
+      codes: [
+        { code: 'f', label: 'foul' },
+        { code: 'n', label: 'none' },
+        { code: 's', label: 'spicy' },
+      ],
+    },
     { name: 'width', label: 'Width', kind: 'numeric', unit: 'mm' },
   ],
 };
@@ -44,7 +53,10 @@ describe('explainOne', () => {
     const z = (3 - 2) / Math.sqrt(2 / 3);
     const out = await explainOne(schema, pre, linear, { odor: 'f', width: 3 });
     expect(out.pPoisonous).toBeCloseTo(0.5 + 0.3 + 0.05 * z, 6);
-    expect(out.contributions.map((c) => [c.label, c.value])).toEqual([['Odour', 'foul'], ['Width', '3 mm']]);
+    expect(out.contributions.map((c) => [c.label, c.value])).toEqual([
+      ['Odour', 'foul'],
+      ['Width', '3 mm'],
+    ]);
     expect(out.contributions[0].contribution).toBeCloseTo(0.3, 6);
     expect(out.contributions[1].contribution).toBeCloseTo(0.05 * z, 6);
   });
@@ -71,7 +83,17 @@ describe('explainOne with a tree', () => {
 
   it('never states a fact the user did not give: a test on a field not given says so and how it was taken', async () => {
     const pre = Preprocessor.fit(schema, train);
-    const tree: Model = { ...linear, kind: 'tree', decisionPath: () => ({ steps: [{ column: 0, threshold: 0.5, below: true }, { column: 2, threshold: 0, below: false }], value: 0.2 }) };
+    const tree: Model = {
+      ...linear,
+      kind: 'tree',
+      decisionPath: () => ({
+        steps: [
+          { column: 0, threshold: 0.5, below: true },
+          { column: 2, threshold: 0, below: false },
+        ],
+        value: 0.2,
+      }),
+    };
     const { path } = await explainOne(schema, pre, tree, { odor: null, width: 3 });
     expect(path!.steps[0]).toBe('Odour not given (taken as none of its values): the tree went the way of “Odour is not foul”');
     expect(path!.steps[1]).toBe('Width ≥ 2 mm');
@@ -83,7 +105,7 @@ describe('explainOne with a tree', () => {
 describe('featureImportance', () => {
   const pre = Preprocessor.fit(schema, train);
 
-  it('averages each feature\'s occlusion push over the rows, largest first', async () => {
+  it("averages each feature's occlusion push over the rows, largest first", async () => {
     const x = pre.transform(train).x; // rows: odor f / n / n; width z = −1.22, 0, +1.22
     const out = await featureImportance(schema, pre, linear, x);
     const z = 1 / Math.sqrt(2 / 3);

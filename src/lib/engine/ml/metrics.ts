@@ -82,8 +82,7 @@ function rocPoints(s: Sweep): { tps: number[]; fps: number[] } {
   const tps = [0];
   const fps = [0];
   for (let k = 0; k < n; k++) {
-    const corner =
-      k === 0 || k === n - 1 || s.fps[k - 1] - 2 * s.fps[k] + s.fps[k + 1] !== 0 || s.tps[k - 1] - 2 * s.tps[k] + s.tps[k + 1] !== 0;
+    const corner = k === 0 || k === n - 1 || s.fps[k - 1] - 2 * s.fps[k] + s.fps[k + 1] !== 0 || s.tps[k - 1] - 2 * s.tps[k] + s.tps[k + 1] !== 0;
     if (corner) {
       tps.push(s.tps[k]);
       fps.push(s.fps[k]);

@@ -172,7 +172,10 @@ export function fitPca(x: Rows, components = 3): Pca {
   const values = evd.getEigenvalues();
   const vectors = evd.getEigenvectors();
   // ml-pca returns them largest first; sorting again costs nothing and does not depend on that.
-  const order = values.map((_, i) => i).sort((a, b) => values[b] - values[a]).slice(0, components);
+  const order = values
+    .map((_, i) => i)
+    .sort((a, b) => values[b] - values[a])
+    .slice(0, components);
   let totalVariance = 0;
   for (let i = 0; i < x.cols; i++) totalVariance += cov[i][i];
   // Rounding can leave a zero eigenvalue slightly negative; a variance is never below 0.

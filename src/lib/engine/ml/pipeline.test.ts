@@ -16,7 +16,13 @@ describe('runTrainingPipeline on the synthetic UCI-style sample', () => {
     input = await analyzeCsv(readSample('uci-synthetic.csv'), { sourceName: 'sample', schemas: [...BUILTIN_SCHEMAS] });
   });
   const request = (kind: 'tree' | 'mlp', seed = 5) => ({
-    workspaceId: 'uci', schema: input.schema, dataset: input.dataset, dataSha256: input.report.sha256, kind, seed, appVersion: 'test',
+    workspaceId: 'uci',
+    schema: input.schema,
+    dataset: input.dataset,
+    dataSha256: input.report.sha256,
+    kind,
+    seed,
+    appVersion: 'test',
   });
 
   it('runs every step in order and returns a bundle that predicts the same after a JSON round trip', async () => {
@@ -41,7 +47,10 @@ describe('runTrainingPipeline on the synthetic UCI-style sample', () => {
   });
 
   it('adds feedback rows to the training split only: validation and test stay those of the reference data', async () => {
-    const extra = takeDatasetRows(input.dataset, Uint32Array.from({ length: 25 }, (_, i) => i));
+    const extra = takeDatasetRows(
+      input.dataset,
+      Uint32Array.from({ length: 25 }, (_, i) => i),
+    );
     const plain = await runTrainingPipeline(request('tree'));
     const logs: string[] = [];
     const more = await runTrainingPipeline({ ...request('tree'), extraTrainRows: extra }, { onLog: (l) => logs.push(l) });

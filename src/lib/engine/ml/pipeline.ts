@@ -88,9 +88,16 @@ async function evaluateModel(
   const threshold = chooseSafetyThreshold(calibration.y, await model.predictProba(calibration.x), { alpha, delta, floor: MIN_EDIBLE_ABOVE });
   const evaluation = evaluate(test.y, await model.predictProba(test.x), threshold);
   log(guaranteeLine(threshold, alpha, delta));
-  log(`Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`);
+  log(
+    `Test: accuracy ${evaluation.atHalf.accuracy.toFixed(4)}, poisonous called edible ${evaluation.atHalf.falseEdible} at 0.5 and ${evaluation.atSafety.falseEdible} at the safety threshold (edible only above P = ${threshold.edibleAbove.toFixed(3)}).`,
+  );
   const importance = await featureImportance(schema, pre, model, calibration.x);
-  log(`Fields that matter most (mean change in P when removed): ${importance.slice(0, 5).map((f) => `${f.label} ${f.score.toFixed(3)}`).join(', ')}.`);
+  log(
+    `Fields that matter most (mean change in P when removed): ${importance
+      .slice(0, 5)
+      .map((f) => `${f.label} ${f.score.toFixed(3)}`)
+      .join(', ')}.`,
+  );
   return { evaluation, threshold, importance };
 }
 
@@ -143,7 +150,14 @@ function guaranteeLine(threshold: SafetyThreshold, alpha: number, delta: number)
  * The 5-fold check on all the rows (the reference data and any feedback), unless the caller skips it
  * or a class is too small to hold out in every fold.
  */
-async function crossValidateStep(req: TrainRequest, params: Record<string, unknown>, alpha: number, delta: number, step: Step, ev: PipelineEvents): Promise<CrossValidation | undefined> {
+async function crossValidateStep(
+  req: TrainRequest,
+  params: Record<string, unknown>,
+  alpha: number,
+  delta: number,
+  step: Step,
+  ev: PipelineEvents,
+): Promise<CrossValidation | undefined> {
   const log = (line: string) => ev.onLog?.(line);
   const whole = req.extraTrainRows ? concatDatasets(req.dataset, req.extraTrainRows) : req.dataset;
   const poisonousRows = whole.label.reduce((n, v) => n + v, 0);
@@ -154,9 +168,14 @@ async function crossValidateStep(req: TrainRequest, params: Record<string, unkno
     return undefined;
   }
   const cv = await step('crossValidate', () =>
-    crossValidate({ schema: req.schema, dataset: whole, kind: req.kind, params, seed: req.seed, alpha, delta, folds: CV_FOLDS }, { signal: ev.signal, onProgress: ev.onProgress, onLog: log }),
+    crossValidate(
+      { schema: req.schema, dataset: whole, kind: req.kind, params, seed: req.seed, alpha, delta, folds: CV_FOLDS },
+      { signal: ev.signal, onProgress: ev.onProgress, onLog: log },
+    ),
   );
-  log(`5-fold check: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible; ${(cv.uncertainShare * 100).toFixed(2)} % of ${cv.rows} rows uncertain (${(cv.ms / 1000).toFixed(1)} s).`);
+  log(
+    `5-fold check: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible; ${(cv.uncertainShare * 100).toFixed(2)} % of ${cv.rows} rows uncertain (${(cv.ms / 1000).toFixed(1)} s).`,
+  );
   return cv;
 }
 

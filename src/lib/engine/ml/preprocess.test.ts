@@ -11,7 +11,16 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'colour', label: 'Colour', kind: 'categorical', codes: [{ code: 'r', label: 'red' }, { code: 'b', label: 'blue' }, { code: 'g', label: 'green' }] },
+    {
+      name: 'colour',
+      label: 'Colour',
+      kind: 'categorical',
+      codes: [
+        { code: 'r', label: 'red' },
+        { code: 'b', label: 'blue' },
+        { code: 'g', label: 'green' },
+      ],
+    },
     { name: 'width', label: 'Width', kind: 'numeric' },
   ],
 };

@@ -9,7 +9,15 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'odor', label: 'Odour', kind: 'categorical', codes: [{ code: 'f', label: 'foul' }, { code: 'n', label: 'none' }] },
+    {
+      name: 'odor',
+      label: 'Odour',
+      kind: 'categorical',
+      codes: [
+        { code: 'f', label: 'foul' },
+        { code: 'n', label: 'none' },
+      ],
+    },
     { name: 'width', label: 'Width', kind: 'numeric', unit: 'mm' },
   ],
 };

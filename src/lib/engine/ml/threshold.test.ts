@@ -17,7 +17,11 @@ describe('chooseSafetyThreshold', () => {
     const t = chooseSafetyThreshold(labels(1, 1, 0, 0, 1), [0.9, 0.3, 0.1, 0.05, 0.6]);
     expect(t.edibleAbove).toBe(pEdible(0.3));
     expect(t.guarantee).toEqual({
-      alpha: 0.01, delta: 0.05, calibrationPoisonous: 3, allowedAbove: 0, stated: false,
+      alpha: 0.01,
+      delta: 0.05,
+      calibrationPoisonous: 3,
+      allowedAbove: 0,
+      stated: false,
       reason: 'needs at least 299 poisonous calibration rows for α = 0.01 and δ = 0.05; has 3',
     });
     expect(t.validation).toEqual({ poisonous: 3, edible: 2, falseEdible: 0, edibleCalledEdible: 2 });
@@ -36,7 +40,11 @@ describe('chooseSafetyThreshold', () => {
   });
 
   it('takes the j-th largest poisonous score, j the largest the bound allows (SciPy: j = 5 for n = 1000, j = 39 for n = 5083)', () => {
-    for (const [n, j] of [[1000, 5], [5083, 39], [587, 2]] as const) {
+    for (const [n, j] of [
+      [1000, 5],
+      [5083, 39],
+      [587, 2],
+    ] as const) {
       const { y, p, edibleP } = ladder(n);
       const t = chooseSafetyThreshold(y, p);
       expect(t.guarantee, `n ${n}`).toEqual({ alpha: 0.01, delta: 0.05, calibrationPoisonous: n, allowedAbove: j - 1, stated: true });

@@ -74,7 +74,14 @@ export function chooseSafetyThreshold(yVal: Uint8Array, pPoisonous: ArrayLike<nu
   const { j, needed } = conformalRank(n, alpha, delta);
   const guarantee: SafetyGuarantee =
     j === null
-      ? { alpha, delta, calibrationPoisonous: n, allowedAbove: 0, stated: false, reason: `needs at least ${needed} poisonous calibration rows for α = ${alpha} and δ = ${delta}; has ${n}` }
+      ? {
+          alpha,
+          delta,
+          calibrationPoisonous: n,
+          allowedAbove: 0,
+          stated: false,
+          reason: `needs at least ${needed} poisonous calibration rows for α = ${alpha} and δ = ${delta}; has ${n}`,
+        }
       : { alpha, delta, calibrationPoisonous: n, allowedAbove: j - 1, stated: true };
   const cut = n ? poisonousEdibleP[(j ?? 1) - 1] : floor;
   const edibleAbove = Math.max(floor, cut);

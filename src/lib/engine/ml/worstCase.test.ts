@@ -85,8 +85,7 @@ describe('completionCandidates', () => {
 });
 
 describe('worstCase', () => {
-  const run = (input: Record<string, string | null>, options = {}) =>
-    worstCase(schema, pre, interacting, input, datasetFromInput(schema, input), candidates, options);
+  const run = (input: Record<string, string | null>, options = {}) => worstCase(schema, pre, interacting, input, datasetFromInput(schema, input), candidates, options);
 
   it('finds the exact worst completion when it can enumerate them, and names it', async () => {
     const input = { a: null, b: null, c: 'x', w: null };

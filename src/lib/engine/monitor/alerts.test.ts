@@ -33,10 +33,26 @@ function column(feature: string, drifted: boolean, missingCurrent: number | null
 }
 
 const actual = (over: Partial<QualityMetrics> = {}): QualityMetrics => ({
-  labelled: 40, accuracy: 0.99, precision: 1, recall: 0.98, f1: 0.99, balancedAccuracy: 0.99, poisonousCalledEdible: 0, ...over,
+  labelled: 40,
+  accuracy: 0.99,
+  precision: 1,
+  recall: 0.98,
+  f1: 0.99,
+  balancedAccuracy: 0.99,
+  poisonousCalledEdible: 0,
+  ...over,
 });
 
-const estimated = (accuracy: number | null, rows = 500): EstimatedAccuracy => ({ rows, skipped: 0, accuracy, standardError: null, lower: null, upper: null, calledEdible: 0, expectedFalseEdible: 0 });
+const estimated = (accuracy: number | null, rows = 500): EstimatedAccuracy => ({
+  rows,
+  skipped: 0,
+  accuracy,
+  standardError: null,
+  lower: null,
+  upper: null,
+  calledEdible: 0,
+  expectedFalseEdible: 0,
+});
 
 /**
  * A report that breaks no default rule: no drift, accurate, no poisonous called edible, few missing
@@ -93,7 +109,9 @@ describe('evaluateAlerts', () => {
     ]);
     expect(fired(r, rules({ datasetDrift: false }))).toEqual([]);
     // Drifted columns alone are not a drifted data set: the verdict decides.
-    expect(fired(report({ drift: { drifted: false, count: 1, total: 3, share: 1 / 3, columns: [column('odor', true), column('cap-width', false), column('ring', false)] } }))).toEqual([]);
+    expect(
+      fired(report({ drift: { drifted: false, count: 1, total: 3, share: 1 / 3, columns: [column('odor', true), column('cap-width', false), column('ring', false)] } })),
+    ).toEqual([]);
   });
 
   it('raises measured accuracy strictly below its limit, never at it, never without feedback, never with a null limit', () => {
@@ -124,7 +142,12 @@ describe('evaluateAlerts', () => {
 
   it('raises poisonous-called-edible on any such row, singular and plural, and only when switched on', () => {
     expect(evaluateAlerts(report({ actual: actual({ poisonousCalledEdible: 1, accuracy: 0.975 }) }), rules())).toEqual([
-      { rule: 'poisonous-called-edible', version: 3, message: `1 poisonous mushroom was called edible, by expert feedback, among ${V3}.`, values: { count: 1, labelled: 40, ...V3_VALUES } },
+      {
+        rule: 'poisonous-called-edible',
+        version: 3,
+        message: `1 poisonous mushroom was called edible, by expert feedback, among ${V3}.`,
+        values: { count: 1, labelled: 40, ...V3_VALUES },
+      },
     ]);
     const two = report({ actual: actual({ poisonousCalledEdible: 2, accuracy: 0.96 }) });
     expect(evaluateAlerts(two, rules())[0].message).toBe(`2 poisonous mushrooms were called edible, by expert feedback, among ${V3}.`);
@@ -164,8 +187,22 @@ describe('evaluateAlerts', () => {
 });
 
 describe('evaluateAlerts on a window answered by several versions', () => {
-  const v3 = (over: Partial<AnsweringVersion> = {}): AnsweringVersion => ({ versionId: 7, version: 3, rows: 400, estimated: estimated(0.99, 400), actual: actual({ labelled: 200, accuracy: 1 }), ...over });
-  const v2 = (over: Partial<AnsweringVersion> = {}): AnsweringVersion => ({ versionId: 5, version: 2, rows: 100, estimated: estimated(0.98, 100), actual: actual({ labelled: 10, accuracy: 0.96 }), ...over });
+  const v3 = (over: Partial<AnsweringVersion> = {}): AnsweringVersion => ({
+    versionId: 7,
+    version: 3,
+    rows: 400,
+    estimated: estimated(0.99, 400),
+    actual: actual({ labelled: 200, accuracy: 1 }),
+    ...over,
+  });
+  const v2 = (over: Partial<AnsweringVersion> = {}): AnsweringVersion => ({
+    versionId: 5,
+    version: 2,
+    rows: 100,
+    estimated: estimated(0.98, 100),
+    actual: actual({ labelled: 10, accuracy: 0.96 }),
+    ...over,
+  });
   const V2 = "v2's answers in the last 500 production rows (100 of 500 rows)";
 
   it('names every version that answered the window, with its count, in a rule on the data', () => {
@@ -184,15 +221,27 @@ describe('evaluateAlerts on a window answered by several versions', () => {
     const bad = v2({ actual: actual({ labelled: 10, accuracy: 0.8, poisonousCalledEdible: 2 }) });
     const r = report({ actual: actual({ labelled: 210, accuracy: 208 / 210, poisonousCalledEdible: 2 }), answeredBy: [v3(), bad] });
     expect(evaluateAlerts(r, rules())).toEqual([
-      { rule: 'accuracy-below', version: 2, message: `Accuracy 0.800 on 10 feedbacks of ${V2} is below 0.95.`, values: { accuracy: 0.8, labelled: 10, limit: 0.95, version: 2, versionRows: 100, windowRows: 500 } },
-      { rule: 'poisonous-called-edible', version: 2, message: `2 poisonous mushrooms were called edible, by expert feedback, among ${V2}.`, values: { count: 2, labelled: 10, version: 2, versionRows: 100, windowRows: 500 } },
+      {
+        rule: 'accuracy-below',
+        version: 2,
+        message: `Accuracy 0.800 on 10 feedbacks of ${V2} is below 0.95.`,
+        values: { accuracy: 0.8, labelled: 10, limit: 0.95, version: 2, versionRows: 100, windowRows: 500 },
+      },
+      {
+        rule: 'poisonous-called-edible',
+        version: 2,
+        message: `2 poisonous mushrooms were called edible, by expert feedback, among ${V2}.`,
+        values: { count: 2, labelled: 10, version: 2, versionRows: 100, windowRows: 500 },
+      },
     ]);
   });
 
   it('never puts one version’s estimate on another’s account, and raises for each version that breaks a rule', () => {
     const low = report({ estimated: 0.96, answeredBy: [v3({ estimated: estimated(0.93, 400) }), v2()] });
     expect(evaluateAlerts(low, rules()).map((a) => [a.rule, a.version, a.values.estimated])).toEqual([['estimated-accuracy-below', 3, 0.93]]);
-    expect(evaluateAlerts(low, rules())[0].message).toBe("Estimated accuracy 0.930 (from the model's probabilities, no labels) of v3's answers in the last 500 production rows (400 of 500 rows) is below 0.95.");
+    expect(evaluateAlerts(low, rules())[0].message).toBe(
+      "Estimated accuracy 0.930 (from the model's probabilities, no labels) of v3's answers in the last 500 production rows (400 of 500 rows) is below 0.95.",
+    );
     const both = report({ answeredBy: [v3({ estimated: estimated(0.93, 400) }), v2({ estimated: estimated(0.9, 100) })] });
     expect(evaluateAlerts(both, rules()).map((a) => [a.rule, a.version, a.values.estimated, a.values.versionRows])).toEqual([
       ['estimated-accuracy-below', 3, 0.93, 400],
@@ -214,7 +263,15 @@ describe('normaliseRules', () => {
 
   it('keeps valid fields and fills fields an older version did not save with the defaults', () => {
     expect(normaliseRules({ datasetDrift: false, accuracyBelow: 0.8 })).toEqual({ ...DEFAULT_ALERT_RULES, datasetDrift: false, accuracyBelow: 0.8 });
-    const full: AlertRules = { datasetDrift: false, accuracyBelow: 0.9, estimatedAccuracyBelow: 0.85, poisonousCalledEdible: false, missingShareAbove: 0.1, notify: true, driftShare: 0.3 };
+    const full: AlertRules = {
+      datasetDrift: false,
+      accuracyBelow: 0.9,
+      estimatedAccuracyBelow: 0.85,
+      poisonousCalledEdible: false,
+      missingShareAbove: 0.1,
+      notify: true,
+      driftShare: 0.3,
+    };
     expect(normaliseRules({ ...full, retired: 'x' })).toEqual(full);
   });
 

@@ -52,7 +52,10 @@ export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredA
   const dataValues = { windowRows: report.window.rows, answeredBy: answered };
   const d = report.drift;
   if (rules.datasetDrift && d.drifted) {
-    const top = d.columns.filter((c) => c.drifted).slice(0, 3).map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
+    const top = d.columns
+      .filter((c) => c.drifted)
+      .slice(0, 3)
+      .map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
     out.push({
       rule: 'dataset-drift',
       version: null,
@@ -63,25 +66,41 @@ export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredA
   const byVersion = (rule: AlertRuleId, check: (v: AnsweringVersion, scope: string) => Omit<FiredAlert, 'rule' | 'version'> | null) => {
     for (const v of report.answeredBy) {
       const fired = check(v, versionScope(v, report.window));
-      if (fired) out.push({ rule, version: v.version, message: fired.message, values: { ...fired.values, version: v.version, versionRows: v.rows, windowRows: report.window.rows } });
+      if (fired)
+        out.push({ rule, version: v.version, message: fired.message, values: { ...fired.values, version: v.version, versionRows: v.rows, windowRows: report.window.rows } });
     }
   };
   const accuracyBelow = rules.accuracyBelow;
   if (accuracyBelow !== null) {
-    byVersion('accuracy-below', ({ actual: a }, scope) => (a && a.accuracy < accuracyBelow
-      ? { message: `Accuracy ${a.accuracy.toFixed(3)} on ${a.labelled} feedbacks of ${scope} is below ${accuracyBelow}.`, values: { accuracy: a.accuracy, labelled: a.labelled, limit: accuracyBelow } }
-      : null));
+    byVersion('accuracy-below', ({ actual: a }, scope) =>
+      a && a.accuracy < accuracyBelow
+        ? {
+            message: `Accuracy ${a.accuracy.toFixed(3)} on ${a.labelled} feedbacks of ${scope} is below ${accuracyBelow}.`,
+            values: { accuracy: a.accuracy, labelled: a.labelled, limit: accuracyBelow },
+          }
+        : null,
+    );
   }
   const estimatedBelow = rules.estimatedAccuracyBelow;
   if (estimatedBelow !== null) {
-    byVersion('estimated-accuracy-below', ({ estimated: e }, scope) => (e.accuracy !== null && e.accuracy < estimatedBelow
-      ? { message: `Estimated accuracy ${e.accuracy.toFixed(3)} (from the model's probabilities, no labels) of ${scope} is below ${estimatedBelow}.`, values: { estimated: e.accuracy, rows: e.rows, limit: estimatedBelow } }
-      : null));
+    byVersion('estimated-accuracy-below', ({ estimated: e }, scope) =>
+      e.accuracy !== null && e.accuracy < estimatedBelow
+        ? {
+            message: `Estimated accuracy ${e.accuracy.toFixed(3)} (from the model's probabilities, no labels) of ${scope} is below ${estimatedBelow}.`,
+            values: { estimated: e.accuracy, rows: e.rows, limit: estimatedBelow },
+          }
+        : null,
+    );
   }
   if (rules.poisonousCalledEdible) {
-    byVersion('poisonous-called-edible', ({ actual: a }, scope) => (a && a.poisonousCalledEdible > 0
-      ? { message: `${a.poisonousCalledEdible} poisonous ${a.poisonousCalledEdible === 1 ? 'mushroom was' : 'mushrooms were'} called edible, by expert feedback, among ${scope}.`, values: { count: a.poisonousCalledEdible, labelled: a.labelled } }
-      : null));
+    byVersion('poisonous-called-edible', ({ actual: a }, scope) =>
+      a && a.poisonousCalledEdible > 0
+        ? {
+            message: `${a.poisonousCalledEdible} poisonous ${a.poisonousCalledEdible === 1 ? 'mushroom was' : 'mushrooms were'} called edible, by expert feedback, among ${scope}.`,
+            values: { count: a.poisonousCalledEdible, labelled: a.labelled },
+          }
+        : null,
+    );
   }
   if (rules.missingShareAbove !== null) {
     // Above the limit and above the reference: a column that is mostly missing in the training data

@@ -33,8 +33,17 @@ describe('answeringVersions', () => {
   });
 
   it('puts the version with most rows first, the newer first on a tie, and has no version for no rows', () => {
-    const w = rows([[1, 1, 0.1, 1, NO_FEEDBACK], [2, 2, 0.1, 1, NO_FEEDBACK], [3, 3, 0.1, 1, NO_FEEDBACK], [3, 3, 0.1, 1, NO_FEEDBACK]]);
-    expect(answeringVersions(w).map((v) => [v.version, v.rows, v.actual])).toEqual([[3, 2, null], [2, 1, null], [1, 1, null]]);
+    const w = rows([
+      [1, 1, 0.1, 1, NO_FEEDBACK],
+      [2, 2, 0.1, 1, NO_FEEDBACK],
+      [3, 3, 0.1, 1, NO_FEEDBACK],
+      [3, 3, 0.1, 1, NO_FEEDBACK],
+    ]);
+    expect(answeringVersions(w).map((v) => [v.version, v.rows, v.actual])).toEqual([
+      [3, 2, null],
+      [2, 1, null],
+      [1, 1, null],
+    ]);
     expect(answeringVersions(rows([]))).toEqual([]);
   });
 });
@@ -43,14 +52,33 @@ describe('version texts', () => {
   it('lists versions with their counts, thousands separated, joined as a sentence', () => {
     expect(versionsText([])).toBe('');
     expect(versionsText([{ version: 3, rows: 1200 }])).toBe('v3 (1,200)');
-    expect(versionsText([{ version: 3, rows: 1200 }, { version: 2, rows: 300 }])).toBe('v3 (1,200) and v2 (300)');
-    expect(versionsText([{ version: 3, rows: 1_234_567 }, { version: 2, rows: 300 }, { version: 1, rows: 12 }])).toBe('v3 (1,234,567), v2 (300) and v1 (12)');
+    expect(
+      versionsText([
+        { version: 3, rows: 1200 },
+        { version: 2, rows: 300 },
+      ]),
+    ).toBe('v3 (1,200) and v2 (300)');
+    expect(
+      versionsText([
+        { version: 3, rows: 1_234_567 },
+        { version: 2, rows: 300 },
+        { version: 1, rows: 12 },
+      ]),
+    ).toBe('v3 (1,234,567), v2 (300) and v1 (12)');
     expect(formatCount(999)).toBe('999');
     expect(formatCount(61_069)).toBe('61,069');
   });
 
   it('says who answered a report, "no rows" for an empty window, and "not recorded" for a saved report without the list', () => {
-    expect(answeredByText({ window: { rows: 1500 }, answeredBy: [{ version: 3, rows: 1200 }, { version: 2, rows: 300 }] })).toBe('v3 (1,200) and v2 (300)');
+    expect(
+      answeredByText({
+        window: { rows: 1500 },
+        answeredBy: [
+          { version: 3, rows: 1200 },
+          { version: 2, rows: 300 },
+        ],
+      }),
+    ).toBe('v3 (1,200) and v2 (300)');
     expect(answeredByText({ window: { rows: 0 }, answeredBy: [] })).toBe('no rows');
     expect(answeredByText({ window: { rows: 1500 }, answeredBy: [] })).toBe('not recorded in this saved report');
   });

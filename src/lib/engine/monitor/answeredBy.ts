@@ -47,7 +47,10 @@ export function answeringVersions(w: AnsweredRows): AnsweringVersion[] {
         versionId: w.versionId[idx[0]],
         version: w.version[idx[0]],
         rows: idx.length,
-        estimated: estimateShownAccuracy(Float32Array.from(idx, (i) => w.pPoisonous[i]), calledEdible),
+        estimated: estimateShownAccuracy(
+          Float32Array.from(idx, (i) => w.pPoisonous[i]),
+          calledEdible,
+        ),
         actual: quality({ calledEdible, feedback }, 0, idx.length),
       };
     })

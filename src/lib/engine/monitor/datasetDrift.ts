@@ -58,12 +58,7 @@ export function sortBySeverity(results: readonly ColumnDriftResult[]): ColumnDri
  * A whole drift report: every reference feature against the current column of the same name.
  * A feature the window lacks is scored as an empty window (reason 'empty-current'), never skipped silently.
  */
-export function driftReport(
-  reference: ReferenceSummary,
-  current: readonly ColumnData[],
-  options: DriftOptions = {},
-  shareThreshold = DEFAULT_DRIFT_SHARE,
-): DatasetDrift {
+export function driftReport(reference: ReferenceSummary, current: readonly ColumnData[], options: DriftOptions = {}, shareThreshold = DEFAULT_DRIFT_SHARE): DatasetDrift {
   const byName = new Map(current.map((c) => [c.name, c]));
   const results = reference.columns.map((ref) => {
     const empty: ColumnData =

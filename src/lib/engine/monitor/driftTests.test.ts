@@ -154,10 +154,13 @@ describe('category-based distances refuse a damaged summary instead of returning
   it.each(['psi', 'kl', 'jensenshannon', 'hellinger'] as const)('%s: NaN count in a categorical reference → invalid-argument naming the position', (id) => {
     const ref = { name: 'x', kind: 'categorical' as const, rows: 3, missing: 0, n: 3, counts: [1, NaN, 2] };
     const cur = { name: 'x', kind: 'categorical' as const, rows: 3, missing: 0, n: 3, counts: [1, 1, 1] };
-    expect(code(() => DRIFT_TESTS[id].compute(ref, cur))).toMatchObject({ code: 'invalid-argument', details: { statistic: id, problem: 'not-finite', side: 'reference', index: 1 } });
+    expect(code(() => DRIFT_TESTS[id].compute(ref, cur))).toMatchObject({
+      code: 'invalid-argument',
+      details: { statistic: id, problem: 'not-finite', side: 'reference', index: 1 },
+    });
   });
 
-  it('Hellinger: NaN among a numeric summary\'s values → invalid-argument', () => {
+  it("Hellinger: NaN among a numeric summary's values → invalid-argument", () => {
     const good = summariseColumn(numericColumn([1, 2, 3]));
     const bad = { ...good, sample: { values: [1, NaN, 3], counts: [1, 1, 1], n: 3 } };
     expect(code(() => DRIFT_TESTS.hellinger.compute(bad, good))).toMatchObject({ code: 'invalid-argument', details: { problem: 'not-finite', side: 'reference', index: 1 } });

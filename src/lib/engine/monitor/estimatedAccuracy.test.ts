@@ -76,6 +76,8 @@ describe('estimateShownAccuracy', () => {
 
   it('skips unusable probabilities and refuses verdicts that do not match the probabilities one for one', () => {
     expect(estimateShownAccuracy([NaN, 0.1], [1, 1])).toMatchObject({ rows: 1, skipped: 1, calledEdible: 1 });
-    expect(() => estimateShownAccuracy([0.1, 0.2], [1])).toThrow(expect.objectContaining({ name: 'EngineError', code: 'invalid-argument', details: { probabilities: 2, verdicts: 1 } }));
+    expect(() => estimateShownAccuracy([0.1, 0.2], [1])).toThrow(
+      expect.objectContaining({ name: 'EngineError', code: 'invalid-argument', details: { probabilities: 2, verdicts: 1 } }),
+    );
   });
 });

@@ -31,11 +31,7 @@ export interface EstimatedAccuracy {
 /** z for a two-sided 95 % band. */
 export const Z_95 = 1.959963984540054;
 
-export function estimateAccuracy(
-  pPoisonous: ArrayLike<number>,
-  threshold: Pick<SafetyThreshold, 'edibleAbove'> = { edibleAbove: HALF },
-  z = Z_95,
-): EstimatedAccuracy {
+export function estimateAccuracy(pPoisonous: ArrayLike<number>, threshold: Pick<SafetyThreshold, 'edibleAbove'> = { edibleAbove: HALF }, z = Z_95): EstimatedAccuracy {
   // The same decision the app shows (threshold.ts), so the estimate is for the verdicts users saw.
   return estimate(pPoisonous, (p) => calledEdible(p, threshold), z);
 }
@@ -48,7 +44,10 @@ export function estimateAccuracy(
  */
 export function estimateShownAccuracy(pPoisonous: ArrayLike<number>, shownEdible: ArrayLike<number>, z = Z_95): EstimatedAccuracy {
   if (shownEdible.length !== pPoisonous.length) {
-    throw new EngineError('invalid-argument', `${pPoisonous.length} probabilities but ${shownEdible.length} verdicts.`, { probabilities: pPoisonous.length, verdicts: shownEdible.length });
+    throw new EngineError('invalid-argument', `${pPoisonous.length} probabilities but ${shownEdible.length} verdicts.`, {
+      probabilities: pPoisonous.length,
+      verdicts: shownEdible.length,
+    });
   }
   return estimate(pPoisonous, (_, i) => shownEdible[i] === 1, z);
 }

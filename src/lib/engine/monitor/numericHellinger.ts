@@ -12,7 +12,8 @@ function checkSample(side: 'reference' | 'current', s: SortedSample): void {
   if (s.n <= 0 || s.values.length === 0) throw divergenceError('hellinger', `the ${side} sample is empty.`, { problem: 'empty', side });
   for (let i = 0; i < s.values.length; i++) {
     const v = s.values[i];
-    if (!Number.isFinite(v)) throw divergenceError('hellinger', `the ${side} sample holds ${String(v)} (distinct value ${i}).`, { problem: 'not-finite', side, index: i, value: String(v) });
+    if (!Number.isFinite(v))
+      throw divergenceError('hellinger', `the ${side} sample holds ${String(v)} (distinct value ${i}).`, { problem: 'not-finite', side, index: i, value: String(v) });
   }
 }
 

@@ -19,7 +19,6 @@ function correlated(rows: number, seed: number): Matrix {
   return out;
 }
 
-
 describe('projectRows', () => {
   const train = correlated(60, 11);
 

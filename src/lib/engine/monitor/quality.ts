@@ -21,7 +21,10 @@ export interface QualityMetrics {
 /** Quality of the answers shown on rows [start, end) that have feedback; null without any. */
 export function quality(rows: { calledEdible: Uint8Array; feedback: Uint8Array }, start: number, end: number): QualityMetrics | null {
   // Positive class = poisonous, as everywhere in the app; "called poisonous" = not called edible.
-  let tp = 0, fp = 0, tn = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    tn = 0,
+    fn = 0;
   for (let i = start; i < end; i++) {
     const y = rows.feedback[i];
     if (y === NO_FEEDBACK) continue;

@@ -17,9 +17,27 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'odor', label: 'Odour', kind: 'categorical', codes: [{ code: 'f', label: 'foul' }, { code: 'n', label: 'none' }, { code: 's', label: 'spicy' }, { code: 'a', label: 'almond' }] },
+    {
+      name: 'odor',
+      label: 'Odour',
+      kind: 'categorical',
+      codes: [
+        { code: 'f', label: 'foul' },
+        { code: 'n', label: 'none' },
+        { code: 's', label: 'spicy' },
+        { code: 'a', label: 'almond' },
+      ],
+    },
     { name: 'width', label: 'Width', kind: 'numeric', unit: 'mm' },
-    { name: 'ring', label: 'Ring', kind: 'categorical', codes: [{ code: 'n', label: 'none' }, { code: 'p', label: 'pendant' }] },
+    {
+      name: 'ring',
+      label: 'Ring',
+      kind: 'categorical',
+      codes: [
+        { code: 'n', label: 'none' },
+        { code: 'p', label: 'pendant' },
+      ],
+    },
   ],
 };
 
@@ -46,7 +64,6 @@ function synthetic(rows: number, seed: number): Dataset {
     ],
   };
 }
-
 
 describe('referenceFromProfile', () => {
   it('keeps category counts exactly, trims unused trailing codes, and puts each numeric bin at its centre', () => {
@@ -106,11 +123,15 @@ describe('referenceFromProfile', () => {
   });
 
   it('keeps a constant numeric column at its value, so the same data shows no drift', () => {
-    const ds: Dataset = { rows: 40, label: new Uint8Array(40), columns: [
-      { name: 'odor', kind: 'categorical', values: new Uint8Array(40) },
-      { name: 'width', kind: 'numeric', values: new Float64Array(40).fill(5) },
-      { name: 'ring', kind: 'categorical', values: new Uint8Array(40) },
-    ] };
+    const ds: Dataset = {
+      rows: 40,
+      label: new Uint8Array(40),
+      columns: [
+        { name: 'odor', kind: 'categorical', values: new Uint8Array(40) },
+        { name: 'width', kind: 'numeric', values: new Float64Array(40).fill(5) },
+        { name: 'ring', kind: 'categorical', values: new Uint8Array(40) },
+      ],
+    };
     const ref = referenceFromProfile(profileDataset(schema, ds));
     const width = ref.summary.columns[1];
     expect(width).toMatchObject({ kind: 'numeric', sample: { values: [5], counts: [40], n: 40 } });
@@ -146,17 +167,28 @@ describe('referenceFromData', () => {
     }
     expect(ref.poisonousShare).toBe(poisonous / 250);
     expect(ref.predictions!.predictedPoisonousShare).toBe(foul / 250);
-    expect(ref.predictions!.summary).toMatchObject({ name: 'P(poisonous)', rows: 250, missing: 0, sample: { values: [Math.fround(0.2), Math.fround(0.9)], counts: [250 - foul, foul], n: 250 } });
+    expect(ref.predictions!.summary).toMatchObject({
+      name: 'P(poisonous)',
+      rows: 250,
+      missing: 0,
+      sample: { values: [Math.fround(0.2), Math.fround(0.9)], counts: [250 - foul, foul], n: 250 },
+    });
 
     const pcaPart = ref.pca!;
-    expect(pcaPart.components.map((c) => [c.name, c.kind, c.rows])).toEqual([['PC1', 'numeric', 250], ['PC2', 'numeric', 250]]);
+    expect(pcaPart.components.map((c) => [c.name, c.kind, c.rows])).toEqual([
+      ['PC1', 'numeric', 250],
+      ['PC2', 'numeric', 250],
+    ]);
     const scores = pca.transform(x).data;
     expect(pcaPart.components[1]).toEqual(summariseColumn({ name: 'PC2', kind: 'numeric', values: Float64Array.from({ length: 250 }, (_, r) => scores[r * 2 + 1]) }));
     expect(pcaPart.points.x).toEqual(Array.from({ length: 250 }, (_, r) => scores[r * 2]));
     expect(pcaPart.points.y).toEqual(Array.from({ length: 250 }, (_, r) => scores[r * 2 + 1]));
 
     // Two whole chunks of 100 rows drawn in a seeded random order; the last 50 rows make no chunk.
-    const order = shuffle(Uint32Array.from({ length: 250 }, (_, i) => i), seededRng(CHUNK_SEED));
+    const order = shuffle(
+      Uint32Array.from({ length: 250 }, (_, i) => i),
+      seededRng(CHUNK_SEED),
+    );
     const chunk = (c: number) => {
       let s = 0;
       for (let r = c * CHUNK_ROWS; r < (c + 1) * CHUNK_ROWS; r++) s += explicitReconstructionError(pca, x, order[r]);

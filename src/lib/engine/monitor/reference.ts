@@ -5,7 +5,13 @@ import type { Pca } from '../ml/pca';
 import type { Preprocessor } from '../ml/preprocess';
 import { seededRng, shuffle } from '../ml/rng';
 import {
-  REFERENCE_SUMMARY_FORMAT, REFERENCE_SUMMARY_VERSION, summariseColumn, summariseReference, type ColumnSummary, type NumericColumnSummary, type ReferenceSummary,
+  REFERENCE_SUMMARY_FORMAT,
+  REFERENCE_SUMMARY_VERSION,
+  summariseColumn,
+  summariseReference,
+  type ColumnSummary,
+  type NumericColumnSummary,
+  type ReferenceSummary,
 } from './columnSummary';
 import { projectRows, thinPoints, type Points } from './projection';
 
@@ -39,21 +45,21 @@ export interface MonitorReference {
   } | null;
 }
 
-export async function referenceFromData(
-  train: Dataset,
-  pre: Preprocessor,
-  pca: Pca,
-  predict: (x: Matrix) => Promise<Float32Array>,
-): Promise<MonitorReference> {
+export async function referenceFromData(train: Dataset, pre: Preprocessor, pca: Pca, predict: (x: Matrix) => Promise<Float32Array>): Promise<MonitorReference> {
   const x = pre.transform(train).x;
   const p = await predict(x);
   let predictedPoisonous = 0;
   for (let i = 0; i < p.length; i++) if (p[i] >= 0.5) predictedPoisonous++;
   const { pcs, k, reconstruction } = projectRows(pca, x);
-  const components = Array.from({ length: k }, (_, j) => summariseColumn({ name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: train.rows }, (_, r) => pcs[r * k + j]) }));
+  const components = Array.from({ length: k }, (_, j) =>
+    summariseColumn({ name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: train.rows }, (_, r) => pcs[r * k + j]) }),
+  );
   // Chunks of rows drawn at random (seeded): the training split keeps file order, and a file grouped
   // by species would give chunk means far more spread than random windows of the same population.
-  const order = shuffle(Uint32Array.from({ length: train.rows }, (_, i) => i), seededRng(CHUNK_SEED));
+  const order = shuffle(
+    Uint32Array.from({ length: train.rows }, (_, i) => i),
+    seededRng(CHUNK_SEED),
+  );
   const chunkMeans: number[] = [];
   for (let start = 0; start + CHUNK_ROWS <= train.rows; start += CHUNK_ROWS) {
     let s = 0;
@@ -69,7 +75,10 @@ export async function referenceFromData(
     rows: train.rows,
     summary: summariseReference(train),
     poisonousShare: train.rows ? poisonous / train.rows : 0,
-    predictions: { summary: summariseColumn({ name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(p) }) as NumericColumnSummary, predictedPoisonousShare: predictedPoisonous / Math.max(1, p.length) },
+    predictions: {
+      summary: summariseColumn({ name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(p) }) as NumericColumnSummary,
+      predictedPoisonousShare: predictedPoisonous / Math.max(1, p.length),
+    },
     pca: { points: thinPoints(pcs, k, MAX_MAP_POINTS), components, reconstruction: { chunkRows: CHUNK_ROWS, mean, std } },
   };
 }

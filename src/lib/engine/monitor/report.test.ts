@@ -68,8 +68,27 @@ const schema: WorkspaceSchema = {
   schemaVersion: 1,
   classColumn: 'class',
   features: [
-    { name: 'odor', label: 'Odour', kind: 'categorical', codes: [{ code: 'f', label: 'foul' }, { code: 'n', label: 'none' }, { code: 's', label: 'spicy' }, { code: 'a', label: 'almond' }] },
-    { name: 'ring', label: 'Ring type', kind: 'categorical', codes: [{ code: 'n', label: 'none' }, { code: 'p', label: 'pendant' }, { code: 'e', label: 'evanescent' }] },
+    {
+      name: 'odor',
+      label: 'Odour',
+      kind: 'categorical',
+      codes: [
+        { code: 'f', label: 'foul' },
+        { code: 'n', label: 'none' },
+        { code: 's', label: 'spicy' },
+        { code: 'a', label: 'almond' },
+      ],
+    },
+    {
+      name: 'ring',
+      label: 'Ring type',
+      kind: 'categorical',
+      codes: [
+        { code: 'n', label: 'none' },
+        { code: 'p', label: 'pendant' },
+        { code: 'e', label: 'evanescent' },
+      ],
+    },
     { name: 'width', label: 'Stem width', kind: 'numeric', unit: 'mm' },
     { name: 'height', label: 'Stem height', kind: 'numeric', unit: 'cm' },
   ],
@@ -128,12 +147,18 @@ async function production(ds: Dataset, opts: { feedback?: (i: number) => boolean
 
 function input(reference: MonitorReference, current: ProductionRows, history = current): MonitorInput {
   return {
-    schema, workspaceName: 'Report test', version, reference, pre, pca,
+    schema,
+    workspaceName: 'Report test',
+    version,
+    reference,
+    pre,
+    pca,
     window: { kind: 'last', key: 'last:500:1', label: 'the last 500 production rows' },
-    current, history, now: T0 + 1e9,
+    current,
+    history,
+    now: T0 + 1e9,
   };
 }
-
 
 describe('buildMonitorReport', async () => {
   const reference = await referenceFromData(referenceData, pre, pca, predict);
@@ -156,7 +181,12 @@ describe('buildMonitorReport', async () => {
     ]);
     expect(r.drift).toMatchObject({ drifted: false, count: 0, total: 4, skipped: 0, shareThreshold: 0.5 });
     expect(r.drift.columns.map((c) => [c.feature, c.test])).toEqual(
-      expect.arrayContaining([['odor', 'chisquare'], ['ring', 'chisquare'], ['width', 'ks'], ['height', 'ks']]),
+      expect.arrayContaining([
+        ['odor', 'chisquare'],
+        ['ring', 'chisquare'],
+        ['width', 'ks'],
+        ['height', 'ks'],
+      ]),
     );
 
     let predictedPoisonous = 0;
@@ -175,7 +205,11 @@ describe('buildMonitorReport', async () => {
     expect(r.pca!.explained).toEqual(pca.explainedVarianceRatio);
     expect(r.pca!.reference).toBe(reference.pca!.points);
     expect(r.pca!.current.x).toHaveLength(300);
-    expect(r.pca!.components.map((c) => [c.feature, c.drifted])).toEqual([['PC1', false], ['PC2', false], ['PC3', false]]);
+    expect(r.pca!.components.map((c) => [c.feature, c.drifted])).toEqual([
+      ['PC1', false],
+      ['PC2', false],
+      ['PC3', false],
+    ]);
   });
 
   it('puts a feature forced to one code and a shifted number first, both drifted, and calls the data set drifted', async () => {
@@ -185,7 +219,12 @@ describe('buildMonitorReport', async () => {
     for (let i = 0; i < width.length; i++) width[i] += 3;
     const r = buildMonitorReport(input(reference, await production(ds)));
     expect(r.drift).toMatchObject({ drifted: true, count: 2, total: 4, share: 0.5 });
-    expect(r.drift.columns.map((c) => c.feature).slice(0, 2).sort()).toEqual(['odor', 'width']);
+    expect(
+      r.drift.columns
+        .map((c) => c.feature)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['odor', 'width']);
     expect(r.drift.columns.map((c) => c.drifted)).toEqual([true, true, false, false]);
     expect(r.drift.columns[0].score).toBeLessThan(1e-6);
     expect(r.drift.columns[1].score).toBeLessThan(1e-6);
@@ -311,13 +350,22 @@ describe('buildMonitorReport', async () => {
     const r = buildMonitorReport(input(reference, current));
     // The production version still frames the report (its reference, its PCA) but did not answer all of it.
     expect(r.version).toEqual(version);
-    expect(r.answeredBy.map((v) => [v.version, v.versionId, v.rows])).toEqual([[2, 4, 300], [3, 5, 100], [1, 3, 100]]);
+    expect(r.answeredBy.map((v) => [v.version, v.versionId, v.rows])).toEqual([
+      [2, 4, 300],
+      [3, 5, 100],
+      [1, 3, 100],
+    ]);
     for (const v of r.answeredBy) {
       const rows = Array.from({ length: 500 }, (_, i) => i).filter((i) => answeredBy(i) === v.version);
       const own = { calledEdible: Uint8Array.from(rows, (i) => current.calledEdible[i]), feedback: Uint8Array.from(rows, (i) => current.feedback[i]) };
       expect(v.actual).toEqual(quality(own, 0, rows.length));
       expect(v.actual!.labelled).toBe(rows.filter((i) => i % 2 === 0).length);
-      expect(v.estimated).toEqual(estimateShownAccuracy(Float32Array.from(rows, (i) => current.pPoisonous[i]), own.calledEdible));
+      expect(v.estimated).toEqual(
+        estimateShownAccuracy(
+          Float32Array.from(rows, (i) => current.pPoisonous[i]),
+          own.calledEdible,
+        ),
+      );
     }
     // The window's own figures are over all rows, whoever answered them.
     expect(r.actual).toEqual(quality(current, 0, 500));
@@ -335,7 +383,11 @@ describe('buildMonitorReport', async () => {
     expect(v1.estimated.calledEdible).toBe(0);
     expect(v1.estimated).toEqual(estimateShownAccuracy(current.pPoisonous.subarray(0, 100), current.calledEdible.subarray(0, 100)));
     const b = r.history.buckets[0];
-    expect(b.estimated).toEqual((({ accuracy, lower, upper }) => ({ accuracy, lower, upper }))(estimateShownAccuracy(current.pPoisonous.subarray(b.start, b.end), current.calledEdible.subarray(b.start, b.end))));
+    expect(b.estimated).toEqual(
+      (({ accuracy, lower, upper }) => ({ accuracy, lower, upper }))(
+        estimateShownAccuracy(current.pPoisonous.subarray(b.start, b.end), current.calledEdible.subarray(b.start, b.end)),
+      ),
+    );
   });
 
   it('reports an empty window without numbers it cannot have', async () => {
@@ -347,7 +399,12 @@ describe('buildMonitorReport', async () => {
     expect(r.pca).toBeNull();
     expect(r.actual).toBeNull();
     expect(r.estimated.accuracy).toBeNull();
-    expect(r.prediction).toEqual({ referencePredictedPoisonous: reference.predictions!.predictedPoisonousShare, currentPredictedPoisonous: null, currentCalledEdible: null, probability: null });
+    expect(r.prediction).toEqual({
+      referencePredictedPoisonous: reference.predictions!.predictedPoisonousShare,
+      currentPredictedPoisonous: null,
+      currentCalledEdible: null,
+      probability: null,
+    });
     expect(r.history.buckets).toHaveLength(1);
   });
 });

@@ -129,7 +129,10 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
   const drift = driftReport(reference.summary, current.columns, input.options, input.shareThreshold);
   const driftMs = Math.round((performance.now() - t0) * 10) / 10;
   const pca = pcaSection(input);
-  const probability = reference.predictions && current.rows ? columnDrift(reference.predictions.summary, { name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(current.pPoisonous) }, input.options) : null;
+  const probability =
+    reference.predictions && current.rows
+      ? columnDrift(reference.predictions.summary, { name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(current.pPoisonous) }, input.options)
+      : null;
   let predictedPoisonous = 0;
   let calledEdible = 0;
   for (let i = 0; i < current.rows; i++) {
@@ -146,7 +149,9 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
     answeredBy: answeringVersions(current),
     window: { ...input.window, rows: current.rows, from: current.rows ? current.createdAt[0] : null, to: current.rows ? current.createdAt[current.rows - 1] : null },
     reference: { source: reference.source, rows: reference.rows },
-    features: schema.features.map((f) => (f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) })),
+    features: schema.features.map((f) =>
+      f.kind === 'categorical' ? { name: f.name, label: f.label, codes: f.codes.map((c) => c.label) } : { name: f.name, label: f.label, ...(f.unit ? { unit: f.unit } : {}) },
+    ),
     drift,
     prediction: {
       referencePredictedPoisonous: reference.predictions?.predictedPoisonousShare ?? null,
@@ -179,7 +184,9 @@ function pcaSection({ reference, pre, pca, current, options }: MonitorInput): Mo
   const x = pre.transform({ rows: current.rows, label: new Uint8Array(current.rows), columns: current.columns }).x;
   const { pcs, k } = projectRows(pca, x);
   const components = reference.pca
-    ? reference.pca.components.map((ref, j) => columnDrift(ref, { name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: current.rows }, (_, r) => pcs[r * k + j]) }, options))
+    ? reference.pca.components.map((ref, j) =>
+        columnDrift(ref, { name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: current.rows }, (_, r) => pcs[r * k + j]) }, options),
+      )
     : [];
   return {
     explained: pca.explainedVarianceRatio,
@@ -198,14 +205,16 @@ function historySection({ history, reference, pre, pca }: MonitorInput): Monitor
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
   const recon = n ? projectRows(pca, pre.transform({ rows: n, label: new Uint8Array(n), columns: history.columns }).x).reconstruction : new Float64Array(0);
   const buckets: QualityBucket[] = [];
-  for (let start = 0; start < n; ) {
+  for (let start = 0; start < n;) {
     // A tail shorter than MIN_BUCKET_ROWS joins this bucket rather than standing alone as a noisy last point.
     const end = n - (start + bucketRows) < MIN_BUCKET_ROWS ? n : start + bucketRows;
     let sum = 0;
     for (let i = start; i < end; i++) sum += recon[i];
     const est = estimateShownAccuracy(history.pPoisonous.subarray(start, end), history.calledEdible.subarray(start, end));
     buckets.push({
-      start, end, at: history.createdAt[end - 1],
+      start,
+      end,
+      at: history.createdAt[end - 1],
       actual: quality(history, start, end),
       estimated: { accuracy: est.accuracy, lower: est.lower, upper: est.upper },
       reconstruction: sum / (end - start),

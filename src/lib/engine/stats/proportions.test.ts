@@ -68,7 +68,6 @@ describe.skipIf(!hasDrift)(`two-proportion z-test against statsmodels 0.13 (${ha
     expectOracle(r.z, c.z, 'z');
     expectOracle(r.pvalue, c.pvalue, 'p');
   });
-
 });
 
 // Large-count references: SciPy 1.17 (fisher_exact, binom.cdf, chi2.sf), printed with repr.
@@ -79,11 +78,22 @@ describe('large counts stay exact (log-space probabilities)', () => {
   });
 
   it('mcnemar exact and corrected with 24,000 discordant pairs', () => {
-    const r = mcnemar([[50000, 11800], [12200, 900]]);
+    const r = mcnemar([
+      [50000, 11800],
+      [12200, 900],
+    ]);
     expectRel(r.exactPvalue, 0.010007087372992338, 'exact', 1e-9);
     expectRel(r.chi2Statistic, 6.633375, 'statistic', 1e-12);
     expectRel(r.chi2Pvalue, 0.010008545439571187, 'corrected p', 1e-9);
-    expectRel(mcnemar([[0, 1200], [1300, 0]]).exactPvalue, 0.047681865221043444, 'exact 2500', 1e-9);
+    expectRel(
+      mcnemar([
+        [0, 1200],
+        [1300, 0],
+      ]).exactPvalue,
+      0.047681865221043444,
+      'exact 2500',
+      1e-9,
+    );
   });
 
   it('logFactorial is continuous across the table/Stirling switch', () => {
@@ -110,8 +120,16 @@ describe('edge cases', () => {
   });
 
   it('mcnemar: no discordant pairs → statistic 0, p 1; b = c is not clamped (statsmodels: 1 / (b + c))', () => {
-    expect(mcnemar([[10, 0], [0, 5]])).toEqual({ b: 0, c: 0, exactPvalue: 1, chi2Statistic: 0, chi2Pvalue: 1 });
-    const tie = mcnemar([[10, 5], [5, 5]]);
+    expect(
+      mcnemar([
+        [10, 0],
+        [0, 5],
+      ]),
+    ).toEqual({ b: 0, c: 0, exactPvalue: 1, chi2Statistic: 0, chi2Pvalue: 1 });
+    const tie = mcnemar([
+      [10, 5],
+      [5, 5],
+    ]);
     expect(tie.chi2Statistic).toBeCloseTo(0.1, 15);
     expect(tie.exactPvalue).toBe(1);
   });
@@ -132,7 +150,14 @@ describe('edge cases', () => {
     ['successes above trials', () => twoProportionZTest([6, 2], [5, 5])],
     ['NaN trials', () => twoProportionZTest([1, 2], [NaN, 5])],
     ['fractional counts in Fisher', () => fisherExact([1.5, 2], [5, 5])],
-    ['a negative McNemar cell', () => mcnemar([[1, -2], [3, 4]])],
+    [
+      'a negative McNemar cell',
+      () =>
+        mcnemar([
+          [1, -2],
+          [3, 4],
+        ]),
+    ],
     ['confidence 1', () => wilsonInterval(1, 2, 1)],
   ])('rejects %s with invalid-argument', (_, f) => {
     expect(f).toThrow(expect.objectContaining({ name: 'EngineError', code: 'invalid-argument' }));

@@ -32,7 +32,7 @@ export function sortedSample(values: ArrayLike<number>): SortedSample {
   const sorted = finite.subarray(0, n).sort();
   const distinct: number[] = [];
   const counts: number[] = [];
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const v = sorted[i];
     let j = i + 1;
     while (j < n && sorted[j] === v) j++;

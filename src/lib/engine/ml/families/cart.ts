@@ -133,7 +133,17 @@ interface Scratch {
 }
 
 /** The best gain over the first `tryCount` entries of `features`, or null when no cut gains anything. */
-function bestSplit(data: BinnedData, y: Uint8Array, weight: Float64Array, idx: Int32Array, node: NodeRows, features: Int32Array, tryCount: number, opts: GrowOptions, { h0, h1 }: Scratch): Split | null {
+function bestSplit(
+  data: BinnedData,
+  y: Uint8Array,
+  weight: Float64Array,
+  idx: Int32Array,
+  node: NodeRows,
+  features: Int32Array,
+  tryCount: number,
+  opts: GrowOptions,
+  { h0, h1 }: Scratch,
+): Split | null {
   const { rows, codes, cuts } = data;
   const total = node.w0 + node.w1;
   const parent = impurity(opts.gainFunction, node.w0, node.w1);

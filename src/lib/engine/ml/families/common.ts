@@ -9,8 +9,10 @@ export function checkTrainingData(x: Matrix, y: Uint8Array, validation?: { x: Ma
     if (y[i] > 1) throw new EngineError('invalid-argument', `Label ${y[i]} in row ${i}: labels must be 0 (edible) or 1 (poisonous).`, { row: i, value: y[i] });
   }
   if (validation) {
-    if (validation.x.cols !== x.cols) throw new EngineError('invalid-argument', `Validation data has ${validation.x.cols} columns, training data ${x.cols}.`, { expected: x.cols, got: validation.x.cols });
-    if (validation.y.length !== validation.x.rows) throw new EngineError('invalid-argument', 'Validation rows and labels differ in number.', { rows: validation.x.rows, labels: validation.y.length });
+    if (validation.x.cols !== x.cols)
+      throw new EngineError('invalid-argument', `Validation data has ${validation.x.cols} columns, training data ${x.cols}.`, { expected: x.cols, got: validation.x.cols });
+    if (validation.y.length !== validation.x.rows)
+      throw new EngineError('invalid-argument', 'Validation rows and labels differ in number.', { rows: validation.x.rows, labels: validation.y.length });
   }
 }
 

@@ -126,7 +126,12 @@ export class DenseNetwork implements Model {
         const loss = (await lossSum.data())[0] / x.rows;
         const valLoss = opts.validation && opts.validation.x.rows > 0 ? await meanLoss(weights, opts.validation.x, opts.validation.y) : undefined;
         opts.onEpoch?.(epoch, loss, valLoss);
-        opts.onProgress?.({ phase: 'Training', done: epoch, total: cfg.epochs, detail: `loss ${loss.toFixed(4)}${valLoss === undefined ? '' : `, validation ${valLoss.toFixed(4)}`}` });
+        opts.onProgress?.({
+          phase: 'Training',
+          done: epoch,
+          total: cfg.epochs,
+          detail: `loss ${loss.toFixed(4)}${valLoss === undefined ? '' : `, validation ${valLoss.toFixed(4)}`}`,
+        });
         if (cfg.patience > 0 && valLoss !== undefined) {
           if (!best || valLoss < best.loss) {
             best?.weights.forEach((w) => w.dispose());

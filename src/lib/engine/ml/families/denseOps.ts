@@ -18,10 +18,7 @@ type Args = (tf.Tensor | tf.GradSaveFunc)[];
 const matMul = tf.customGrad((...args: Args) => {
   const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
   save([a, b]);
-  const gradFunc: Grad = (dy, [sa, sb]) => [
-    tf.matMul(dy as tf.Tensor2D, tf.transpose(sb as tf.Tensor2D)),
-    tf.matMul(tf.transpose(sa as tf.Tensor2D), dy as tf.Tensor2D),
-  ];
+  const gradFunc: Grad = (dy, [sa, sb]) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(sb as tf.Tensor2D)), tf.matMul(tf.transpose(sa as tf.Tensor2D), dy as tf.Tensor2D)];
   return { value: tf.matMul(a, b), gradFunc };
 }) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 

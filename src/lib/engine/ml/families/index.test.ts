@@ -24,7 +24,12 @@ describe('model families', () => {
   });
 
   it('loadModel refuses unknown kinds and format versions', async () => {
-    const saved: SavedModel = { kind: 'tree', schemaVersion: 1, params: {}, state: { inputDims: 1, tree: { feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0.5] } } };
+    const saved: SavedModel = {
+      kind: 'tree',
+      schemaVersion: 1,
+      params: {},
+      state: { inputDims: 1, tree: { feature: [-1], threshold: [0], left: [-1], right: [-1], value: [0.5] } },
+    };
     await expect(loadModel(saved)).resolves.toMatchObject({ kind: 'tree' });
     await expect(loadModel({ ...saved, kind: 'svm' as ModelKind })).rejects.toMatchObject({ code: 'invalid-argument' });
     await expect(loadModel({ ...saved, kind: 'baseline', schemaVersion: 9 })).rejects.toMatchObject({ code: 'invalid-argument' });

@@ -85,10 +85,7 @@ export const FOREST_PARAMS: readonly HyperParam[] = [
   { name: 'sampleFraction', label: 'Bootstrap sample (share of rows)', type: 'float', default: 1, min: 0.01, max: 1 },
 ];
 
-export const BASELINE_PARAMS: readonly HyperParam[] = [
-  { name: 'components', label: 'PCA components', type: 'int', default: 3, min: 1, max: 20 },
-  ...LOGISTIC_PARAMS,
-];
+export const BASELINE_PARAMS: readonly HyperParam[] = [{ name: 'components', label: 'PCA components', type: 'int', default: 3, min: 1, max: 20 }, ...LOGISTIC_PARAMS];
 
 /** Every family the app trains. */
 export type FamilyKind = ModelKind;

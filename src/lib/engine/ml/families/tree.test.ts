@@ -104,7 +104,13 @@ describe('treePath', () => {
   const tree: FlatTree = { feature: [0, -1, 1, -1, -1], threshold: [0.5, 0, 2, 0, 0], left: [1, -1, 3, -1, -1], right: [2, -1, 4, -1, -1], value: [0, 0.1, 0, 0.7, 1] };
   it('lists the tests a row passes down to its leaf, and agrees with the prediction', () => {
     const x = matrix(2, 2, Float32Array.of(1, 1.5, 0, 9));
-    expect(treePath(tree, x, 0)).toEqual({ steps: [{ column: 0, threshold: 0.5, below: false }, { column: 1, threshold: 2, below: true }], value: 0.7 });
+    expect(treePath(tree, x, 0)).toEqual({
+      steps: [
+        { column: 0, threshold: 0.5, below: false },
+        { column: 1, threshold: 2, below: true },
+      ],
+      value: 0.7,
+    });
     expect(treePath(tree, x, 1)).toEqual({ steps: [{ column: 0, threshold: 0.5, below: true }], value: 0.1 });
     for (const r of [0, 1]) expect(treePath(tree, x, r).value).toBe(treeValue(tree, x, r));
   });

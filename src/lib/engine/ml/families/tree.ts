@@ -76,4 +76,3 @@ export class DecisionTree implements Model {
 
   dispose(): void {}
 }
-
