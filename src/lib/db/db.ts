@@ -9,8 +9,10 @@ import type { FeatureImportance } from '$lib/engine/ml/explain';
 import type { MonitorReference } from '$lib/engine/monitor/reference';
 import type { MonitorReport } from '$lib/engine/monitor/report';
 import type { AlertRuleId } from '$lib/engine/monitor/alerts';
+import type { AbTest } from '$lib/engine/abtest/record';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
+import type { ModelStage } from '$lib/engine/ml/bundle';
 
 export type { AbTestStatus };
 
@@ -97,7 +99,7 @@ export interface RunRow {
   feedbackCount?: number;
 }
 
-export type ModelStage = 'staging' | 'production' | 'archived';
+export type { ModelStage } from '$lib/engine/ml/bundle';
 export type ModelSource = 'trained' | 'shipped' | 'imported' | 'retrained';
 export type StageActor = 'user' | 'auto';
 
@@ -300,21 +302,8 @@ export interface MonitorSnapshotRow {
   report: MonitorReport;
 }
 
-/** One A/B test: its design, and once concluded, its final numbers and verdict. */
-export interface AbTestRow {
-  id?: number;
-  workspaceId: string;
-  createdAt: number;
-  status: 'running' | 'concluded';
-  mode: 'split' | 'shadow';
-  champion: { versionId: number; version: number; kind: ModelKind };
-  challenger: { versionId: number; version: number; kind: ModelKind };
-  /** Split mode: share of rows the challenger answers. */
-  challengerShare: number;
-  design: { baselineAccuracy: number; mde: number; alpha: number; power: number; minimumPerArm: number };
-  autoConclude: boolean;
-  conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
-}
+/** One A/B test (engine/abtest/record.ts), as stored. */
+export type AbTestRow = AbTest;
 
 let instance: SporeprintDb | null = null;
 

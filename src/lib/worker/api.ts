@@ -12,6 +12,8 @@ import type { FieldCheck, WorstCase } from '$lib/engine/ml/worstCase';
 import type { ReferenceMatch } from '$lib/engine/ml/referenceMatch';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
+import type { AbTest, AbTestDesign } from '$lib/engine/abtest/record';
+import type { ModelStage } from '$lib/engine/ml/bundle';
 import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { FiredAlert } from '$lib/engine/monitor/alerts';
@@ -21,15 +23,8 @@ import type { ColumnData } from '$lib/engine/data/dataset';
 // The contract's own types: the database's rows stay behind the workers (they pass them through
 // these shapes, so a row that drifts from them fails the worker's type check, not the page's).
 
-export type ModelStage = 'staging' | 'production' | 'archived';
-
-export interface AbTestDesign {
-  baselineAccuracy: number;
-  mde: number;
-  alpha: number;
-  power: number;
-  minimumPerArm: number;
-}
+export type { ModelStage } from '$lib/engine/ml/bundle';
+export type { AbTest, AbTestDesign } from '$lib/engine/abtest/record';
 
 /** What starting an A/B test asks for: production against the staging version `challengerVersionId`. */
 export interface NewAbTest {
@@ -40,21 +35,6 @@ export interface NewAbTest {
   design: AbTestDesign;
   autoConclude: boolean;
   challengerVersionId: number;
-}
-
-/** One A/B test: its design, and once concluded, its final numbers and verdict. */
-export interface AbTest {
-  id?: number;
-  workspaceId: string;
-  createdAt: number;
-  status: 'running' | 'concluded';
-  mode: 'split' | 'shadow';
-  champion: { versionId: number; version: number; kind: ModelKind };
-  challenger: { versionId: number; version: number; kind: ModelKind };
-  challengerShare: number;
-  design: AbTestDesign;
-  autoConclude: boolean;
-  conclusion?: { at: number; by: 'user' | 'auto'; winner: Arm; reason: string; status: AbTestStatus };
 }
 
 export interface MonitorResult {

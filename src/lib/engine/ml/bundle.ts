@@ -3,6 +3,9 @@ import { EngineError } from '../errors';
 import { isNumber, isObject } from '../guards';
 import { MODEL_KINDS, type ModelKind, type SavedModel } from './model';
 
+/** Where a version stands in the registry: one production version per workspace. */
+export type ModelStage = 'staging' | 'production' | 'archived';
+
 /** Test-split metrics at one decision threshold (see metrics.ts). */
 export interface MetricSet {
   threshold: number;
