@@ -1,6 +1,7 @@
 import { analyze } from '$lib/engine/abtest/analysis';
 import { conclusionRecord, objectionsTo, statisticsAgainst, type Objection } from '$lib/engine/abtest/conclusion';
-import { summarizeShadow, summarizeSplit, type ShadowRecord, type SplitRecord } from '$lib/engine/abtest/outcomes';
+import { summarizeShadow, summarizeSplit } from '$lib/engine/abtest/outcomes';
+import { shadowSeries, splitSeries, testRecords } from '$lib/engine/abtest/series';
 import type { Arm } from '$lib/engine/abtest/routing';
 import { EngineError } from '$lib/engine/errors';
 import type { AbTestRow, AbTestStatus, SporeprintDb } from './db';
@@ -48,9 +49,6 @@ export async function startAbTest(db: SporeprintDb, t: NewAbTest): Promise<AbTes
   });
 }
 
-const NONE = 255;
-const MAX_SERIES_POINTS = 100;
-
 /**
  * Outcomes of a test from the prediction log: every row it routed counts as a prediction; only rows
  * with an expert's label count as outcomes. Rows are taken in serving order for the accuracy series.
@@ -68,61 +66,20 @@ export async function abTestStatus(db: SporeprintDb, test: AbTestRow): Promise<A
     .filter((b) => b.ab?.testId === id || b.shadow?.testId === id)
     .toArray();
   const labels = new Map((await db.batchFeedback.bulkGet(batches.map((b) => b.id!))).filter((f) => !!f).map((f) => [f!.batchId, f!.label]));
-  // One stream of rows in serving order: [arm or pair, truth].
-  const split: SplitRecord[] = [];
-  const shadow: ShadowRecord[] = [];
-  const parts = [...singles.map((s) => ({ at: s.createdAt, s })), ...batches.map((b) => ({ at: b.createdAt, b }))].sort((a, b) => a.at - b.at);
-  for (const p of parts) {
-    if ('s' in p && p.s) {
-      const truth = p.s.feedback ? p.s.feedback.label === 1 : null;
-      if (test.mode === 'split') split.push({ arm: p.s.ab!.arm, decisionPoisonous: p.s.decision !== 'edible', truthPoisonous: truth });
-      else if (p.s.shadow) shadow.push({ championPoisonous: p.s.decision !== 'edible', challengerPoisonous: p.s.shadow.decision !== 'edible', truthPoisonous: truth });
-    } else if ('b' in p && p.b) {
-      const b = p.b;
-      const label = labels.get(b.id!);
-      for (let i = 0; i < b.rows; i++) {
-        const truth = label && label[i] !== NONE ? label[i] === 1 : null;
-        if (test.mode === 'split' && b.ab) split.push({ arm: b.ab.arm[i] ? 'challenger' : 'champion', decisionPoisonous: b.decision[i] !== 0, truthPoisonous: truth });
-        else if (b.shadow) shadow.push({ championPoisonous: b.decision[i] !== 0, challengerPoisonous: b.shadow.decision[i] !== 0, truthPoisonous: truth });
-      }
-    }
-  }
+  const { split, shadow } = testRecords(
+    test.mode,
+    singles.map((s) => ({
+      at: s.createdAt,
+      arm: s.ab?.arm,
+      calledPoisonous: s.decision !== 'edible',
+      shadowCalledPoisonous: s.shadow ? s.shadow.decision !== 'edible' : undefined,
+      truth: s.feedback ? s.feedback.label : null,
+    })),
+    batches.map((b) => ({ at: b.createdAt, rows: b.rows, decision: b.decision, arm: b.ab?.arm, shadowDecision: b.shadow?.decision, labels: labels.get(b.id!) })),
+  );
   const outcomes = test.mode === 'split' ? summarizeSplit(split) : summarizeShadow(shadow);
   const analysis = analyze({ outcomes, alpha: test.design.alpha, minimumPerArm: test.design.minimumPerArm });
   return { outcomes, analysis, series: test.mode === 'split' ? splitSeries(split) : shadowSeries(shadow) };
-}
-
-/** Cumulative accuracy per arm as outcomes arrive, thinned to at most MAX_SERIES_POINTS. */
-function series(steps: { champion?: boolean; challenger?: boolean }[]): AbTestStatus['series'] {
-  const out: AbTestStatus['series'] = { n: [], champion: [], challenger: [] };
-  const every = Math.max(1, Math.ceil(steps.length / MAX_SERIES_POINTS));
-  const right = { champion: 0, challenger: 0 };
-  const seen = { champion: 0, challenger: 0 };
-  steps.forEach((s, i) => {
-    for (const arm of ['champion', 'challenger'] as const) {
-      if (s[arm] === undefined) continue;
-      seen[arm]++;
-      if (s[arm]) right[arm]++;
-    }
-    if ((i + 1) % every === 0 || i === steps.length - 1) {
-      out.n.push(i + 1);
-      out.champion.push(seen.champion ? right.champion / seen.champion : null);
-      out.challenger.push(seen.challenger ? right.challenger / seen.challenger : null);
-    }
-  });
-  return out;
-}
-
-function splitSeries(records: SplitRecord[]) {
-  return series(records.filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined).map((r) => ({ [r.arm]: r.decisionPoisonous === r.truthPoisonous })));
-}
-
-function shadowSeries(records: ShadowRecord[]) {
-  return series(
-    records
-      .filter((r) => r.truthPoisonous !== null && r.truthPoisonous !== undefined)
-      .map((r) => ({ champion: r.championPoisonous === r.truthPoisonous, challenger: r.challengerPoisonous === r.truthPoisonous })),
-  );
 }
 
 /**

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from '$lib/db/db';
 import { MISSING_CODE } from '$lib/engine/data/dataset';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
-import { NO_FEEDBACK } from '$lib/engine/monitor/quality';
+import { NO_FEEDBACK } from '$lib/engine/data/dataset';
 import { loadProductionRows } from './monitor';
 
 const schema: WorkspaceSchema = {

@@ -15,7 +15,7 @@ import { DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows } from '$lib/engine/ml/
 import { evaluateAlerts, type AlertRules, type FiredAlert } from '$lib/engine/monitor/alerts';
 import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import { referenceFromData, referenceFromProfile, type MonitorReference } from '$lib/engine/monitor/reference';
-import { NO_FEEDBACK } from '$lib/engine/monitor/quality';
+import { NO_FEEDBACK } from '$lib/engine/data/dataset';
 import { buildMonitorReport, type MonitorReport, type MonitorWindow, type ProductionRows, type WindowRequest } from '$lib/engine/monitor/report';
 import { initTfjs } from './tfjsBackend';
 import type { MonitorResult } from './api';

@@ -3,6 +3,9 @@ import type { WorkspaceSchema } from './schema';
 /** Category index meaning "missing" in a categorical column (codes are 0…254). */
 export const MISSING_CODE = 255;
 
+/** In a column of expert labels (0 = edible, 1 = poisonous): this row has no label. */
+export const NO_FEEDBACK = 255;
+
 export interface CategoricalData {
   name: string;
   kind: 'categorical';

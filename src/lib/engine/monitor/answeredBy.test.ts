@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { answeredByText, answeringVersions, formatCount, versionScope, versionsText, type AnsweredRows } from './answeredBy';
-import { NO_FEEDBACK } from './quality';
+import { NO_FEEDBACK } from '../data/dataset';
 
 /** Rows as [versionId, version, P(poisonous), called edible, feedback]. */
 function rows(list: [number, number, number, 0 | 1, number][]): AnsweredRows {

@@ -2,9 +2,7 @@
  * Measured quality of production answers against expert feedback. Its own module so that the
  * report and the per-version split of a window (answeredBy.ts) score answers the same way.
  */
-
-/** Expert label of a production row that has none. */
-export const NO_FEEDBACK = 255;
+import { NO_FEEDBACK } from '../data/dataset';
 
 /** Decision-level quality from feedback: "called edible" against the expert's class. */
 export interface QualityMetrics {

@@ -11,7 +11,8 @@ import { twoProportionZTest } from '../stats/proportions';
 import { estimateAccuracy, estimateShownAccuracy } from './estimatedAccuracy';
 import { CHUNK_ROWS, referenceFromData, referenceFromProfile, type MonitorReference } from './reference';
 import { buildMonitorReport, reconstructionBand, REPORT_FORMAT, type MonitorInput, type ProductionRows } from './report';
-import { NO_FEEDBACK, quality } from './quality';
+import { NO_FEEDBACK } from '../data/dataset';
+import { quality } from './quality';
 import { explicitReconstructionError } from './reconstruction.testing';
 
 const T0 = Date.UTC(2025, 5, 1, 9, 0);
