@@ -6,7 +6,6 @@ import {
   DEFAULT_RETRAIN_EVERY,
   getRetrainEvery,
   getRetrainHold,
-  markFeedbackUsed,
   pendingFeedback,
   retrainCheck,
   setBatchFeedback,
@@ -61,7 +60,7 @@ describe('feedback', () => {
     const b = await logPrediction(db, prediction());
     await setFeedback(db, a, 1);
     await setFeedback(db, b, 1);
-    await markFeedbackUsed(db, await pendingFeedback(db, 'uci'), 7);
+    await completeRetraining(db, 'uci', await pendingFeedback(db, 'uci'), 7);
     expect((await pendingFeedback(db, 'uci')).count).toBe(0);
     await setFeedback(db, a, 1); // same answer again: already learnt
     expect((await pendingFeedback(db, 'uci')).count).toBe(0);
@@ -97,7 +96,7 @@ describe('feedback', () => {
     const pending = await pendingFeedback(db, 'uci');
     expect(pending.count).toBe(4);
     expect([...pending.batches[0].label]).toEqual([1, 0, 1]);
-    await markFeedbackUsed(db, pending, 9);
+    await completeRetraining(db, 'uci', pending, 9);
     expect((await pendingFeedback(db, 'uci')).count).toBe(0);
     expect((await db.batchFeedback.get(labelled))?.usedByRun).toBe(9);
     await setBatchFeedback(db, labelled); // submitted again after use: not counted twice

@@ -135,7 +135,7 @@ export async function completeRetraining(db: SporeprintDb, workspaceId: string, 
   });
 }
 
-export async function markFeedbackUsed(db: SporeprintDb, pending: Pick<PendingFeedback, 'singles' | 'batches'>, runId: number): Promise<void> {
+async function markFeedbackUsed(db: SporeprintDb, pending: Pick<PendingFeedback, 'singles' | 'batches'>, runId: number): Promise<void> {
   await db.transaction('rw', db.predictions, db.batchFeedback, async () => {
     for (const { id } of pending.singles) {
       const row = await db.predictions.get(id!);

@@ -148,7 +148,7 @@ async function describeWindow(db: SporeprintDb, req: WindowRequest, rows: Produc
  * The production version's monitoring reference, computed once and cached: from its training split
  * when the data it was trained on is in IndexedDB (same SHA-256), else from its stored profile.
  */
-export async function monitorReference(db: SporeprintDb, schema: WorkspaceSchema, version: ModelVersionRow, bundle: ModelBundle, pre: Preprocessor): Promise<MonitorReference> {
+async function monitorReference(db: SporeprintDb, schema: WorkspaceSchema, version: ModelVersionRow, bundle: ModelBundle, pre: Preprocessor): Promise<MonitorReference> {
   const cached = await db.monitorReferences.get(version.id!);
   const data = await db.datasetVersions.where('[workspaceId+sha256]').equals([schema.id, bundle.data.sha256]).first();
   // A profile-based reference is replaced as soon as the training data is imported.

@@ -151,7 +151,7 @@ export async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes:
 }
 
 /** The rule against a failure loop, as the run log states it. */
-export function holdNote(count: number): string {
+function holdNote(count: number): string {
   return `Not restarted on the same ${count} feedbacks: the next retraining starts when new feedback arrives.`;
 }
 

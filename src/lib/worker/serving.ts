@@ -24,7 +24,7 @@ export interface LiveModel {
 }
 
 /** Runs `use` on a live model; a swap meanwhile retires it, and the last user frees its tensors. */
-export async function withLiveModel<T>(m: LiveModel, use: (m: LiveModel) => Promise<T>): Promise<T> {
+async function withLiveModel<T>(m: LiveModel, use: (m: LiveModel) => Promise<T>): Promise<T> {
   m.users++;
   try {
     return await use(m);
