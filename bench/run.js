@@ -221,12 +221,26 @@ function newestRun() {
   });
 }
 
+/** The two data sets the training benches run on. */
+const TRAIN_SETS = [
+  { dataset: 'uci', file: join(DATA, 'mushrooms.csv') },
+  { dataset: 'secondary', file: join(DATA, 'secondary_data.csv') },
+];
+
+/** Clicks Train on the Models page's form and waits for the new run to end; returns it (newestRun's summary). */
+async function trainAndWait(page, form, timeout, pollMs) {
+  const before = (await page.evaluate(newestRun)).id;
+  await form.getByRole('button', { name: /^Train / }).click();
+  let r;
+  for (const started = Date.now(); Date.now() - started < timeout; await new Promise((ok) => setTimeout(ok, pollMs))) {
+    r = await page.evaluate(newestRun);
+    if (r.id > before && r.status !== 'running') break;
+  }
+  return r;
+}
+
 async function benchTrain(browser, serverUrl) {
-  const sets = [
-    { dataset: 'uci', file: join(DATA, 'mushrooms.csv') },
-    { dataset: 'secondary', file: join(DATA, 'secondary_data.csv') },
-  ];
-  for (const { dataset, file } of sets) {
+  for (const { dataset, file } of TRAIN_SETS) {
     if (!existsSync(file)) {
       log(`train_ms/${dataset}: SKIPPED, ${file} not found`);
       continue;
@@ -241,13 +255,7 @@ async function benchTrain(browser, serverUrl) {
       await form.getByLabel(/Run the 5-fold check/).uncheck();
       for (const [kind, label] of FAMILIES) {
         await form.getByLabel('Model family').selectOption({ label });
-        const before = (await page.evaluate(newestRun)).id;
-        await form.getByRole('button', { name: /^Train / }).click();
-        let r;
-        for (const started = Date.now(); Date.now() - started < TIMEOUT; await new Promise((ok) => setTimeout(ok, 200))) {
-          r = await page.evaluate(newestRun);
-          if (r.id > before && r.status !== 'running') break;
-        }
+        const r = await trainAndWait(page, form, TIMEOUT, 200);
         if (r.status !== 'finished') throw new Error(`${kind} on ${dataset}: run ${r.status}`);
         log(`train_ms/${dataset}/${kind}: train ${r.trainMs} ms, accuracy ${r.accuracy}, poisonous called edible ${r.falseEdible}`);
         console.log(JSON.stringify({ bench: 'train_ms', dataset, family: kind, value: r.trainMs, unit: 'ms', accuracy: r.accuracy, false_edible: r.falseEdible }));
@@ -265,11 +273,7 @@ async function benchTrain(browser, serverUrl) {
 // line says the rows, folds and model; cv_false_edible also carries the check's time.
 
 async function benchCrossValidation(browser, serverUrl) {
-  const sets = [
-    { dataset: 'uci', file: join(DATA, 'mushrooms.csv') },
-    { dataset: 'secondary', file: join(DATA, 'secondary_data.csv') },
-  ];
-  for (const { dataset, file } of sets) {
+  for (const { dataset, file } of TRAIN_SETS) {
     if (!existsSync(file)) {
       log(`cv/${dataset}: SKIPPED, ${file} not found`);
       continue;
@@ -281,14 +285,8 @@ async function benchCrossValidation(browser, serverUrl) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
       const form = page.getByRole('region', { name: 'Train a model' });
       await form.getByLabel(/Run the 5-fold check/).check();
-      const before = (await page.evaluate(newestRun)).id;
-      await form.getByRole('button', { name: /^Train / }).click();
-      let r;
       // The check trains five more times: allow it six trainings' worth of the usual timeout.
-      for (const started = Date.now(); Date.now() - started < 6 * TIMEOUT; await new Promise((ok) => setTimeout(ok, 500))) {
-        r = await page.evaluate(newestRun);
-        if (r.id > before && r.status !== 'running') break;
-      }
+      const r = await trainAndWait(page, form, 6 * TIMEOUT, 500);
       if (r.status !== 'finished' || !r.crossValidation) throw new Error(`cv on ${dataset}: run ${r.status}`);
       const cv = r.crossValidation;
       const about = { folds: cv.folds, rows: cv.rows, poisonous: cv.poisonous, model: r.kind, params: r.params, seed: cv.seed };
