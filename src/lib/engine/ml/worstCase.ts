@@ -101,20 +101,31 @@ function words(schema: WorkspaceSchema, j: number, value: number): string {
   return Number.isNaN(value) ? 'missing' : `${value}${f.unit ? ` ${f.unit}` : ''}`;
 }
 
-/** Rows that copy `base` (one row) with the unknown fields set per row from `assign(row, field)`. */
-function completions(base: Dataset, unknown: number[], rows: number, assign: (row: number, k: number) => number): Dataset {
-  const columns = base.columns.map((c, j): ColumnData => {
-    const k = unknown.indexOf(j);
-    if (c.kind === 'numeric') {
-      const values = new Float64Array(rows).fill(c.values[0]);
-      if (k >= 0) for (let r = 0; r < rows; r++) values[r] = assign(r, k);
-      return { name: c.name, kind: 'numeric', values };
-    }
-    const values = new Uint8Array(rows).fill(c.values[0]);
-    if (k >= 0) for (let r = 0; r < rows; r++) values[r] = assign(r, k);
-    return { name: c.name, kind: 'categorical', values };
+/**
+ * `n` new rows, each a copy of row `sourceRow(i)` of `source` with some fields replaced:
+ * `value(i, j)` gives field j's value in row i, or undefined to keep the source's. The one builder
+ * of completions for the enumeration, the single-field screen and the walkers.
+ */
+function copyRows(source: Dataset, n: number, sourceRow: (i: number) => number, value: (i: number, j: number) => number | undefined): Dataset {
+  const columns = source.columns.map((c, j): ColumnData => {
+    const values = c.kind === 'numeric' ? new Float64Array(n) : new Uint8Array(n);
+    for (let i = 0; i < n; i++) values[i] = value(i, j) ?? c.values[sourceRow(i)];
+    return { name: c.name, kind: c.kind, values } as ColumnData;
   });
-  return { rows, label: new Uint8Array(rows), columns };
+  return { rows: n, label: new Uint8Array(n), columns };
+}
+
+/** Rows that copy `base` (one row) with the unknown fields set per row from `assign(row, k)`, k indexing `unknown`. */
+function completions(base: Dataset, unknown: number[], rows: number, assign: (row: number, k: number) => number): Dataset {
+  return copyRows(
+    base,
+    rows,
+    () => 0,
+    (r, j) => {
+      const k = unknown.indexOf(j);
+      return k < 0 ? undefined : assign(r, k);
+    },
+  );
 }
 
 /**
@@ -139,12 +150,13 @@ export function singleFieldCompletions(ds: Dataset, rows: { row: number; unknown
       }
     }
   });
-  const columns = ds.columns.map((c, j): ColumnData => {
-    const values = c.kind === 'numeric' ? new Float64Array(n) : new Uint8Array(n);
-    for (let i = 0; i < n; i++) values[i] = field[i] === j ? value[i] : c.values[source[i]];
-    return { name: c.name, kind: c.kind, values } as ColumnData;
-  });
-  return { completions: { rows: n, label: new Uint8Array(n), columns }, owner };
+  const completions = copyRows(
+    ds,
+    n,
+    (i) => source[i],
+    (i, j) => (field[i] === j ? value[i] : undefined),
+  );
+  return { completions, owner };
 }
 
 /**
@@ -200,17 +212,18 @@ export async function ascend(
     const bestP = new Float64Array(active.length).fill(-Infinity);
     for (let from = 0; from < m; from += perCall) {
       const to = Math.min(m, from + perCall);
-      const columns = source.columns.map((c, j): ColumnData => {
-        const values = c.kind === 'numeric' ? new Float64Array(to - from) : new Uint8Array(to - from);
-        for (let r = from; r < to; r++) {
-          const w = active[mWalker[r]];
+      const moves = copyRows(
+        source,
+        to - from,
+        (i) => active[mWalker[from + i]].row,
+        (i, j) => {
+          const w = active[mWalker[from + i]];
           const k = w.unknown.indexOf(j);
-          const v = k < 0 ? -1 : k === mK[r] ? mV[r] : w.state[k];
-          values[r - from] = v < 0 ? c.values[w.row] : candidates[j][v];
-        }
-        return { name: c.name, kind: c.kind, values } as ColumnData;
-      });
-      const p = await model.predictProba(pre.transform({ rows: to - from, label: new Uint8Array(to - from), columns }).x);
+          const v = k < 0 ? -1 : k === mK[from + i] ? mV[from + i] : w.state[k];
+          return v < 0 ? undefined : candidates[j][v];
+        },
+      );
+      const p = await model.predictProba(pre.transform(moves).x);
       for (let r = from; r < to; r++) {
         if (p[r - from] > bestP[mWalker[r]]) {
           bestP[mWalker[r]] = p[r - from];
