@@ -45,10 +45,43 @@ test('on a 390×844 phone every page fits the width and the whole navigation is 
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - 390);
     expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
   }
-  const settings = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings & About' });
-  await settings.scrollIntoViewIfNeeded();
-  await settings.click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Settings & About');
+  // Every place from the navigation: four in the bottom bar, the rest behind "More", the current one marked.
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const more = nav.getByRole('button', { name: /^More/ });
+  for (const [label, heading] of [
+    ['Predict', /^Predict ·/],
+    ['History', /^Predictions/],
+    ['Data', /^Data/],
+    ['Models', /^Models/],
+  ] as const) {
+    const link = nav.getByRole('link', { name: label, exact: true });
+    const box = await link.boundingBox();
+    expect(box!.y + box!.height, `${label} sits at the bottom edge`).toBeGreaterThan(844 - 80);
+    expect(box!.height).toBeGreaterThanOrEqual(44);
+    await link.tap();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    await expect(link).toHaveAttribute('aria-current', 'page');
+  }
+  for (const [label, heading] of [
+    ['Monitor', /^Monitor/],
+    ['Experiments', /^Experiments/],
+    ['A/B tests', /^A\/B tests/],
+    ['Settings & About', /^Settings & About/],
+  ] as const) {
+    await more.tap();
+    const sheet = page.getByRole('dialog', { name: 'More places' });
+    await expect(sheet).toBeVisible();
+    await sheet.getByRole('link', { name: new RegExp(`^${label.replace('/', '\\/')}`) }).tap();
+    await expect(sheet).toBeHidden();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(heading);
+    // The current place is in the sheet: "More" is marked, and the sheet marks the place.
+    await expect(more).toHaveAccessibleName(/current page is here/);
+  }
+  await more.tap();
+  await expect(page.getByRole('dialog', { name: 'More places' }).getByRole('link', { name: /^Settings & About/ })).toHaveAttribute('aria-current', 'page');
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'More places' })).toBeHidden();
+  await expect(more, 'closing the sheet gives focus back to "More"').toBeFocused();
   await context.close();
 });
 

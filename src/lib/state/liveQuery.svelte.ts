@@ -65,4 +65,9 @@ export class WorkspaceQuery<T, P = undefined> {
     const c = this.#current;
     return c && c.workspaceId === this.workspaceId() ? c.query.current : this.initial;
   }
+  /** The current workspace's first answer has arrived. */
+  get loaded(): boolean {
+    const c = this.#current;
+    return !!c && c.workspaceId === this.workspaceId() && c.query.loaded;
+  }
 }

@@ -125,6 +125,12 @@ export class ModelsState {
   }
 
   #shipped: Promise<void> | null = null;
+  #shippedSettled = $state(false);
+
+  /** The registry of this workspace is known, shipped models included: "no model" is then true. */
+  get ready(): boolean {
+    return this.#shippedSettled && this.#versions.loaded;
+  }
 
   /**
    * First launch: each built-in workspace without models gets its shipped bundle as v1 production.
@@ -138,6 +144,8 @@ export class ModelsState {
         void trainer().resumeRetraining(this.workspace.list.map((w) => w.id));
       } catch (e) {
         this.#error = asActionError(e);
+      } finally {
+        this.#shippedSettled = true;
       }
     })();
     return this.#shipped;
