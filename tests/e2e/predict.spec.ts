@@ -13,6 +13,12 @@ test('predict one mushroom from the form with the shipped model: decision in wor
   const answer = page.getByTestId('answer');
   await expect(answer).toHaveAttribute('data-decision', 'poisonous', { timeout: 30_000 });
   await expect(answer.getByTestId('decision')).toHaveText('Poisonous');
+  // A sentence a forager understands leads; the numbers wait under "Details".
+  await expect(answer.locator('.decision')).toHaveText('Poisonous — do not eat.');
+  await expect(answer.getByTestId('reasons')).toHaveText(/^Its odour \(foul\).* point(s)? to poisonous\./);
+  await expect(answer.getByTestId('p-edible')).toBeHidden();
+  await answer.getByText('Details: probability, threshold, model').click();
+  await expect(answer.getByTestId('p-edible')).toBeVisible();
   await expect(answer.getByTestId('answer-version')).toHaveText('v1');
   expect(Number(await answer.getByTestId('p-edible').textContent())).toBeLessThanOrEqual(0.5);
   await expect(answer.getByTestId('contributions')).toContainText('Odour: foul');
@@ -30,9 +36,22 @@ test('on a phone the answer comes into view after Predict, and Clear returns eve
   await page.goto('/predict');
   const form = page.getByRole('form', { name: /Describe the mushroom/ });
   await expect(page.getByTestId('key-fields')).toContainText('Fields that matter most to v1');
+  // Grouped by part of the mushroom, the part holding the field that matters most (odour) first.
+  const groups = form.getByRole('group');
+  await expect(groups).toHaveCount(7);
+  await expect(groups.first()).toHaveAccessibleName(/^Smell and bruising/);
+  await expect(groups.first().getByRole('combobox').first()).toHaveAccessibleName(/Odour/);
   await form.getByLabel('Habitat').selectOption({ label: 'woods' });
   await form.getByLabel('Odour').selectOption({ label: 'foul' });
-  await form.getByRole('button', { name: 'Predict' }).click();
+  await expect(form.getByRole('group', { name: /^Where and when it grows \(1 of 2\)/ })).toBeVisible();
+  // The Predict button and the running count stay in reach, above the bottom navigation.
+  const predict = form.getByRole('button', { name: 'Predict' });
+  await expect(predict).toBeInViewport();
+  await expect(page.getByTestId('given-count')).toHaveText('2 of 22 given');
+  const navTop = (await page.getByRole('navigation', { name: 'Main' }).boundingBox())!.y;
+  const button = (await predict.boundingBox())!;
+  expect(button.y + button.height).toBeLessThanOrEqual(navTop);
+  await predict.click();
   const answer = page.getByTestId('answer');
   await expect(answer).toHaveAttribute('data-decision', 'poisonous', { timeout: 30_000 });
   await expect(answer.getByTestId('decision')).toBeInViewport();
@@ -58,6 +77,7 @@ test('two answers are not enough: "edible" only if no value of the fields not gi
   // The shipped model gives P(edible) 0.958 for these two answers, but 20 fields were not looked at.
   await expect(answer).toHaveAttribute('data-decision', 'uncertain', { timeout: 30_000 });
   await expect(answer.getByTestId('decision')).toHaveText('Uncertain — treat as poisonous');
+  await expect(answer.locator('.decision')).toHaveText(/^Uncertain — treat as poisonous: check the [a-z ]+ or [a-z ]+ first\.$/);
   expect(Number(await answer.getByTestId('p-edible').textContent())).toBeGreaterThan(0.9);
   await expect(answer).toContainText('for the answers given, but not for every value of the fields not given');
   await expect(answer.getByTestId('worst-case')).toContainText('20 fields were not given');
