@@ -30,6 +30,21 @@ export default defineConfig({
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/icons/maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        shortcuts: [
+          { name: 'Predict a mushroom', short_name: 'Predict', url: '/predict', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+          { name: 'Monitor drift and quality', short_name: 'Monitor', url: '/monitor', icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }] },
+        ],
+        // The installed app opens .csv files and receives CSVs shared from other apps; either way
+        // FileArrival asks whether to predict them or import them (src/lib/components/FileArrival.svelte).
+        file_handlers: [{ action: '/predict', accept: { 'text/csv': ['.csv'] } }],
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'file', accept: ['text/csv', '.csv'] }] },
+        },
+        // A second launch (or a file opened with the app) lands in the window already open.
+        launch_handler: { client_mode: ['focus-existing', 'auto'] },
       },
       workbox: {
         // Worker chunks, the tfjs .wasm binaries, model bundles and samples must all be precached.
@@ -41,6 +56,8 @@ export default defineConfig({
         // The first install takes control at once (so the first visit is enough for offline); later
         // versions wait for the user's "reload" (registerType: 'prompt').
         clientsClaim: true,
+        // The share target's POST handler (static/share-target.js), run before Workbox's routes.
+        importScripts: ['share-target.js'],
       },
       kit: { spa: true, adapterFallback: 'index.html' },
       devOptions: { enabled: false },

@@ -7,7 +7,7 @@ import { chromiumLaunchOptions } from '../chromium.js';
 import { startStaticServer } from '../../scripts/staticServer.js';
 import { PAGE_HEADINGS } from '../pages';
 
-test('Chromium reports no installability errors and the manifest is complete', async ({ page, baseURL }) => {
+test('Chromium reports no installability errors and the manifest is complete, with shortcuts, file handlers, a share target and a launch handler', async ({ page, baseURL }) => {
   // Test contexts are incognito, where nothing is installable: use a real profile for this check.
   const profile = mkdtempSync(join(tmpdir(), 'sporeprint-profile-'));
   const context = await chromium.launchPersistentContext(profile, { ...chromiumLaunchOptions(), headless: true });
@@ -27,6 +27,11 @@ test('Chromium reports no installability errors and the manifest is complete', a
   expect(manifest).toMatchObject({ name: expect.stringContaining('Sporeprint'), short_name: 'Sporeprint', display: 'standalone', theme_color: expect.any(String) });
   const sizes = manifest.icons.map((i: { sizes: string; purpose?: string }) => `${i.sizes}${i.purpose === 'maskable' ? ' maskable' : ''}`);
   expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512', '512x512 maskable']));
+  // At home in the OS: shortcuts, open-with for .csv, a share target, and one window per app.
+  expect(manifest.shortcuts.map((s: { url: string }) => s.url)).toEqual(['/predict', '/monitor']);
+  expect(manifest.file_handlers).toEqual([{ action: '/predict', accept: { 'text/csv': ['.csv'] } }]);
+  expect(manifest.share_target).toMatchObject({ action: '/share-target', method: 'POST', enctype: 'multipart/form-data', params: { files: [{ name: 'file' }] } });
+  expect(manifest.launch_handler).toEqual({ client_mode: ['focus-existing', 'auto'] });
 });
 
 test('with the server gone, every page still opens, the worker imports a sample and tfjs runs on wasm', async ({ browser }) => {

@@ -14,7 +14,9 @@ describe('answer in words', () => {
 
   it('gives the answers that pushed most towards the decision, and a strong one against it', () => {
     const contributions = [c('Odour', 'foul', 0.4), c('Gill size', 'narrow', 0.1), c('Spore print colour', 'white', -0.15), c('Habitat', 'woods', 0.005)];
-    expect(reasonsInWords(contributions, 'poisonous')).toBe('Its odour (foul) and its gill size (narrow) point to poisonous. Only its spore print colour (white) points to edible.');
+    expect(reasonsInWords(contributions, 'poisonous')).toBe(
+      'Its odour (foul) and its gill size (narrow) point to poisonous. Only its spore print colour (white) points to edible.',
+    );
     expect(reasonsInWords([c('Odour', 'none', -0.3)], 'edible')).toBe('Its odour (none) points to edible.');
     // An uncertain answer is treated as poisonous: its reasons are what points that way.
     expect(reasonsInWords([c('Odour', 'none', -0.3), c('Cap diameter', '12.5', 0.05)], 'uncertain')).toBe(

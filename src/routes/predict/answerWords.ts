@@ -9,7 +9,13 @@ export const DECISION_WORDS: Record<Decision, string> = { edible: 'Edible', unce
 /** What follows the decision word, in a forager's words: what to do now. */
 export function leadRest(decision: Decision, checks: readonly Pick<FieldCheck, 'label'>[]): string {
   if (decision === 'poisonous') return ' — do not eat.';
-  if (decision === 'uncertain') return checks.length ? `: check the ${joinWords(checks.slice(0, 2).map((c) => c.label.toLowerCase()), 'or')} first.` : '.';
+  if (decision === 'uncertain')
+    return checks.length
+      ? `: check the ${joinWords(
+          checks.slice(0, 2).map((c) => c.label.toLowerCase()),
+          'or',
+        )} first.`
+      : '.';
   return ' by this model. Still have an expert confirm it before eating anything.';
 }
 
