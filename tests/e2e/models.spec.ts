@@ -49,6 +49,43 @@ test('the shipped model card states its guarantee and 5-fold check in words, det
   await context.close();
 });
 
+test('on a 390 px phone the registry is a list of cards: train, watch the pipeline come into view, promote from the card', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  await page.goto('/data');
+  await page.getByRole('button', { name: 'UCI-style sample' }).tap();
+  await page.getByRole('button', { name: /Import \d+ valid rows/ }).tap();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+  await page.goto('/models');
+  const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
+  // A card: no column cut off, the numbers labelled, every action a full-size touch target inside the screen.
+  await expect(v1.getByText('Poisonous → edible:')).toBeVisible();
+  await expect(v1).toContainText(/Poisonous → edible:\s*0/);
+  const card = (await v1.boundingBox())!;
+  expect(card.x + card.width).toBeLessThanOrEqual(390);
+  for (const button of await v1.getByRole('button').all()) {
+    const b = (await button.boundingBox())!;
+    expect(b.height, await button.innerText()).toBeGreaterThanOrEqual(44);
+    expect(b.x + b.width).toBeLessThanOrEqual(390);
+  }
+  await page
+    .getByRole('region', { name: 'Train a model' })
+    .getByRole('button', { name: /^Train / })
+    .tap();
+  await expect(page.getByTestId('run')).toBeInViewport({ timeout: 30_000 });
+  await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 90_000 });
+  // The model card follows the version just trained.
+  await expect(page.getByTestId('model-card')).toContainText('v2');
+  const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
+  await v2.getByRole('button', { name: 'Promote to production' }).tap();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('button', { name: 'Confirm' }).tap();
+  await expect(v2).toHaveAttribute('data-stage', 'production');
+  await expect(v1).toHaveAttribute('data-stage', 'archived');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await context.close();
+});
+
 test.describe('training on the real UCI data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 

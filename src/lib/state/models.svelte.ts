@@ -171,6 +171,8 @@ export class ModelsState {
         }),
       );
       this.#runningRunId = out.runId;
+      // The model card follows the version just trained, not the old production.
+      this.selectedId = out.versionId;
       this.#notice = `Registered v${out.version} (staging). Check its metrics, then promote it if it is better.`;
     } catch (e) {
       const err = asActionError(e);
