@@ -89,6 +89,12 @@ for (const w of WIDTHS) {
         .click();
       await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 60_000 });
       expect(await violations(page), 'models after training').toEqual([]);
+      // A canvas chart's text alternative: its key figure in words, and its data one tap away.
+      const roc = page.getByRole('figure').filter({ hasText: 'ROC curve' });
+      await expect(roc.getByTestId('chart-summary')).toHaveText(/^ROC AUC 0\.\d{4}\. ROC: true positive rate from 0 to 1/);
+      await roc.getByText('Show data').click();
+      await expect(roc.getByRole('region', { name: 'ROC curve: ROC data' }).getByRole('row')).not.toHaveCount(0);
+      expect(await violations(page), 'a chart with its data shown').toEqual([]);
       // Promoting v2 archives the shipped v1: the registry then shows every stage's badge.
       const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
       await v2.getByRole('button', { name: 'Promote to production' }).click();

@@ -59,8 +59,8 @@ test('on a 390 px phone the registry is a list of cards: train, watch the pipeli
   await page.goto('/models');
   const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
   // A card: no column cut off, the numbers labelled, every action a full-size touch target inside the screen.
-  await expect(v1.getByText('Poisonous → edible:')).toBeVisible();
-  await expect(v1).toContainText(/Poisonous → edible:\s*0/);
+  await expect(v1.getByText('Poisonous → edible')).toBeVisible();
+  await expect(v1).toContainText(/Poisonous → edible\s*0/);
   const card = (await v1.boundingBox())!;
   expect(card.x + card.width).toBeLessThanOrEqual(390);
   for (const button of await v1.getByRole('button').all()) {
