@@ -101,3 +101,21 @@ test('a CSV shared from another app reaches the page through the service worker 
   // The file was handed over once: the cache that carried it is empty.
   expect(await page.evaluate(async () => (await (await caches.open('sporeprint-share-target')).keys()).length)).toBe(0);
 });
+
+test('where the browser offers installing, an "Install app" button in the header opens its dialog', async ({ page }) => {
+  await page.goto('/predict');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Predict/);
+  const install = page.getByRole('banner').getByRole('button', { name: 'Install app' });
+  await expect(install).toHaveCount(0); // nothing offered yet
+  // What Chromium fires when the app is installable; its prompt() is the browser's own dialog.
+  await page.evaluate(() => {
+    const e = new Event('beforeinstallprompt', { cancelable: true }) as Event & { prompt(): Promise<void>; userChoice: Promise<unknown> };
+    e.prompt = async () => void ((window as unknown as { __prompted: number }).__prompted = 1);
+    e.userChoice = Promise.resolve({ outcome: 'accepted' });
+    window.dispatchEvent(e);
+  });
+  await expect(install).toBeVisible();
+  await install.click();
+  expect(await page.evaluate(() => (window as unknown as { __prompted?: number }).__prompted)).toBe(1);
+  await expect(install, 'a prompt can be shown once').toHaveCount(0);
+});

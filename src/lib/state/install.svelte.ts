@@ -1,4 +1,4 @@
-import { INSTALL_HINTS, installPlatform } from './installHint';
+import { INSTALL_HINTS, installPlatform, type InstallPlatform } from './installHint';
 
 interface InstallPromptEvent extends Event {
   prompt(): Promise<void>;
@@ -13,11 +13,13 @@ export class InstallState {
   #prompt = $state.raw<InstallPromptEvent | null>(null);
   #installed = $state(false);
   readonly hint: string;
+  readonly platform: InstallPlatform;
 
   constructor() {
     const standalone = matchMedia('(display-mode: standalone)').matches || (navigator as { standalone?: boolean }).standalone === true;
     this.#installed = standalone;
-    this.hint = INSTALL_HINTS[installPlatform(navigator.userAgent, navigator.maxTouchPoints)];
+    this.platform = installPlatform(navigator.userAgent, navigator.maxTouchPoints);
+    this.hint = INSTALL_HINTS[this.platform];
     addEventListener('beforeinstallprompt', (e) => {
       e.preventDefault(); // shown from our own button instead of the browser's mini-bar
       this.#prompt = e as InstallPromptEvent;
