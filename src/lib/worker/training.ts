@@ -58,7 +58,7 @@ export async function trainModel(
   }));
   if (retrain) {
     retrain.onRun?.(runId);
-    run.lines.push(...(retrain.notes ?? []));
+    for (const note of retrain.notes ?? []) run.lines.push(note);
     await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...run.lines] });
   }
 
