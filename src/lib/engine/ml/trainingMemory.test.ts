@@ -29,14 +29,14 @@ describe('training memory estimate', () => {
     expect(storedRowBytes(secondary)).toBe(3 * 8 + 17 + 1);
   });
 
-  it('lets a million Secondary rows train, 5-fold check included, within 1 GB (the baseline, with its two standardised copies, within 2 GB)', () => {
+  it('lets a million Secondary rows train within 1.5 GB, 5-fold check included; the baseline (two standardised copies) needs it turned off to fit 2 GB', () => {
     for (const kind of MODEL_KINDS) {
-      const bytes = trainingBytes({ schema: secondary, kind, crossValidate: true }, 1_000_000);
-      expect(bytes, kind).toBeLessThan(kind === 'baseline' ? 2 * GB : GB);
-      // The check runs after the main run's matrices are let go: it adds less than the matrices themselves.
-      const without = trainingBytes({ schema: secondary, kind, crossValidate: false }, 1_000_000);
-      expect(bytes - without, kind).toBeLessThan(1_000_000 * 4 * encodedWidthBound(secondary) * 0.25);
+      const [withCv, without] = [true, false].map((crossValidate) => trainingBytes({ schema: secondary, kind, crossValidate }, 1_000_000));
+      expect(withCv, kind).toBeGreaterThanOrEqual(without);
+      if (kind !== 'baseline') expect(withCv, kind).toBeLessThan(1.5 * GB);
     }
+    const baseline: TrainingMemoryRequest = { schema: secondary, kind: 'baseline', crossValidate: true };
+    expect(refusal(baseline, 1_000_000, 2 * GB).message).toContain('Turn off the 5-fold check (then it fits)');
   });
 
   it('refuses before starting with the size that fits, which is the largest that does', () => {
