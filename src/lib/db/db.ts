@@ -206,6 +206,12 @@ export class SporeprintDb extends Dexie {
     this.version(7).stores({
       abTests: '++id, workspaceId, [workspaceId+status]',
     });
+    // Version 8: batches also indexed by [workspaceId+createdAt+rows], so the Monitor learns when each
+    // batch was served and how many rows it holds from the index alone and reads only the batches it
+    // needs. IndexedDB builds the new index from the stored rows; nothing moves.
+    this.version(8).stores({
+      predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId, [workspaceId+createdAt+rows]',
+    });
   }
 }
 

@@ -16,6 +16,8 @@ export type EngineErrorCode =
   | 'fetch-failed'
   | 'not-found'
   | 'invalid-argument'
+  /** More rows than this device has memory to process (details: rows, maxRows). */
+  | 'too-large'
   | 'internal';
 
 export type ErrorDetails = Record<string, string | number | boolean | null | string[]>;

@@ -265,7 +265,7 @@ function historySection(r: MonitorReport): string {
   const markers = h.swaps.map((s) => ({ x: s.row, label: `v${s.version}` }));
   const pct = (v: number) => `${formatNumber(v * 100)} %`;
   let body = note(
-    `${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}; x = the bucket’s last row. Dashed lines: version changes (a bucket across one holds both versions’ answers).`,
+    `${count(h.rows)} production rows in buckets of ${count(h.bucketRows)}${h.sampledRows ? `, measured on an even sample of ${count(h.sampledRows)} rows` : ''}; x = the bucket’s last row. Dashed lines: version changes (a bucket across one holds both versions’ answers).`,
   );
   body += `<figure><figcaption>Accuracy per bucket: measured (expert labels) and estimated (CBPE, not measured)</figcaption>${lineChartSvg(
     [

@@ -93,6 +93,13 @@ function extent(values: Iterable<number | null | undefined>): [number, number] |
 
 const finite = (v: number) => (Number.isFinite(v) ? v : 0);
 
+/** The tallest bar of either side (0 when none is above 0). */
+function largestShare(dist: MiniDistribution): number {
+  let top = 0;
+  for (const side of [dist.reference, dist.current]) for (const v of side) top = Math.max(top, finite(v));
+  return top;
+}
+
 function legend(items: { label: string; colour: string; dash?: boolean }[], x: number, y: number): string {
   let out = '';
   let at = x;
@@ -126,7 +133,7 @@ function binLabels(dist: MiniDistribution, labels?: readonly string[]): string[]
 export function miniDistributionSvg(dist: MiniDistribution, opts: ChartOptions = {}): string {
   const { width = 120, height = 32, title = 'Reference (brown) vs current (blue) distribution' } = opts;
   const n = Math.max(dist.reference.length, dist.current.length);
-  const top = Math.max(0, ...dist.reference.map(finite), ...dist.current.map(finite));
+  const top = largestShare(dist);
   if (!n || !(top > 0)) return noData(width, height, title);
   const slot = width / n;
   const bar = Math.max(0.5, slot * 0.4);
@@ -152,7 +159,7 @@ export function distributionChartSvg(dist: MiniDistribution, labels?: readonly s
   const categories = dist.kind === 'categories';
   const { width = 480, height = categories ? 260 : 220, title = 'Reference vs current distribution', referenceLabel = 'Reference', currentLabel = 'Current' } = opts;
   const n = Math.max(dist.reference.length, dist.current.length);
-  const top = Math.max(0, ...dist.reference.map(finite), ...dist.current.map(finite));
+  const top = largestShare(dist);
   if (!n || !(top > 0)) return noData(width, height, title);
   const m = { left: 44, right: 10, top: 26, bottom: categories ? 78 : 34 };
   const w = width - m.left - m.right;

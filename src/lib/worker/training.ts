@@ -7,9 +7,11 @@ import { EngineError, isEngineError, throwIfCancelled } from '$lib/engine/errors
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { runTrainingPipeline } from '$lib/engine/ml/pipeline';
+import { checkTrainingFits, trainingBytes } from '$lib/engine/ml/trainingMemory';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { TrainOptions, TrainOutcome } from './api';
 import { RunRecorder } from './runRecorder';
+import { trainingMemoryBudget } from './memoryBudget';
 import { initTfjs } from './tfjsBackend';
 
 /** What a retraining adds to a plain run: the feedback rows, and why it started. */
@@ -42,6 +44,10 @@ export async function trainModel(
   const version = await db.datasetVersions.get(opts.datasetVersionId);
   if (!version || version.workspaceId !== opts.workspaceId) throw new EngineError('not-found', `Data version #${opts.datasetVersionId} is not in this workspace.`);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // Refused here, before a run is recorded or a row loaded, when the estimate exceeds what the device allows.
+  const rows = version.rows + (retrain?.extraRows.rows ?? 0);
+  const memory = { schema, kind: opts.kind, crossValidate: opts.crossValidate !== false };
+  checkTrainingFits(memory, rows, trainingMemoryBudget());
 
   const run = new RunRecorder(db);
   const runId = (run.runId = await startRun(db, {
@@ -58,7 +64,7 @@ export async function trainModel(
   }));
   if (retrain) {
     retrain.onRun?.(runId);
-    run.lines.push(...(retrain.notes ?? []));
+    for (const note of retrain.notes ?? []) run.lines.push(note);
     await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...run.lines] });
   }
 
@@ -101,7 +107,8 @@ export async function trainModel(
     run.step('register', 'done', Date.now() - t0);
     await run.end({ status: 'finished', evaluation: result.bundle.evaluation, threshold: result.bundle.threshold }, `Registered as version v${registered.version} (staging).`);
     return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset: reference };
-  } catch (e) {
+  } catch (caught) {
+    const e = outOfMemory(caught) ? ranOutOfMemory(rows, trainingBytes(memory, rows)) : caught;
     const cancelled = isEngineError(e) && e.code === 'cancelled';
     await run.end({ status: cancelled ? 'cancelled' : 'failed', error: e }, cancelled ? 'Cancelled by the user: nothing was registered.' : `Failed: ${(e as Error).message}`);
     throw e;
@@ -109,6 +116,20 @@ export async function trainModel(
     run.flush();
     releaseLock();
   }
+}
+
+/** The browser's and tfjs-wasm's ways of saying an allocation failed (never a stack overflow: that is a bug, not a size). */
+function outOfMemory(e: unknown): boolean {
+  return e instanceof Error && !isEngineError(e) && /allocation failed|invalid (typed )?array length|out of memory|\bOOM\b|enlarge memory/i.test(e.message);
+}
+
+/** When the estimate let a run start that the device could not hold after all. */
+function ranOutOfMemory(rows: number, estimated: number): EngineError {
+  return new EngineError(
+    'too-large',
+    `The device ran out of memory training on ${rows} rows (estimated ${Math.round(estimated / 2 ** 20)} MB). Close other tabs, turn off the 5-fold check, or train on a data version with fewer rows.`,
+    { rows, neededBytes: estimated },
+  );
 }
 
 /** Takes a Web Lock and returns the function that releases it (a no-op where locks are missing). */

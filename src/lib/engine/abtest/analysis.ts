@@ -78,7 +78,7 @@ function splitTests(champion: ArmOutcome, challenger: ArmOutcome): { tests: Test
   const successes: [number, number] = [champion.correct, challenger.correct];
   const trials: [number, number] = [champion.feedbackCount, challenger.feedbackCount];
   const pooled = (successes[0] + successes[1]) / (trials[0] + trials[1]);
-  const smallestExpected = Math.min(...trials) * Math.min(pooled, 1 - pooled);
+  const smallestExpected = Math.min(trials[0], trials[1]) * Math.min(pooled, 1 - pooled);
   const useZ = smallestExpected >= MIN_EXPECTED_CELL;
   const z = twoProportionZTest(successes, trials);
   return {

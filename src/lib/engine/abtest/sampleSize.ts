@@ -56,5 +56,5 @@ export function minimumSampleSize(input: SampleSizeInput): number {
     throw invalid(`a difference of ${mde} ${direction === 'either' ? 'either way' : `(${direction})`} from ${p1} leaves [0, 1].`, { baselineAccuracy: p1, mde, direction });
   }
   // Round away float noise first so an exact integer (e.g. 400.0000000001) does not become 401.
-  return Math.max(...candidates.map((p2) => Math.ceil(Number(sampleSizeFormula(p1, p2, alpha, power).toPrecision(12)))));
+  return candidates.map((p2) => Math.ceil(Number(sampleSizeFormula(p1, p2, alpha, power).toPrecision(12)))).reduce((a, b) => Math.max(a, b));
 }

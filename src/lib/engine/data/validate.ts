@@ -118,7 +118,7 @@ export class RowValidator {
   private reject(problems: RowRejection[]): void {
     this.rowsRejected++;
     for (const p of problems) this.rejectedByReason[p.reason] = (this.rejectedByReason[p.reason] ?? 0) + 1;
-    if (this.rejections.length < MAX_REJECTIONS_LISTED) this.rejections.push(...problems.slice(0, 5));
+    if (this.rejections.length < MAX_REJECTIONS_LISTED) for (const p of problems.slice(0, 5)) this.rejections.push(p);
   }
 
   private grow(): void {

@@ -11,7 +11,7 @@ import { evaluate } from './metrics';
 import type { Model, ModelKind } from './model';
 import { fitPca } from './pca';
 import { Preprocessor, schemaFingerprint } from './preprocess';
-import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions } from './split';
+import { concatDatasets, DEFAULT_SPLIT, stratifiedSplit, takeDatasetRows, type SplitFractions, type SplitIndices } from './split';
 import { chooseSafetyThreshold, MIN_EDIBLE_ABOVE } from './threshold';
 import { checkAlphaDelta, DEFAULT_ALPHA, DEFAULT_DELTA } from './conformal';
 import { CV_FOLDS, crossValidate } from './crossValidation';
@@ -179,6 +179,74 @@ async function crossValidateStep(
   return cv;
 }
 
+/** The split rows and their encoding: the run's largest arrays. */
+interface EncodedSplits {
+  train: Dataset;
+  validation: Dataset;
+  test: Dataset;
+  xTrain: Matrix;
+  xVal: Matrix;
+  xTest: Matrix;
+}
+
+/** Split → impute → encode: the training split (plus any feedback rows), the validation and test splits, and their matrices. */
+async function splitAndEncode(req: TrainRequest, step: Step, log: (line: string) => void): Promise<{ idx: SplitIndices; pre: Preprocessor; splits: EncodedSplits }> {
+  const ds = req.dataset;
+  const idx = await step('split', () => stratifiedSplit(ds.label, req.split ?? DEFAULT_SPLIT, req.seed));
+  log(`Split (seed ${req.seed}): ${idx.train.length} train / ${idx.validation.length} validation / ${idx.test.length} test.`);
+  const train = req.extraTrainRows ? concatDatasets(takeDatasetRows(ds, idx.train), req.extraTrainRows) : takeDatasetRows(ds, idx.train);
+  if (req.extraTrainRows) log(`Training split: ${idx.train.length} reference rows + ${req.extraTrainRows.rows} feedback rows.`);
+  const validation = takeDatasetRows(ds, idx.validation);
+  const test = takeDatasetRows(ds, idx.test);
+  const pre = await step('impute', () => Preprocessor.fit(req.schema, train));
+  const splits = await step('encode', () => {
+    const [t, v, s] = [train, validation, test].map((d) => pre.transform(d));
+    log(`Encoded to ${pre.dims} columns (one-hot + standardised numbers). Unseen in training: ${v.unknown.length} validation and ${s.unknown.length} test values.`);
+    return { train, validation, test, xTrain: t.x, xVal: v.x, xTest: s.x };
+  });
+  return { idx, pre, splits };
+}
+
+/** PCA → train → evaluate on the encoded splits; the model is disposed if any of it fails. */
+async function fitAndEvaluate(req: TrainRequest, pre: Preprocessor, d: EncodedSplits, alpha: number, delta: number, step: Step, ev: PipelineEvents) {
+  const log = (line: string) => ev.onLog?.(line);
+  const pcaComponents = Math.min(req.pcaComponents ?? 3, pre.dims);
+  const pca = await step('pca', () => fitPca(d.xTrain, pcaComponents));
+  log(`PCA: explained variance ratio ${pca.explainedVarianceRatio.map((r) => r.toFixed(3)).join(', ')}.`);
+  const model = createModel(req.kind, req.params);
+  try {
+    const trainStarted = performance.now();
+    await step('train', () =>
+      model.fit(d.xTrain, d.train.label, {
+        seed: req.seed,
+        signal: ev.signal,
+        onProgress: ev.onProgress,
+        onEpoch: ev.onEpoch,
+        validation: d.validation.rows ? { x: d.xVal, y: d.validation.label } : undefined,
+      }),
+    );
+    const trainingMs = Math.round(performance.now() - trainStarted);
+    log(`Trained ${req.kind} in ${(trainingMs / 1000).toFixed(2)} s.`);
+    // The safety threshold comes from the validation split (the training split when there is none); the test split only measures.
+    const calibration = d.validation.rows ? { x: d.xVal, y: d.validation.label } : { x: d.xTrain, y: d.train.label };
+    const evaluated = await step('evaluate', () => evaluateModel(req.schema, pre, model, calibration, { x: d.xTest, y: d.test.label }, alpha, delta, log));
+    return { model, pca, trainingMs, ...evaluated };
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/**
+ * Split, encode, fit and evaluate, returning no matrix: the encoded splits die with this call, so
+ * the 5-fold check (which encodes folds of its own) never holds them beside its own.
+ */
+async function trainOnSplits(req: TrainRequest, alpha: number, delta: number, step: Step, ev: PipelineEvents) {
+  const { idx, pre, splits } = await splitAndEncode(req, step, (line) => ev.onLog?.(line));
+  const fitted = await fitAndEvaluate(req, pre, splits, alpha, delta, step, ev);
+  return { idx, pre, train: splits.train, ...fitted };
+}
+
 export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents = {}): Promise<TrainResult> {
   const log = (line: string) => ev.onLog?.(line);
   const step = stepRunner(ev);
@@ -188,45 +256,8 @@ export async function runTrainingPipeline(req: TrainRequest, ev: PipelineEvents 
   const delta = req.delta ?? DEFAULT_DELTA;
   log(await step('validate', () => validateTrainingData(schema, ds, alpha, delta)));
 
-  const split = req.split ?? DEFAULT_SPLIT;
-  const idx = await step('split', () => stratifiedSplit(ds.label, split, req.seed));
-  log(`Split (seed ${req.seed}): ${idx.train.length} train / ${idx.validation.length} validation / ${idx.test.length} test.`);
-  const train = req.extraTrainRows ? concatDatasets(takeDatasetRows(ds, idx.train), req.extraTrainRows) : takeDatasetRows(ds, idx.train);
-  if (req.extraTrainRows) log(`Training split: ${idx.train.length} reference rows + ${req.extraTrainRows.rows} feedback rows.`);
-  const validation = takeDatasetRows(ds, idx.validation);
-  const test = takeDatasetRows(ds, idx.test);
-
-  const pre = await step('impute', () => Preprocessor.fit(schema, train));
-  const { xTrain, xVal, xTest } = await step('encode', () => {
-    const enc = (d: Dataset) => pre.transform(d);
-    const [t, v, s] = [enc(train), enc(validation), enc(test)];
-    log(`Encoded to ${pre.dims} columns (one-hot + standardised numbers). Unseen in training: ${v.unknown.length} validation and ${s.unknown.length} test values.`);
-    return { xTrain: t.x, xVal: v.x, xTest: s.x };
-  });
-
-  const pcaComponents = Math.min(req.pcaComponents ?? 3, pre.dims);
-  const pca = await step('pca', () => fitPca(xTrain, pcaComponents));
-  log(`PCA: explained variance ratio ${pca.explainedVarianceRatio.map((r) => r.toFixed(3)).join(', ')}.`);
-
-  const model = createModel(req.kind, req.params);
+  const { idx, pre, train, model, pca, trainingMs, evaluation, threshold, importance } = await trainOnSplits(req, alpha, delta, step, ev);
   try {
-    const trainStarted = performance.now();
-    await step('train', () =>
-      model.fit(xTrain, train.label, {
-        seed: req.seed,
-        signal: ev.signal,
-        onProgress: ev.onProgress,
-        onEpoch: ev.onEpoch,
-        validation: idx.validation.length ? { x: xVal, y: validation.label } : undefined,
-      }),
-    );
-    const trainingMs = Math.round(performance.now() - trainStarted);
-    log(`Trained ${req.kind} in ${(trainingMs / 1000).toFixed(2)} s.`);
-
-    // The safety threshold comes from the validation split (the training split when there is none); the test split only measures.
-    const calibration = idx.validation.length ? { x: xVal, y: validation.label } : { x: xTrain, y: train.label };
-    const { evaluation, threshold, importance } = await step('evaluate', () => evaluateModel(schema, pre, model, calibration, { x: xTest, y: test.label }, alpha, delta, log));
-
     const cv = await crossValidateStep(req, model.params, alpha, delta, step, ev);
     if (cv) evaluation.crossValidation = cv;
 

@@ -10,7 +10,7 @@ import { profileDataset } from '../data/profile';
 import { twoProportionZTest } from '../stats/proportions';
 import { estimateAccuracy, estimateShownAccuracy } from './estimatedAccuracy';
 import { CHUNK_ROWS, referenceFromData, referenceFromProfile, type MonitorReference } from './reference';
-import { buildMonitorReport, reconstructionBand, REPORT_FORMAT, type MonitorInput, type ProductionRows } from './report';
+import { buildMonitorReport, reconstructionBand, REPORT_FORMAT, type HistoryRows, type MonitorInput, type ProductionRows } from './report';
 import { NO_FEEDBACK } from '../data/dataset';
 import { quality } from './quality';
 import { explicitReconstructionError } from './reconstruction.testing';
@@ -146,7 +146,7 @@ async function production(ds: Dataset, opts: { feedback?: (i: number) => boolean
   };
 }
 
-function input(reference: MonitorReference, current: ProductionRows, history = current): MonitorInput {
+function input(reference: MonitorReference, current: ProductionRows, history: ProductionRows | HistoryRows = current): MonitorInput {
   return {
     schema,
     workspaceName: 'Report test',
@@ -156,7 +156,7 @@ function input(reference: MonitorReference, current: ProductionRows, history = c
     pca,
     window: { kind: 'last', key: 'last:500:1', label: 'the last 500 production rows' },
     current,
-    history,
+    history: 'totalRows' in history ? history : { ...history, totalRows: history.rows },
     now: T0 + 1e9,
   };
 }
@@ -317,6 +317,42 @@ describe('buildMonitorReport', async () => {
     ]);
     const single = await production(synthetic(100, 9));
     expect(buildMonitorReport(input(reference, single)).history.swaps).toEqual([]);
+  });
+
+  it('measures the buckets of the whole history on an even sample of it, with the row numbers of the whole history', async () => {
+    const version = (i: number) => (i < 1800 ? 1 : 2);
+    const all = await production(synthetic(4000, 11), { feedback: (i) => i % 3 === 0, version });
+    const every = 4;
+    const keep = Uint32Array.from({ length: all.rows / every }, (_, j) => j * every);
+    const pick = <T extends Uint8Array | Float32Array | Float64Array | Int32Array>(a: T): T => a.filter((_, i) => i % every === 0) as T;
+    const sample: HistoryRows = {
+      rows: keep.length,
+      columns: all.columns.map((c) => ({ ...c, values: pick(c.values) }) as (typeof all.columns)[number]),
+      pPoisonous: pick(all.pPoisonous),
+      calledEdible: pick(all.calledEdible),
+      feedback: pick(all.feedback),
+      versionId: pick(all.versionId),
+      version: pick(all.version),
+      createdAt: pick(all.createdAt),
+      totalRows: all.rows,
+      positions: Float64Array.from(keep),
+    };
+    const whole = buildMonitorReport(input(reference, all)).history;
+    const h = buildMonitorReport(input(reference, all, sample)).history;
+    expect(h.rows).toBe(4000);
+    expect(h.sampledRows).toBe(1000);
+    expect(whole.sampledRows).toBeUndefined();
+    expect(h.bucketRows).toBe(whole.bucketRows);
+    expect(h.buckets.map((b) => [b.start, b.end])).toEqual(whole.buckets.map((b) => [b.start, b.end]));
+    h.buckets.forEach((b) => {
+      // The bucket's sampled rows: indices start/every … end/every − 1 of the sample.
+      const [a, z] = [b.start / every, b.end / every];
+      expect(b.at).toBe(all.createdAt[b.end - every]);
+      expect(b.actual).toEqual(quality(sample, a, z));
+      const est = estimateAccuracy(sample.pPoisonous.subarray(a, z), { edibleAbove: EDIBLE_ABOVE });
+      expect(b.estimated).toEqual({ accuracy: est.accuracy, lower: est.lower, upper: est.upper });
+    });
+    expect(h.swaps).toEqual([{ at: T0 + 1800 * MINUTE, row: 1800, version: 2 }]);
   });
 
   it('scales the reconstruction band to the bucket size', async () => {

@@ -32,6 +32,21 @@ export interface ProductionRows {
   createdAt: Float64Array;
 }
 
+/**
+ * The production rows behind the over-time charts: every row, or (past HISTORY_SAMPLE_ROWS) an even
+ * sample of them, each with its place in serving order, so buckets and version changes keep the
+ * row numbers of the whole history.
+ */
+export interface HistoryRows extends ProductionRows {
+  /** Rows served in all; `rows` when every row is here. */
+  totalRows: number;
+  /** Serving-order index of each row, ascending; absent when every row is here (0, 1, 2…). */
+  positions?: Float64Array;
+}
+
+/** Past this many production rows the over-time charts are drawn from an even sample of this size. */
+export const HISTORY_SAMPLE_ROWS = 50_000;
+
 /** What the Monitor page asks for: the last N production rows, a date range, or one batch file. */
 export type WindowRequest = { kind: 'last'; n: number } | { kind: 'range'; from: number; to: number } | { kind: 'batch'; batchId: number };
 export const DEFAULT_LAST_N = 500;
@@ -104,6 +119,8 @@ export interface MonitorReport {
     swaps: { at: number; row: number; version: number }[];
     /** Reference mean ± 3σ of the reconstruction error of bucketRows-row means; null without reference data. */
     band: { mean: number; lower: number; upper: number } | null;
+    /** Set when the buckets were measured on an even sample of the rows: its size. */
+    sampledRows?: number;
   };
 }
 
@@ -116,7 +133,7 @@ export interface MonitorInput {
   pca: Pca;
   window: MonitorWindow;
   current: ProductionRows;
-  history: ProductionRows;
+  history: HistoryRows;
   options?: DriftOptions;
   shareThreshold?: number;
   now?: number;
@@ -201,29 +218,44 @@ const MAX_BUCKETS = 40;
 const MIN_BUCKET_ROWS = 25;
 
 function historySection({ history, reference, pre, pca }: MonitorInput): MonitorReport['history'] {
-  const n = history.rows;
+  const m = history.rows;
+  const n = history.totalRows;
+  const at = (i: number) => (history.positions ? history.positions[i] : i);
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
-  const recon = n ? projectRows(pca, pre.transform({ rows: n, label: new Uint8Array(n), columns: history.columns }).x).reconstruction : new Float64Array(0);
+  const recon = m ? projectRows(pca, pre.transform({ rows: m, label: new Uint8Array(m), columns: history.columns }).x).reconstruction : new Float64Array(0);
   const buckets: QualityBucket[] = [];
-  for (let start = 0; start < n;) {
+  // Buckets cut the whole history (n rows); each is measured on the rows of `history` that fall in it.
+  for (let start = 0, a = 0; start < n;) {
     // A tail shorter than MIN_BUCKET_ROWS joins this bucket rather than standing alone as a noisy last point.
     const end = n - (start + bucketRows) < MIN_BUCKET_ROWS ? n : start + bucketRows;
-    let sum = 0;
-    for (let i = start; i < end; i++) sum += recon[i];
-    const est = estimateShownAccuracy(history.pPoisonous.subarray(start, end), history.calledEdible.subarray(start, end));
-    buckets.push({
-      start,
-      end,
-      at: history.createdAt[end - 1],
-      actual: quality(history, start, end),
-      estimated: { accuracy: est.accuracy, lower: est.lower, upper: est.upper },
-      reconstruction: sum / (end - start),
-    });
+    let b = a;
+    while (b < m && at(b) < end) b++;
+    if (b > a) {
+      let sum = 0;
+      for (let i = a; i < b; i++) sum += recon[i];
+      const est = estimateShownAccuracy(history.pPoisonous.subarray(a, b), history.calledEdible.subarray(a, b));
+      buckets.push({
+        start,
+        end,
+        at: history.createdAt[b - 1],
+        actual: quality(history, a, b),
+        estimated: { accuracy: est.accuracy, lower: est.lower, upper: est.upper },
+        reconstruction: sum / (b - a),
+      });
+    }
     start = end;
+    a = b;
   }
   const swaps: MonitorReport['history']['swaps'] = [];
-  for (let i = 1; i < n; i++) if (history.version[i] !== history.version[i - 1]) swaps.push({ at: history.createdAt[i], row: i, version: history.version[i] });
-  return { rows: n, bucketRows, buckets, swaps, band: reference.pca ? reconstructionBand(reference.pca.reconstruction, bucketRows) : null };
+  for (let i = 1; i < m; i++) if (history.version[i] !== history.version[i - 1]) swaps.push({ at: history.createdAt[i], row: at(i), version: history.version[i] });
+  return {
+    rows: n,
+    bucketRows,
+    buckets,
+    swaps,
+    band: reference.pca ? reconstructionBand(reference.pca.reconstruction, bucketRows) : null,
+    ...(m < n ? { sampledRows: m } : {}),
+  };
 }
 
 /**

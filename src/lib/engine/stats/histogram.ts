@@ -8,9 +8,14 @@ import type { SortedSample } from './sortedSample';
 
 /** Smallest and largest value over both samples; null when both are empty. */
 export function pooledRange(a: SortedSample, b: SortedSample): { min: number; max: number } | null {
-  const mins = [a, b].filter((s) => s.n > 0).map((s) => s.values[0]);
-  const maxs = [a, b].filter((s) => s.n > 0).map((s) => s.values[s.values.length - 1]);
-  return mins.length ? { min: Math.min(...mins), max: Math.max(...maxs) } : null;
+  let min = Infinity;
+  let max = -Infinity;
+  for (const s of [a, b]) {
+    if (s.n === 0) continue;
+    min = Math.min(min, s.values[0]);
+    max = Math.max(max, s.values[s.values.length - 1]);
+  }
+  return min <= max ? { min, max } : null;
 }
 
 /** NumPy's linspace(first, last, bins + 1), with its exact last edge. */
