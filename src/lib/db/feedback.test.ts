@@ -3,7 +3,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from './db';
 import {
   completeRetraining,
-  DEFAULT_RETRAIN_EVERY,
   getRetrainEvery,
   getRetrainHold,
   pendingFeedback,
@@ -104,7 +103,7 @@ describe('feedback', () => {
   });
 
   it('keeps k in settings, default 10, and refuses nonsense', async () => {
-    expect(await getRetrainEvery(db)).toBe(DEFAULT_RETRAIN_EVERY);
+    expect(await getRetrainEvery(db)).toBe(10); // PRODUCT.md: every 10 feedbacks by default
     await setRetrainEvery(db, 3);
     expect(await getRetrainEvery(db)).toBe(3);
     await expect(setRetrainEvery(db, 0)).rejects.toMatchObject({ code: 'invalid-argument' });

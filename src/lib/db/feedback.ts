@@ -3,8 +3,8 @@ import type { BatchFeedbackRow, PredictionRow, SporeprintDb } from './db';
 import { getSetting, setSetting } from './settings';
 import { storageError } from './storageErrors';
 
-export const RETRAIN_EVERY_KEY = 'retrainEvery';
-export const DEFAULT_RETRAIN_EVERY = 10;
+const RETRAIN_EVERY_KEY = 'retrainEvery';
+const DEFAULT_RETRAIN_EVERY = 10;
 
 export function getRetrainEvery(db: SporeprintDb): Promise<number> {
   return getSetting(db, RETRAIN_EVERY_KEY, DEFAULT_RETRAIN_EVERY);

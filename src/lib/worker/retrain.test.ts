@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SporeprintDb, type ModelVersionRow, type DatasetVersionRow, type PredictionRow } from '$lib/db/db';
 import { completeRetraining, getRetrainHold, pendingFeedback, retrainCheck, setFeedback, setRetrainEvery } from '$lib/db/feedback';
 import { logPrediction } from '$lib/db/predictions';
-import { maybeRetrain, retrainIfDue, type RetrainAttempt, type RetrainDeps, type TryLock } from './retrain';
+import { maybeRetrain, type RetrainAttempt, type RetrainDeps, type TryLock } from './retrain';
 
 let db: SporeprintDb;
 let n = 0;
@@ -126,7 +126,7 @@ describe('maybeRetrain', () => {
   });
 });
 
-describe('retrainIfDue on a failure', () => {
+describe('a retraining that fails', () => {
   /** Production v1 whose bundle is missing: the retraining fails before its run is recorded. */
   async function brokenWorkspace() {
     await db.modelVersions.add({
@@ -147,7 +147,9 @@ describe('retrainIfDue on a failure', () => {
     await setRetrainEvery(db, 2);
     await feedbacks(2);
     let attempts = 0;
-    const deps: RetrainDeps = { tryLock: memoryLocks(), attempt: (...a) => (attempts++, retrainIfDue(...a)) };
+    // The real check-and-retrain, counted by the lock it runs under.
+    const locks = memoryLocks();
+    const deps: Partial<RetrainDeps> = { tryLock: (name, fn) => locks(name, () => (attempts++, fn())) };
     await maybeRetrain(db, 'uci', 'feedback', deps);
     // One failed retraining, then one look that finds the same feedback held: no loop.
     expect(attempts).toBe(2);

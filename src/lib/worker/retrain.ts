@@ -27,7 +27,7 @@ type Locked<T> = { acquired: true; value: T } | { acquired: false };
 /** Runs `fn` only if the named lock is free (else `{ acquired: false }`): the Web Lock in a browser. */
 export type TryLock = <T>(name: string, fn: () => Promise<T>) => Promise<Locked<T>>;
 
-export const webTryLock: TryLock = async <T>(name: string, fn: () => Promise<T>): Promise<Locked<T>> => {
+const webTryLock: TryLock = async <T>(name: string, fn: () => Promise<T>): Promise<Locked<T>> => {
   // Without Web Locks (Safari before 15.4) tabs are not kept apart: Settings warns to use one tab.
   if (typeof navigator === 'undefined' || !navigator.locks) return { acquired: true, value: await fn() };
   let out: Locked<T> = { acquired: false };
@@ -52,15 +52,11 @@ export interface RetrainDeps {
  * same feedback (RetrainHold, db/feedback.ts); a crash leaves production as it was and the feedback
  * still waiting, so the next start retries.
  */
-export async function maybeRetrain(
-  db: SporeprintDb,
-  workspaceId: string,
-  trigger: RetrainTrigger,
-  deps: RetrainDeps = { tryLock: webTryLock, attempt: retrainIfDue },
-): Promise<void> {
+export async function maybeRetrain(db: SporeprintDb, workspaceId: string, trigger: RetrainTrigger, deps: Partial<RetrainDeps> = {}): Promise<void> {
+  const { tryLock = webTryLock, attempt = retrainIfDue } = deps;
   let notes = [TRIGGER_NOTE[trigger]];
   for (;;) {
-    const got = await deps.tryLock(`sporeprint-retrain-${workspaceId}`, () => deps.attempt(db, workspaceId, notes));
+    const got = await tryLock(`sporeprint-retrain-${workspaceId}`, () => attempt(db, workspaceId, notes));
     if (!got.acquired) return; // another tab (or call) is retraining: it looks again when it ends
     const last = got.value;
     if (last.ran) {
@@ -86,7 +82,7 @@ const TRIGGER_NOTE: Record<RetrainTrigger, string> = {
  * recording the verdict — writes a RetrainHold, so the loop above does not start again on the same
  * feedback; the hold is also stated in the failed run's log.
  */
-export async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes: string[]): Promise<RetrainAttempt> {
+async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes: string[]): Promise<RetrainAttempt> {
   const check = await retrainCheck(db, workspaceId);
   if (!check.due) return { ran: false, count: check.pending.count };
   const { pending } = check;

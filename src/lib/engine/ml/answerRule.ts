@@ -65,26 +65,70 @@ export async function applyAnswerRuleToBatch(
   decision: Uint8Array,
   candidates: FieldCandidates[],
   reference: Dataset | null,
-  options: { signal?: AbortSignal; onProgress?: ProgressCallback; importance?: FeatureImportance[] } = {},
+  options: BatchRuleOptions = {},
 ): Promise<BatchHeldBack> {
-  const held = new Uint16Array(ds.rows);
-  let byUnknownFields = 0;
-  let byReference = 0;
+  const out: BatchHeldBack = { held: new Uint16Array(ds.rows), byUnknownFields: 0, byReference: 0 };
   const hold = (row: number, value: number) => {
-    held[row] = value;
+    out.held[row] = value;
     decision[row] = 1;
-    if (value === HELD_BY_REFERENCE) byReference++;
-    else byUnknownFields++;
+    if (value === HELD_BY_REFERENCE) out.byReference++;
+    else out.byUnknownFields++;
   };
   const edible: number[] = [];
   for (let i = 0; i < ds.rows; i++) if (decision[i] === 0) edible.push(i);
-  const stopAt = 1 - threshold.edibleAbove;
+  const search: BlankSearch = { schema, pre, model, threshold, ds, candidates, options, hold };
 
-  // 1. Blank fields, each changed alone, many rows per model call. Fields go in order of how much
-  // they matter to the model, so most rows are settled by their first blank field: a row is held
-  // as soon as one field can make it poisonous (the form names the most dangerous of all; here it
-  // is the first found, so the table says "e.g.").
-  let remaining: { row: number; unknown: number[] }[] = [];
+  // 1. Each blank field changed alone, then walks uphill from the worst single change.
+  const { remaining, bestSingle, withBlanks } = await screenSingleFields(search, edible);
+  const survivors = await walkFromWorstSingles(search, remaining, bestSingle);
+  // 2. The rest: the form's whole search, one row at a time (few rows reach it).
+  for (const { row, unknown } of survivors) {
+    throwIfCancelled(options.signal);
+    const w = await worstCaseOver(schema, pre, model, unknown, takeDatasetRows(ds, Uint32Array.of(row)), candidates, { stopAt: 1 - threshold.edibleAbove });
+    if (w && decide(w.pPoisonous, threshold) !== 'edible') hold(row, schema.features.findIndex((f) => f.name === w.checks[0].feature) + 1);
+  }
+  // 3. The reference data, for every row still edible.
+  if (reference) {
+    options.onProgress?.({ phase: 'Looking up the reference data', done: 0, total: 1 });
+    for (const row of edible) {
+      if (decision[row] !== 0) continue;
+      if (heldBack('edible', null, matchReferenceRow(reference, ds, row), threshold)) hold(row, HELD_BY_REFERENCE);
+    }
+  }
+  options.onProgress?.({ phase: 'Checking blank fields', done: withBlanks, total: withBlanks });
+  return out;
+}
+
+interface BatchRuleOptions {
+  signal?: AbortSignal;
+  onProgress?: ProgressCallback;
+  importance?: FeatureImportance[];
+}
+
+/** What the batch's searches share: the model, the rows, and `hold`, which turns a row's "edible" to uncertain. */
+interface BlankSearch {
+  schema: WorkspaceSchema;
+  pre: Preprocessor;
+  model: Model;
+  threshold: Pick<SafetyThreshold, 'edibleAbove'>;
+  ds: Dataset;
+  candidates: FieldCandidates[];
+  options: BatchRuleOptions;
+  hold: (row: number, value: number) => void;
+}
+
+type RowBlanks = { row: number; unknown: number[] };
+type WorstSingle = { field: number; value: number; p: number };
+
+/**
+ * Blank fields, each changed alone, many rows per model call. Fields go in order of how much they
+ * matter to the model, so most rows are settled by their first blank field: a row is held as soon
+ * as one field can make it poisonous (the form names the most dangerous of all; here it is the first
+ * found, so the table says "e.g."). Returns the rows still edible with each one's worst single change.
+ */
+async function screenSingleFields(search: BlankSearch, edible: readonly number[]): Promise<{ remaining: RowBlanks[]; bestSingle: Map<number, WorstSingle>; withBlanks: number }> {
+  const { schema, pre, model, threshold, ds, candidates, options, hold } = search;
+  let remaining: RowBlanks[] = [];
   for (const row of edible) {
     const unknown = missingFields(ds, row).filter((j) => candidates[j].length > 0);
     if (unknown.length) remaining.push({ row, unknown });
@@ -92,7 +136,7 @@ export async function applyAnswerRuleToBatch(
   const withBlanks = remaining.length;
   const rank = new Map((options.importance ?? []).map((f, i) => [f.feature, i]));
   const order = schema.features.map((_, j) => j).sort((x, y) => (rank.get(schema.features[x].name) ?? Infinity) - (rank.get(schema.features[y].name) ?? Infinity) || x - y);
-  const bestSingle = new Map<number, { field: number; value: number; p: number }>();
+  const bestSingle = new Map<number, WorstSingle>();
   for (const j of order) {
     const group = remaining.filter((c) => c.unknown.includes(j));
     if (!group.length) continue;
@@ -125,9 +169,16 @@ export async function applyAnswerRuleToBatch(
     }
     if (flipped.size) remaining = remaining.filter((c) => !flipped.has(c.row));
   }
-  // With one blank field, step 1 tried every value it can take: the answer stands. With more, walk
-  // uphill from the worst single change, every row at once: the form's search starts a walker there
-  // too, so a row held here is held there.
+  return { remaining, bestSingle, withBlanks };
+}
+
+/**
+ * With one blank field, the screen tried every value it can take: the answer stands. With more,
+ * every row walks uphill from its worst single change, all at once: the form's search starts a
+ * walker there too, so a row held here is held there. Returns the rows still edible.
+ */
+async function walkFromWorstSingles(search: BlankSearch, remaining: readonly RowBlanks[], bestSingle: ReadonlyMap<number, WorstSingle>): Promise<RowBlanks[]> {
+  const { pre, model, threshold, ds, candidates, options, hold } = search;
   const walkers: Walker[] = remaining
     .filter((c) => c.unknown.length > 1)
     .map(({ row, unknown }) => {
@@ -135,26 +186,11 @@ export async function applyAnswerRuleToBatch(
       return { row, unknown, state: unknown.map((j) => (j === b.field ? b.value : -1)), p: b.p };
     });
   options.onProgress?.({ phase: 'Checking combinations of blank fields', done: 0, total: 1 });
-  await ascend(pre, model, ds, walkers, candidates, { stopAt, signal: options.signal, perCall: COMPLETIONS_PER_CALL });
-  const survivors: { row: number; unknown: number[] }[] = [];
+  await ascend(pre, model, ds, walkers, candidates, { stopAt: 1 - threshold.edibleAbove, signal: options.signal, perCall: COMPLETIONS_PER_CALL });
+  const survivors: RowBlanks[] = [];
   for (const w of walkers) {
     if (decide(w.p, threshold) !== 'edible') hold(w.row, w.unknown[w.state.findIndex((v) => v >= 0)] + 1);
     else survivors.push(w);
   }
-  // 2. The rest: the form's whole search, one row at a time (few rows reach it).
-  for (const { row, unknown } of survivors) {
-    throwIfCancelled(options.signal);
-    const w = await worstCaseOver(schema, pre, model, unknown, takeDatasetRows(ds, Uint32Array.of(row)), candidates, { stopAt });
-    if (w && decide(w.pPoisonous, threshold) !== 'edible') hold(row, schema.features.findIndex((f) => f.name === w.checks[0].feature) + 1);
-  }
-  // 3. The reference data, for every row still edible.
-  if (reference) {
-    options.onProgress?.({ phase: 'Looking up the reference data', done: 0, total: 1 });
-    for (const row of edible) {
-      if (decision[row] !== 0) continue;
-      if (heldBack('edible', null, matchReferenceRow(reference, ds, row), threshold)) hold(row, HELD_BY_REFERENCE);
-    }
-  }
-  options.onProgress?.({ phase: 'Checking blank fields', done: withBlanks, total: withBlanks });
-  return { held, byUnknownFields, byReference };
+  return survivors;
 }
