@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { invalid, validateBundle, type ModelBundle } from '$lib/engine/ml/bundle';
+import { invalid, validateBundle, type ModelBundle, type VerifiedBundle } from '$lib/engine/ml/bundle';
 import { isNumber, isObject } from '$lib/engine/guards';
 import { EngineError } from '$lib/engine/errors';
 import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor, StageChange } from './db';
@@ -21,7 +21,8 @@ export interface RegisterModelVersion {
   workspaceId: string;
   /** The run that trained the bundle, or null (shipped, imported). */
   runId: number | null;
-  bundle: ModelBundle;
+  /** Checked to load and answer (engine/ml/verify.ts): a version that cannot answer is never registered. */
+  bundle: VerifiedBundle;
   source: ModelSource;
   /** 'staging' unless given. Registering as 'production' archives the current production. */
   stage?: ModelStage;
@@ -269,9 +270,10 @@ export async function exportBundle(db: SporeprintDb, versionId: number): Promise
  * Imports an exported model (the export object, its JSON text, a File/Blob of it, or a bare bundle)
  * into `workspace` as a new 'staging' version with source 'imported'. Refuses, with a message
  * saying what is wrong, anything that is not a valid export, is for another workspace or column
- * layout, or holds an unknown model kind.
+ * layout, holds an unknown model kind, or fails `verify` (it must load and answer: the worker
+ * passes engine/ml/verify.ts, which the page's code here must not import: it holds tfjs).
  */
-export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget): Promise<ModelVersionRow> {
+export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget, verify: (b: ModelBundle) => Promise<VerifiedBundle>): Promise<ModelVersionRow> {
   let data = file;
   if (typeof Blob !== 'undefined' && data instanceof Blob) data = await data.text();
   if (typeof data === 'string') {
@@ -319,12 +321,13 @@ export async function importBundle(db: SporeprintDb, file: unknown, workspace: I
     );
   }
   const was = exported && isObject(exported.version) && isNumber(exported.version.version) ? ` (exported as v${exported.version.version})` : '';
+  const verified = await verify(bundle);
   try {
     return await db.transaction('rw', registryTables(db), () =>
       registerInTransaction(db, {
         workspaceId: workspace.id,
         runId: null,
-        bundle,
+        bundle: verified,
         source: 'imported',
         stage: 'staging',
         reason: `Imported from a file${was}`,
@@ -342,8 +345,8 @@ export async function importBundle(db: SporeprintDb, file: unknown, workspace: I
  * so two tabs starting together still install it once. Returns the new version, or null when
  * nothing was installed.
  */
-export async function installShippedBundle(db: SporeprintDb, bundle: ModelBundle): Promise<ModelVersionRow | null> {
-  const valid = validateBundle(bundle);
+export async function installShippedBundle(db: SporeprintDb, bundle: VerifiedBundle): Promise<ModelVersionRow | null> {
+  const valid = validateBundle(bundle) as VerifiedBundle;
   try {
     return await db.transaction('rw', registryTables(db), async () => {
       if ((await db.modelVersions.where('workspaceId').equals(valid.workspaceId).count()) > 0) return null;

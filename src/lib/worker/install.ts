@@ -2,7 +2,8 @@ import type { SporeprintDb } from '$lib/db/db';
 import { installShippedBundle } from '$lib/db/registry';
 import { markInterruptedRuns } from '$lib/db/runs';
 import { EngineError } from '$lib/engine/errors';
-import type { ModelBundle } from '$lib/engine/ml/bundle';
+import { validateBundle } from '$lib/engine/ml/bundle';
+import { verifiedForWorkspace } from './verified';
 
 /**
  * First launch (and every start): ends the runs a reload cut short, then installs each workspace's
@@ -15,7 +16,8 @@ export async function installShippedModels(db: SporeprintDb, bundleUrls: Record<
     if (await db.modelVersions.where('workspaceId').equals(workspaceId).count()) continue;
     const res = await fetchBundle(url);
     if (!res.ok) throw new EngineError('fetch-failed', `The shipped model for ${workspaceId} could not be loaded (${res.status}).`);
-    if (await installShippedBundle(db, (await res.json()) as ModelBundle)) installed.push(workspaceId);
+    const bundle = await verifiedForWorkspace(db, validateBundle(await res.json()), 'The model shipped with the app', 'It was not installed.');
+    if (await installShippedBundle(db, bundle)) installed.push(workspaceId);
   }
   return installed;
 }
