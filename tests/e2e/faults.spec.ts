@@ -55,3 +55,92 @@ test.describe('a model file that cannot answer', () => {
     expect(await predictFoul(page)).toBe('v1');
   });
 });
+
+type Damage = 'weights cut short' | 'state missing' | 'bundle row deleted' | 'all weights NaN';
+
+/** Damages the stored bundle of UCI version `version` with the raw IndexedDB API, as a disk fault or another program could. */
+async function damageStoredVersion(page: Page, version: number, damage: Damage): Promise<void> {
+  await page.evaluate(
+    async ({ version, damage }) => {
+      const done = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+      const db = await done(indexedDB.open('sporeprint'));
+      const tx = db.transaction(['modelVersions', 'modelBundles'], 'readwrite');
+      const versions = (await done(tx.objectStore('modelVersions').getAll())) as { id: number; workspaceId: string; version: number }[];
+      const id = versions.find((v) => v.workspaceId === 'uci' && v.version === version)!.id;
+      const bundles = tx.objectStore('modelBundles');
+      if (damage === 'bundle row deleted') await done(bundles.delete(id));
+      else {
+        const row = (await done(bundles.get(id))) as { bundle: { model: { state?: { weightData: string } } } };
+        const state = row.bundle.model.state!;
+        if (damage === 'state missing') delete row.bundle.model.state;
+        else if (damage === 'weights cut short') state.weightData = state.weightData.slice(0, 4000);
+        else {
+          const bytes = Uint8Array.from(atob(state.weightData), (c) => c.charCodeAt(0));
+          const view = new DataView(bytes.buffer);
+          for (let i = 0; i + 3 < bytes.length; i += 4) view.setFloat32(i, NaN, true);
+          let s = '';
+          for (const b of bytes) s += String.fromCharCode(b);
+          state.weightData = btoa(s);
+        }
+        await done(bundles.put(row));
+      }
+      await new Promise((resolve) => (tx.oncomplete = resolve));
+      db.close();
+    },
+    { version, damage },
+  );
+}
+
+test.describe('a stored production version that is damaged', () => {
+  for (const damage of ['weights cut short', 'state missing', 'bundle row deleted', 'all weights NaN'] as const) {
+    test(`${damage}: after a reload the version that served before answers, the banner and the registry history say why`, async ({ page }) => {
+      // v2: the shipped bundle imported again and promoted, so v1 has served before it.
+      await page.goto('/models');
+      await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 });
+      await page.getByTestId('model-file-input').setInputFiles({ name: 'uci.model.json', mimeType: 'application/json', buffer: Buffer.from(SHIPPED_UCI) });
+      const v1 = page.getByTestId('model-row').and(page.locator('[data-version="1"]'));
+      const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
+      await v2.getByRole('button', { name: 'Promote to production' }).click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Confirm' }).click();
+      await expect(v2).toHaveAttribute('data-stage', 'production');
+      await expect(page.getByTestId('serving')).toContainText('v2 (mlp)');
+      await expect(page.getByTestId('fallback-banner')).toHaveCount(0);
+
+      await damageStoredVersion(page, 2, damage);
+      await page.reload();
+      const banner = page.getByTestId('fallback-banner');
+      await expect(banner).toContainText('v2 could not be loaded', { timeout: 30_000 });
+      await expect(banner).toContainText('v1 serves predictions instead, put back automatically');
+      await expect(v2).toHaveAttribute('data-stage', 'archived');
+      await expect(v1).toHaveAttribute('data-stage', 'production');
+      await expect(page.getByTestId('serving')).toContainText('v1 (mlp)');
+      await v1.getByRole('button', { name: 'v1' }).click();
+      await expect(page.getByTestId('model-history').locator('li').last()).toContainText(/archived → production · auto · Fallback: v2 could not be loaded/);
+      await v2.getByRole('button', { name: 'v2' }).click();
+      await expect(page.getByTestId('model-history').locator('li').last()).toContainText(/production → archived · auto · Could not be loaded: .* v1 serves instead\./);
+      if (damage === 'bundle row deleted') await expect(page.getByTestId('details-error')).toHaveText('The stored weights and evaluation of v2 are missing.');
+
+      expect(await predictFoul(page)).toBe('v1');
+      await expect(page.getByTestId('fallback-banner')).toBeVisible(); // on every page
+      await page.getByTestId('fallback-banner').getByRole('button', { name: 'OK' }).click();
+      await expect(page.getByTestId('fallback-banner')).toHaveCount(0);
+    });
+  }
+});
+
+test('the only version, shipped with the app, damaged: the shipped bundle is registered again and answers', async ({ page }) => {
+  await page.goto('/models');
+  await expect(page.getByTestId('model-row')).toHaveCount(1, { timeout: 30_000 });
+  await damageStoredVersion(page, 1, 'weights cut short');
+  await page.reload();
+  await expect(page.getByTestId('fallback-banner')).toContainText('v1 could not be loaded', { timeout: 30_000 });
+  await expect(page.getByTestId('fallback-banner')).toContainText('v2 serves predictions instead');
+  await page.setViewportSize({ width: 320, height: 700 }); // the banner wraps on a phone
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const v2 = page.getByTestId('model-row').and(page.locator('[data-version="2"]'));
+  await expect(v2).toHaveAttribute('data-stage', 'production');
+  await expect(v2).toContainText('shipped');
+  await expect(page.getByTestId('model-row').and(page.locator('[data-version="1"]'))).toHaveAttribute('data-stage', 'archived');
+  expect(await predictFoul(page)).toBe('v2');
+});

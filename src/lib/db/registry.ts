@@ -223,6 +223,61 @@ export async function rollback(db: SporeprintDb, workspaceId: string, versionId:
   }
 }
 
+/** What takes over from a production version that cannot be loaded: a stored version, or the bundle shipped with the app, registered again. */
+export type Fallback = { versionId: number } | { shipped: VerifiedBundle };
+
+/**
+ * The production version `brokenId` could not be loaded (`reason`, see engine/ml/verify.ts): it is
+ * archived and the fallback — one the caller has just loaded, or the shipped bundle registered anew —
+ * goes into production, both by 'auto' with the reason in their history, in one transaction. If
+ * production is no longer `brokenId` (another tab fell back first, or someone promoted a version),
+ * nothing is written. Returns the production version after the call.
+ */
+export async function fallBackFrom(db: SporeprintDb, workspaceId: string, brokenId: number, to: Fallback, reason: string): Promise<ModelVersionRow | undefined> {
+  try {
+    return await db.transaction('rw', registryTables(db), async () => {
+      const production = await productionOf(db, workspaceId);
+      if (production?.id !== brokenId) return production;
+      const fallback =
+        'versionId' in to
+          ? await db.modelVersions.get(to.versionId)
+          : await registerInTransaction(db, {
+              workspaceId,
+              runId: null,
+              bundle: to.shipped,
+              source: 'shipped',
+              reason: 'Reinstalled: the model shipped with the app',
+              actor: 'auto',
+            });
+      if (!fallback || fallback.workspaceId !== workspaceId) return production;
+      const at = Date.now();
+      production.history.push({
+        at,
+        from: 'production',
+        to: 'archived',
+        reason: `Could not be loaded: ${reason} v${fallback.version} serves instead.`,
+        actor: 'auto',
+        unloadable: reason,
+      });
+      production.stage = 'archived';
+      await db.modelVersions.put(production);
+      fallback.history.push({
+        at,
+        from: fallback.stage,
+        to: 'production',
+        reason: `Fallback: v${production.version} could not be loaded (${reason.replace(/\.$/, '')}).`,
+        actor: 'auto',
+        fallbackFor: { versionId: brokenId, version: production.version, reason },
+      });
+      fallback.stage = 'production';
+      await db.modelVersions.put(fallback);
+      return fallback;
+    });
+  } catch (e) {
+    throw asEngineError(e, `the fallback from model version #${brokenId}`);
+  }
+}
+
 function productionOf(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow | undefined> {
   return db.modelVersions
     .where('workspaceId')
@@ -239,6 +294,11 @@ export async function getProduction(db: SporeprintDb, workspaceId: string): Prom
 /** The workspace's versions, newest (highest version number) first; without their bundles. */
 export async function listModelVersions(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow[]> {
   return workspaceRange(db, workspaceId).reverse().toArray();
+}
+
+/** A version's stored bundle, or undefined when its row is gone (what the serving worker falls back from). */
+export async function storedBundle(db: SporeprintDb, versionId: number): Promise<ModelBundle | undefined> {
+  return (await db.modelBundles.get(versionId))?.bundle;
 }
 
 export async function loadBundle(db: SporeprintDb, versionId: number): Promise<ModelBundle> {

@@ -7,6 +7,7 @@ import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
+import { assertProbabilities } from '$lib/engine/ml/verify';
 import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
 import { matchReference } from '$lib/engine/ml/referenceMatch';
 import { applyAnswerRuleToBatch, heldBack, HELD_BY_REFERENCE, HELD_NONE, type BatchHeldBack } from '$lib/engine/ml/answerRule';
@@ -77,6 +78,8 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const arm: Arm = test?.mode === 'split' ? routeArm(uid, test.challengerShare, String(test.id)) : 'champion';
     const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
+    // Never served: an answer that is not a probability makes the version unusable (serving.ts falls back).
+    assertProbabilities([pPoisonous], `v${m.version}`, { versionId: m.versionId });
     let decision = decide(pPoisonous, m.bundle.threshold);
     // The worst case over the fields not given, and the reference mushrooms sharing the answers
     // (answerRule.ts): both shown, and either can hold an "edible" back.
@@ -153,6 +156,7 @@ async function answerAll(
 ): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
   const t0 = performance.now();
   const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
+  assertProbabilities(p, `v${m.version}`, { versionId: m.versionId });
   const modelMs = performance.now() - t0;
   const decision = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
