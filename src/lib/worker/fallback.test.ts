@@ -6,6 +6,7 @@ import { installShippedBundle, listModelVersions, registerModelVersion, setStage
 import type { VerifiedBundle } from '$lib/engine/ml/bundle';
 import { builtinSchema } from '$lib/engine/data/builtinSchemas';
 import { customWorkspace } from '$lib/db/workspaces';
+import { assertProbabilities } from '$lib/engine/ml/verify';
 import { fallbackOrder } from './fallback';
 import { installShippedModels } from './install';
 import { liveModel, servePrediction } from './serving';
@@ -103,6 +104,20 @@ describe('serving a production version that cannot be loaded', () => {
     const answered = await servePrediction(db, ws, stale, async (m) => m.versionId);
     expect(answered).toBe(v1.id);
     expect(get).not.toHaveBeenCalled();
+  });
+
+  it('an answer that is not a probability, found while answering, is a load failure: the prediction is answered again by the fallback', async () => {
+    const { v1, v2 } = await twoServed();
+    const answeredBy: number[] = [];
+    const answer = await servePrediction(db, ws, await db.modelVersions.get(v2.id!), async (m) => {
+      answeredBy.push(m.versionId);
+      if (m.versionId === v2.id) assertProbabilities([NaN], `v${m.version}`, { versionId: m.versionId }); // as predict.ts checks every answer
+      return 'answered';
+    });
+    expect(answer).toBe('answered');
+    expect(answeredBy).toEqual([v2.id, v1.id]);
+    expect(await stages()).toEqual({ v1: 'production', v2: 'archived' });
+    expect((await lastEntry(v2.id!)).unloadable).toContain('P(poisonous) = NaN');
   });
 
   it('when only the shipped version was there, the bundle shipped with the app is registered again and serves', async () => {
