@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { test, expect } from '../fixtures';
+import { test, expect, pickFile } from '../fixtures';
 
 // Faults a new user runs into: broken model files, damaged storage, odd CSVs, a full disk. Each case
 // ends with the live model answering (and the fixture fails it on any uncaught page error).
@@ -143,4 +143,56 @@ test('the only version, shipped with the app, damaged: the shipped bundle is reg
   await expect(v2).toContainText('shipped');
   await expect(page.getByTestId('model-row').and(page.locator('[data-version="1"]'))).toHaveAttribute('data-stage', 'archived');
   expect(await predictFoul(page)).toBe('v2');
+});
+
+/** The synthetic UCI sample without its class column, veil-type "p" in every row as in the real UCI file: the layout that became a workspace where every mushroom was poisonous. */
+function uciWithoutClass(): string {
+  const [head, ...rows] = readFileSync(new URL('../../data/samples/uci-synthetic.csv', import.meta.url), 'utf8')
+    .trim()
+    .split('\n');
+  const names = head.split(',');
+  const veil = names.indexOf('veil-type');
+  const drop = (cells: string[]) => cells.slice(1);
+  return [drop(names), ...rows.map((r) => drop(r.split(',').map((c, i) => (i === veil ? 'p' : c))))].map((r) => r.join(',')).join('\n') + '\n';
+}
+
+test.describe('a CSV without a class column', () => {
+  test('is refused for import with a clear message, creates no workspace, and is fine as a batch to predict', async ({ page }) => {
+    const file = uciWithoutClass();
+    expect(file.split('\n')[0]).not.toMatch(/(^|,)class(,|$)/);
+    await page.goto('/data');
+    await pickFile(page, 'mushrooms-no-class.csv', file);
+    const error = page.getByTestId('import-error');
+    await expect(error).toHaveAttribute('data-code', 'no-class-column');
+    await expect(error).toContainText('No class column');
+    await expect(error).toContainText('has the columns of UCI Mushroom but not its class column "class"');
+    await expect(error).toContainText('drop the file on the Predict page instead');
+    await expect(error.getByTestId('class-choices')).toHaveCount(0);
+    await expect(page.getByTestId('no-versions')).toBeVisible();
+    await expect(page.getByRole('combobox', { name: 'Workspace' }).locator('option')).toHaveCount(2); // the two built-in ones, no new one
+
+    await page.goto('/predict');
+    await page.getByTestId('batch-file-input').setInputFiles({ name: 'mushrooms-no-class.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    await expect(page.getByTestId('batch-rows')).toHaveText('400', { timeout: 60_000 });
+    expect(await predictFoul(page)).toBe('v1');
+  });
+
+  test('a column that holds e/p but is not named like a class is offered as the class; choosing it imports a new workspace', async ({ page }) => {
+    const lines = ['colour,kind,ring'];
+    for (let i = 0; i < 40; i++) lines.push(`${['red', 'brown'][i % 2]},${i % 3 ? 'e' : 'p'},p`);
+    await page.goto('/data');
+    await pickFile(page, 'forest-notes.csv', lines.join('\n'));
+    const error = page.getByTestId('import-error');
+    await expect(error).toHaveAttribute('data-code', 'no-class-column');
+    await expect(error).toContainText('The column "kind" holds e/p values: choose the class column below.');
+    await error.getByRole('button', { name: 'Use “kind” as the class column' }).click(); // ring holds only "p": never offered
+    const report = page.getByTestId('import-report');
+    await expect(report).toContainText('New layout');
+    await expect(report.getByTestId('class-column')).toHaveText('kind');
+    await expect(report.getByTestId('class-balance')).toHaveText('26 / 14');
+    await report.getByRole('button', { name: 'Create workspace and import' }).click();
+    await expect(page.getByTestId('import-done')).toContainText('Stored 40 rows');
+    await page.getByRole('combobox', { name: 'Workspace' }).selectOption('uci');
+    expect(await predictFoul(page)).toBe('v1');
+  });
 });
