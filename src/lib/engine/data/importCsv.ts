@@ -2,7 +2,7 @@ import { EngineError, throwIfCancelled } from '../errors';
 import type { ProgressCallback } from '../progress';
 import { throttleProgress } from '../progress';
 import type { CsvFormat, CsvInput } from './csv';
-import { looksBinary, parseCsvStream } from './csv';
+import { decodeUtf16, looksBinary, parseCsvStream } from './csv';
 import type { Dataset } from './dataset';
 import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
 import type { MatchKind, SchemaMatch } from './match';
@@ -142,11 +142,15 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
   const started = Date.now();
   const progress = throttleProgress(opts.onProgress);
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
-  const hadBom = await refuseNonText(input);
+  // Parsed as a Blob again (UTF-8 now) so that parsing still streams and yields to a cancel.
+  const utf16 = typeof input === 'string' ? null : await decodeUtf16(input);
+  if (utf16) input = new Blob([utf16.text]);
+  const hadBom = (await refuseNonText(input)) || utf16 !== null;
   const pass = await readOnce(input, opts, progress);
   throwIfCancelled(opts.signal);
   const format = pass.format;
   format.hadBom ||= hadBom;
+  if (utf16) format.encoding = utf16.encoding;
   const { match: m, validator: v, classCandidates } = settleSchema(pass, opts);
 
   progress({ phase: 'Hashing and profiling', done: 0, total: 1 });
