@@ -228,3 +228,34 @@ test('UTF-16 files (little- and big-endian, with their byte-order mark) import a
   await expect(page.getByTestId('import-error')).toHaveCount(0);
   expect(await predictFoul(page)).toBe('v1');
 });
+
+test('a batch prediction with storage full says what is full and what to do; nothing stored is lost', async ({ page }) => {
+  test.setTimeout(150_000); // half a minute of it waiting for the new quota to hold
+  const sample = readFileSync(new URL('../../data/samples/uci-synthetic.csv', import.meta.url), 'utf8');
+  expect(await predictFoul(page)).toBe('v1'); // one prediction logged before the disk fills up
+  await expect(page.getByTestId('prediction-row')).toHaveCount(1);
+
+  // Chromium's own quota for this origin, set below what is already stored: every write that adds data is refused, as
+  // on a full disk. IndexedDB keeps granting the space it last learnt was free for up to 30 s (Chromium's
+  // BucketContext::kBucketSpaceCacheTimeLimit), so the new quota holds only once that has run out.
+  const cdp = await page.context().newCDPSession(page);
+  const origin = new URL(page.url()).origin;
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1 });
+  await page.waitForTimeout(31_000);
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'forest.csv', mimeType: 'text/csv', buffer: Buffer.from(sample) });
+  const error = page.getByTestId('batch-error');
+  await expect(error).toHaveAttribute('data-code', 'quota-exceeded', { timeout: 30_000 });
+  await expect(error).toHaveText(
+    'Not enough storage space to save the predictions for forest.csv (400 rows). Nothing was saved and nothing already stored was lost. Free space (delete old data versions) or allow persistent storage, then try again.',
+  );
+  await expect(error).not.toContainText('QuotaExceededError');
+
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin }); // space again
+  await page.reload();
+  await expect(page.getByTestId('prediction-row')).toHaveCount(1); // the earlier prediction is still there
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'forest.csv', mimeType: 'text/csv', buffer: Buffer.from(sample) });
+  await expect(page.getByTestId('batch-rows')).toHaveText('400', { timeout: 60_000 });
+  expect(await predictFoul(page)).toBe('v1');
+  await page.goto('/predictions');
+  await expect(page.getByText('forest.csv')).toHaveCount(1); // the batch stored once: the refused attempt left nothing
+});

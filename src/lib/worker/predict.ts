@@ -1,5 +1,5 @@
 import type { AbTestRow, PredictionBatchRow, SporeprintDb } from '$lib/db/db';
-import { logPrediction } from '$lib/db/predictions';
+import { logBatch, logPrediction } from '$lib/db/predictions';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import { servingSnapshot, type ServingSnapshot } from './servingSnapshot';
 import { routeArm, type Arm } from '$lib/engine/abtest/routing';
@@ -219,7 +219,7 @@ export async function predictBatch(
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
     const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
-    const batchId = (await db.predictionBatches.add({
+    const batchId = await logBatch(db, {
       workspaceId,
       versionId: m.versionId,
       version: m.version,
@@ -236,7 +236,7 @@ export async function predictBatch(
       predictMs,
       uid,
       ...extra,
-    })) as number;
+    });
     const result: BatchResult = {
       batchId,
       report: analysis.report,
