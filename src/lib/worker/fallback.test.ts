@@ -10,6 +10,8 @@ import { assertProbabilities } from '$lib/engine/ml/verify';
 import { fallbackOrder } from './fallback';
 import { installShippedModels } from './install';
 import { liveModel, servePrediction } from './serving';
+import { predictOne } from './predict';
+import { startAbTest } from '$lib/db/abtests';
 
 let db: SporeprintDb;
 let n = 0;
@@ -158,6 +160,27 @@ describe('serving a production version that cannot be loaded', () => {
     vi.spyOn(db.modelBundles, 'get').mockRejectedValue(Object.assign(new Error('The database connection is closing.'), { name: 'InvalidStateError' }));
     await expect(liveModel(db, ws)).rejects.toThrow('closing');
     expect((await db.modelVersions.get(v2.id!))!.stage).toBe('production');
+  });
+});
+
+describe('an A/B test whose challenger cannot be loaded', () => {
+  it('does not take serving down: production answers alone, outside the test', async () => {
+    const v1 = (await installShippedBundle(db, shipped()))!;
+    const v2 = await registerModelVersion(db, { workspaceId: ws, runId: null, bundle: shipped(), source: 'imported', reason: 'imported', actor: 'user' });
+    await startAbTest(db, {
+      workspaceId: ws,
+      mode: 'shadow',
+      challengerShare: 0,
+      design: { baselineAccuracy: 0.9, mde: 0.05, alpha: 0.05, power: 0.8, minimumPerArm: 10 },
+      autoConclude: false,
+      challengerVersionId: v2.id!,
+    });
+    await damages[2][1](v2.id!);
+    const answer = await predictOne(db, ws, { odor: 'f' });
+    expect(answer).toMatchObject({ versionId: v1.id, decision: 'poisonous' });
+    expect(answer.ab).toBeUndefined();
+    expect((await db.predictions.get(answer.predictionId))?.ab).toBeUndefined();
+    expect(await stages()).toEqual({ v1: 'production', v2: 'staging' }); // the registry is the A/B page's to change
   });
 });
 

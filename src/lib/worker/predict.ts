@@ -18,6 +18,7 @@ import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { ProgressCallback } from '$lib/engine/progress';
 import * as Comlink from 'comlink';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
+import { isUnusable } from './fallback';
 
 /** Production alone, or production and the challenger of the workspace's running A/B test. */
 async function serveWithTest<T>(
@@ -28,9 +29,17 @@ async function serveWithTest<T>(
 ): Promise<T> {
   const { test, production } = snapshot;
   if (!test) releaseChallengers();
-  return servePrediction(db, workspaceId, production, (champion) =>
-    test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null),
-  );
+  return servePrediction(db, workspaceId, production, async (champion) => {
+    if (!test) return use(champion, undefined, null);
+    try {
+      return await withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger));
+    } catch (e) {
+      // A challenger that cannot answer must not take serving down with it: production answers alone, outside the test.
+      if (!isUnusable(e) || e.details.versionId !== test.challenger.versionId) throw e;
+      console.error(`A/B test #${test.id}: challenger v${test.challenger.version} cannot be used; production answers alone.`, e);
+      return use(champion, undefined, null);
+    }
+  });
 }
 
 async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise<ServingSnapshot & { schema: WorkspaceSchema }> {
