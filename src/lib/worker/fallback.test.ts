@@ -144,6 +144,16 @@ describe('serving a production version that cannot be loaded', () => {
     expect(fetched).toEqual(['/uci.model.json', '/uci.model.json']);
   });
 
+  it('promoting the broken version again is a new attempt: it fails the same way and the registry says so again', async () => {
+    const { v1, v2 } = await twoServed();
+    await damages[0][1](v2.id!);
+    await liveModel(db, ws);
+    await setStage(db, v2.id!, 'production', 'try again', 'user');
+    expect((await liveModel(db, ws))?.versionId).toBe(v1.id);
+    expect(await stages()).toEqual({ v1: 'production', v2: 'archived' });
+    expect((await db.modelVersions.get(v2.id!))!.history.filter((h) => h.unloadable)).toHaveLength(2);
+  });
+
   it('when no other version loads, the registry is left as it was and the error says what to do', async () => {
     const { v1, v2 } = await twoServed();
     await damages[2][1](v2.id!);

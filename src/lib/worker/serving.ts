@@ -125,10 +125,12 @@ export async function withChallenger<T>(db: SporeprintDb, workspaceId: string, v
 const live = new Map<string, LiveModel>();
 const loading = new Map<string, { versionId: number; promise: Promise<LiveModel> }>();
 /**
- * Versions this worker fell back from → the version serving instead. Until the registry change
- * reaches the serving snapshot (a moment later), predictions still name the broken one.
+ * Promotions this worker fell back from → the version serving instead. Until the registry change
+ * reaches the serving snapshot (a moment later), predictions still name the broken one. Keyed by the
+ * promotion, not the version: promoting the broken version again is a new attempt to load it.
  */
-const fellBackFrom = new Map<number, number>();
+const fellBackFrom = new Map<string, number>();
+const promotion = (v: ModelVersionRow) => `${v.id}@${v.history.findLast((h) => h.to === 'production')?.at ?? 0}`;
 
 /**
  * Loads `production` (once, however many predictions ask) and swaps it in. A version that cannot be
@@ -145,7 +147,7 @@ function load(db: SporeprintDb, workspaceId: string, production: ModelVersionRow
     } catch (e) {
       if (!isUnusable(e)) throw e;
       next = await fallBack(db, workspaceId, production, e, { load: (v) => loadVersion(db, workspaceId, v.id!), shipped: () => shippedBundle(db, workspaceId) });
-      fellBackFrom.set(production.id!, next.versionId);
+      fellBackFrom.set(promotion(production), next.versionId);
     }
     // Swap in one assignment: a prediction is answered wholly by the old model or wholly by the new.
     const old = live.get(workspaceId);
@@ -182,7 +184,7 @@ export async function liveModel(
     for (const [from, to] of fellBackFrom) if (to === current.versionId) fellBackFrom.delete(from); // the registry caught up
     return current;
   }
-  if (current && fellBackFrom.get(production.id!) === current.versionId) return current;
+  if (current && fellBackFrom.get(promotion(production)) === current.versionId) return current;
   // Several predictions may notice the new version at once: load it once.
   const pending = loading.get(workspaceId);
   if (pending && pending.versionId === production.id) return serveWhileLoading && current ? current : pending.promise;
