@@ -8,7 +8,7 @@ import { logPrediction } from './predictions';
 import { registerModelVersion, setStage } from './registry';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { Objection } from '$lib/engine/abtest/conclusion';
-import type { ModelBundle } from '$lib/engine/ml/bundle';
+import type { VerifiedBundle } from '$lib/engine/ml/bundle';
 import type { ModelKind } from '$lib/engine/ml/model';
 
 let db: SporeprintDb;
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 /** Only what the registry reads; the rest of a bundle is opaque to storage. */
-const miniBundle = (workspaceId: string, kind: ModelKind): ModelBundle =>
+const miniBundle = (workspaceId: string, kind: ModelKind): VerifiedBundle =>
   ({
     format: 'sporeprint-model',
     formatVersion: 1,
@@ -38,7 +38,7 @@ const miniBundle = (workspaceId: string, kind: ModelKind): ModelBundle =>
     model: { kind, schemaVersion: 1, params: {}, state: null },
     threshold: { edibleAbove: 0.97, maxFalseEdibleRate: 0, validation: { poisonous: 5, edible: 5, falseEdible: 0, edibleCalledEdible: 3 } },
     evaluation: { atHalf: { accuracy: 0.9 }, atSafety: { accuracy: 0.8 }, rows: 10 },
-  }) as unknown as ModelBundle;
+  }) as unknown as VerifiedBundle;
 
 const register = (workspaceId: string, stage: 'staging' | 'production', kind: ModelKind = 'logistic') =>
   registerModelVersion(db, { workspaceId, runId: null, bundle: miniBundle(workspaceId, kind), source: 'trained', stage, reason: 'trained', actor: 'user' });

@@ -112,6 +112,10 @@ export interface StageChange {
   actor: StageActor;
   /** A retrained version that passed the gate but waits in staging for this running A/B test to end. */
   waitsForAbTest?: number;
+  /** Taken out of production by the serving worker because it could not be loaded: why. It is not tried again as a fallback. */
+  unloadable?: string;
+  /** Put into production by the serving worker because the production version could not be loaded: which one, and why. */
+  fallbackFor?: { versionId: number; version: number; reason: string };
 }
 
 /** The light summary of a bundle shown in lists (the model card); the bundle itself is in `modelBundles`. */

@@ -10,6 +10,15 @@ export async function logPrediction(db: SporeprintDb, row: Omit<PredictionRow, '
   }
 }
 
+/** Logs a predicted file as one row of typed columns; a full disk is said (quota-exceeded: what is full, what to do), and nothing stored is lost. */
+export async function logBatch(db: SporeprintDb, row: Omit<PredictionBatchRow, 'id'>): Promise<number> {
+  try {
+    return (await db.predictionBatches.add(row)) as number;
+  } catch (e) {
+    throw storageError(e, `the predictions for ${row.source} (${row.rows.toLocaleString('en-US')} rows)`);
+  }
+}
+
 /** The newest predictions of a workspace first. */
 export async function listPredictions(db: SporeprintDb, workspaceId: string, limit = 200): Promise<PredictionRow[]> {
   return db.predictions.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().limit(limit).toArray();

@@ -18,7 +18,7 @@ import {
 } from './registry';
 import { endRun, startRun } from './runs';
 import { EngineError } from '$lib/engine/errors';
-import type { MetricSet, ModelBundle } from '$lib/engine/ml/bundle';
+import type { MetricSet, ModelBundle, VerifiedBundle } from '$lib/engine/ml/bundle';
 import { MODEL_KINDS, type ModelKind } from '$lib/engine/ml/model';
 
 let db: SporeprintDb;
@@ -54,8 +54,11 @@ function metrics(threshold: number, accuracy: number): MetricSet {
   };
 }
 
-/** A small bundle; its content is opaque to storage, so any JSON that has the read fields will do. */
-function fakeBundle(over: Partial<ModelBundle> = {}): ModelBundle {
+/**
+ * A small bundle; its content is opaque to storage, so any JSON that has the read fields will do. Whether a
+ * bundle loads and answers is checked before the registry (engine/ml/verify.test.ts), so it passes as verified.
+ */
+function fakeBundle(over: Partial<ModelBundle> = {}): VerifiedBundle {
   const workspaceId = over.workspaceId ?? 'uci';
   const kind: ModelKind = over.kind ?? 'logistic';
   return {
@@ -87,7 +90,7 @@ function fakeBundle(over: Partial<ModelBundle> = {}): ModelBundle {
     },
     referenceProfile: { rows: 60 },
     ...over,
-  };
+  } as VerifiedBundle;
 }
 
 const register = (over: Partial<RegisterModelVersion> = {}) =>
@@ -402,6 +405,15 @@ describe('rollback', () => {
 
 describe('export / import', () => {
   const uciTarget = { id: 'uci', schemaFingerprint: FP.uci };
+  /** The check that a bundle loads and answers is the worker's (engine/ml/verify.ts); here every fake one passes. */
+  const asIs = async (b: ModelBundle) => b as VerifiedBundle;
+
+  it('refuses a bundle that fails the check that it loads and answers, and stores nothing', async () => {
+    const broken = new EngineError('unusable-model', 'This model file cannot be used: it does not load (weights cut short).');
+    const err = await caught(importBundle(db, fakeBundle(), uciTarget, async () => Promise.reject(broken)));
+    expect(err).toBe(broken);
+    expect(await counts()).toEqual({ versions: 0, bundles: 0 });
+  });
 
   it('round-trips through JSON text into a new staging version with the same bundle and card', async () => {
     const runId = await finishedRun();
@@ -415,7 +427,7 @@ describe('export / import', () => {
     const text = JSON.stringify(exported);
     expect(JSON.parse(text)).toEqual(exported); // JSON-serialisable without loss
 
-    const imported = await importBundle(db, text, uciTarget);
+    const imported = await importBundle(db, text, uciTarget, asIs);
     expect(imported).toMatchObject({ workspaceId: 'uci', version: 2, runId: null, kind: 'mlp', stage: 'staging', source: 'imported' });
     expect(imported.card).toEqual(original.card);
     expect(imported.history).toEqual([{ at: expect.any(Number), from: null, to: 'staging', reason: 'Imported from a file (exported as v1)', actor: 'user' }]);
@@ -425,28 +437,28 @@ describe('export / import', () => {
 
   it('accepts the parsed object, a Blob of the file, and a bare bundle', async () => {
     const exported = await exportBundle(db, (await register()).id!);
-    expect((await importBundle(db, exported, uciTarget)).version).toBe(2);
-    expect((await importBundle(db, new Blob([JSON.stringify(exported)]), uciTarget)).version).toBe(3);
-    const bare = await importBundle(db, fakeBundle({ kind: 'tree' }), uciTarget);
+    expect((await importBundle(db, exported, uciTarget, asIs)).version).toBe(2);
+    expect((await importBundle(db, new Blob([JSON.stringify(exported)]), uciTarget, asIs)).version).toBe(3);
+    const bare = await importBundle(db, fakeBundle({ kind: 'tree' }), uciTarget, asIs);
     expect(bare).toMatchObject({ version: 4, kind: 'tree', source: 'imported' });
     expect(bare.history[0].reason).toBe('Imported from a file');
   });
 
   it('refuses a model of another workspace, naming both workspaces', async () => {
     const exported = await exportBundle(db, (await register({ workspaceId: 'secondary' })).id!);
-    const err = await caught(importBundle(db, exported, uciTarget));
+    const err = await caught(importBundle(db, exported, uciTarget, asIs));
     expect(err).toBeInstanceOf(EngineError);
     expect(err?.code).toBe('invalid-argument');
     expect(err?.message).toContain('This model was trained for the Secondary Mushroom workspace, not UCI Mushroom');
 
     // A custom workspace unknown here: the name comes from the file.
     const custom = { ...exported, workspaceName: 'Forest walk', version: { ...exported.version, workspaceId: 'custom-1' }, bundle: fakeBundle({ workspaceId: 'custom-1' }) };
-    expect((await caught(importBundle(db, custom, { ...uciTarget, name: 'My UCI' })))?.message).toContain('trained for the Forest walk workspace, not My UCI');
+    expect((await caught(importBundle(db, custom, { ...uciTarget, name: 'My UCI' }, asIs)))?.message).toContain('trained for the Forest walk workspace, not My UCI');
     expect(await listModelVersions(db, 'uci')).toEqual([]);
   });
 
   it('refuses a model for another column layout of the same workspace', async () => {
-    const err = await caught(importBundle(db, fakeBundle({ schemaFingerprint: 'fp-uci-21' }), uciTarget));
+    const err = await caught(importBundle(db, fakeBundle({ schemaFingerprint: 'fp-uci-21' }), uciTarget, asIs));
     expect(err?.code).toBe('invalid-argument');
     expect(err?.message).toContain('different column layout');
     expect(err?.message).toContain('fp-uci-21');
@@ -455,7 +467,7 @@ describe('export / import', () => {
 
   it('refuses an unknown model kind, listing the known ones', async () => {
     expect(MODEL_KINDS).toEqual(['logistic', 'mlp', 'tree', 'forest', 'baseline']);
-    const err = await caught(importBundle(db, fakeBundle({ kind: 'xgboost' as ModelKind }), uciTarget));
+    const err = await caught(importBundle(db, fakeBundle({ kind: 'xgboost' as ModelKind }), uciTarget, asIs));
     expect(err?.code).toBe('invalid-argument');
     expect(err?.message).toBe('Unknown model kind "xgboost": this app knows logistic, mlp, tree, forest, baseline.');
   });
@@ -480,7 +492,7 @@ describe('export / import', () => {
       [{ ...exported, bundle: { ...exported.bundle, workspaceId: undefined } }, 'which workspace'],
     ];
     for (const [input, message] of cases) {
-      const err = await caught(importBundle(db, input, uciTarget));
+      const err = await caught(importBundle(db, input, uciTarget, asIs));
       expect(err, message).toBeInstanceOf(EngineError);
       expect(err?.code, message).toBe('invalid-argument');
       expect(err?.message, message).toContain(message);

@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { invalid, validateBundle, type ModelBundle } from '$lib/engine/ml/bundle';
+import { invalid, validateBundle, type ModelBundle, type VerifiedBundle } from '$lib/engine/ml/bundle';
 import { isNumber, isObject } from '$lib/engine/guards';
 import { EngineError } from '$lib/engine/errors';
 import type { ModelSource, ModelStage, ModelVersionRow, RunRow, SporeprintDb, StageActor, StageChange } from './db';
@@ -21,7 +21,8 @@ export interface RegisterModelVersion {
   workspaceId: string;
   /** The run that trained the bundle, or null (shipped, imported). */
   runId: number | null;
-  bundle: ModelBundle;
+  /** Checked to load and answer (engine/ml/verify.ts): a version that cannot answer is never registered. */
+  bundle: VerifiedBundle;
   source: ModelSource;
   /** 'staging' unless given. Registering as 'production' archives the current production. */
   stage?: ModelStage;
@@ -222,6 +223,61 @@ export async function rollback(db: SporeprintDb, workspaceId: string, versionId:
   }
 }
 
+/** What takes over from a production version that cannot be loaded: a stored version, or the bundle shipped with the app, registered again. */
+export type Fallback = { versionId: number } | { shipped: VerifiedBundle };
+
+/**
+ * The production version `brokenId` could not be loaded (`reason`, see engine/ml/verify.ts): it is
+ * archived and the fallback — one the caller has just loaded, or the shipped bundle registered anew —
+ * goes into production, both by 'auto' with the reason in their history, in one transaction. If
+ * production is no longer `brokenId` (another tab fell back first, or someone promoted a version),
+ * nothing is written. Returns the production version after the call.
+ */
+export async function fallBackFrom(db: SporeprintDb, workspaceId: string, brokenId: number, to: Fallback, reason: string): Promise<ModelVersionRow | undefined> {
+  try {
+    return await db.transaction('rw', registryTables(db), async () => {
+      const production = await productionOf(db, workspaceId);
+      if (production?.id !== brokenId) return production;
+      const fallback =
+        'versionId' in to
+          ? await db.modelVersions.get(to.versionId)
+          : await registerInTransaction(db, {
+              workspaceId,
+              runId: null,
+              bundle: to.shipped,
+              source: 'shipped',
+              reason: 'Reinstalled: the model shipped with the app',
+              actor: 'auto',
+            });
+      if (!fallback || fallback.workspaceId !== workspaceId) return production;
+      const at = Date.now();
+      production.history.push({
+        at,
+        from: 'production',
+        to: 'archived',
+        reason: `Could not be loaded: ${reason} v${fallback.version} serves instead.`,
+        actor: 'auto',
+        unloadable: reason,
+      });
+      production.stage = 'archived';
+      await db.modelVersions.put(production);
+      fallback.history.push({
+        at,
+        from: fallback.stage,
+        to: 'production',
+        reason: `Fallback: v${production.version} could not be loaded (${reason.replace(/\.$/, '')}).`,
+        actor: 'auto',
+        fallbackFor: { versionId: brokenId, version: production.version, reason },
+      });
+      fallback.stage = 'production';
+      await db.modelVersions.put(fallback);
+      return fallback;
+    });
+  } catch (e) {
+    throw asEngineError(e, `the fallback from model version #${brokenId}`);
+  }
+}
+
 function productionOf(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow | undefined> {
   return db.modelVersions
     .where('workspaceId')
@@ -238,6 +294,11 @@ export async function getProduction(db: SporeprintDb, workspaceId: string): Prom
 /** The workspace's versions, newest (highest version number) first; without their bundles. */
 export async function listModelVersions(db: SporeprintDb, workspaceId: string): Promise<ModelVersionRow[]> {
   return workspaceRange(db, workspaceId).reverse().toArray();
+}
+
+/** A version's stored bundle, or undefined when its row is gone (what the serving worker falls back from). */
+export async function storedBundle(db: SporeprintDb, versionId: number): Promise<ModelBundle | undefined> {
+  return (await db.modelBundles.get(versionId))?.bundle;
 }
 
 export async function loadBundle(db: SporeprintDb, versionId: number): Promise<ModelBundle> {
@@ -269,9 +330,10 @@ export async function exportBundle(db: SporeprintDb, versionId: number): Promise
  * Imports an exported model (the export object, its JSON text, a File/Blob of it, or a bare bundle)
  * into `workspace` as a new 'staging' version with source 'imported'. Refuses, with a message
  * saying what is wrong, anything that is not a valid export, is for another workspace or column
- * layout, or holds an unknown model kind.
+ * layout, holds an unknown model kind, or fails `verify` (it must load and answer: the worker
+ * passes engine/ml/verify.ts, which the page's code here must not import: it holds tfjs).
  */
-export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget): Promise<ModelVersionRow> {
+export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget, verify: (b: ModelBundle) => Promise<VerifiedBundle>): Promise<ModelVersionRow> {
   let data = file;
   if (typeof Blob !== 'undefined' && data instanceof Blob) data = await data.text();
   if (typeof data === 'string') {
@@ -319,12 +381,13 @@ export async function importBundle(db: SporeprintDb, file: unknown, workspace: I
     );
   }
   const was = exported && isObject(exported.version) && isNumber(exported.version.version) ? ` (exported as v${exported.version.version})` : '';
+  const verified = await verify(bundle);
   try {
     return await db.transaction('rw', registryTables(db), () =>
       registerInTransaction(db, {
         workspaceId: workspace.id,
         runId: null,
-        bundle,
+        bundle: verified,
         source: 'imported',
         stage: 'staging',
         reason: `Imported from a file${was}`,
@@ -342,8 +405,8 @@ export async function importBundle(db: SporeprintDb, file: unknown, workspace: I
  * so two tabs starting together still install it once. Returns the new version, or null when
  * nothing was installed.
  */
-export async function installShippedBundle(db: SporeprintDb, bundle: ModelBundle): Promise<ModelVersionRow | null> {
-  const valid = validateBundle(bundle);
+export async function installShippedBundle(db: SporeprintDb, bundle: VerifiedBundle): Promise<ModelVersionRow | null> {
+  const valid = validateBundle(bundle) as VerifiedBundle;
   try {
     return await db.transaction('rw', registryTables(db), async () => {
       if ((await db.modelVersions.where('workspaceId').equals(valid.workspaceId).count()) > 0) return null;

@@ -10,6 +10,7 @@ export type EngineErrorCode =
   | 'no-class-column'
   | 'no-valid-rows'
   | 'too-many-categories'
+  | 'unusable-model'
   | 'cancelled'
   | 'quota-exceeded'
   | 'storage-failed'

@@ -21,6 +21,8 @@ export class DataState {
   #result = $state.raw<CommitResult | null>(null);
   #error = $state<ActionError | null>(null);
   #jobId: string | null = null;
+  /** The file or URL analysed last: analysed again with the class column the user chooses. */
+  #source: ImportSource | null = null;
 
   readonly #versions: WorkspaceQuery<DatasetVersionRow[]>;
   #previewId = $state<number | null>(null);
@@ -61,9 +63,10 @@ export class DataState {
     return this.#versions.current;
   }
 
-  async analyse(source: ImportSource): Promise<void> {
+  async analyse(source: ImportSource, classColumn?: string): Promise<void> {
     if (this.#phase === 'analysing' || this.#phase === 'storing') return;
     this.#reset();
+    this.#source = source;
     this.#phase = 'analysing';
     this.#progress = { phase: 'Starting', done: 0, total: 1 };
     const jobId = (this.#jobId = crypto.randomUUID());
@@ -74,6 +77,7 @@ export class DataState {
         Comlink.proxy((p: Progress) => {
           if (this.#jobId === jobId) this.#progress = p;
         }),
+        classColumn === undefined ? undefined : { classColumn },
       );
       if (this.#jobId !== jobId) return;
       this.#analysis = analysis;
@@ -83,6 +87,11 @@ export class DataState {
     } finally {
       if (this.#jobId === jobId) this.#progress = null;
     }
+  }
+
+  /** A file of unknown layout analysed again with `column` as its class (the user's choice in the review or the error). */
+  async chooseClass(column: string): Promise<void> {
+    if (this.#source) await this.analyse(this.#source, column);
   }
 
   async cancel(): Promise<void> {

@@ -1,5 +1,5 @@
 import { getDb, type ModelStage, type ModelVersionRow, type RunRow } from '$lib/db/db';
-import { listModelVersions, loadBundle } from '$lib/db/registry';
+import { listModelVersions, storedBundle } from '$lib/db/registry';
 import type { Evaluation } from '$lib/engine/ml/bundle';
 import type { SavedPca } from '$lib/engine/ml/pca';
 import { listRuns } from '$lib/db/runs';
@@ -37,6 +37,7 @@ export class ModelsState {
   /** The version the model card shows, as the user chose it in the registry (null: production). */
   selectedId = $state<number | null>(null);
   #details = $state.raw<ModelDetails | null>(null);
+  #detailsError = $state.raw<{ versionId: number; message: string } | null>(null);
   #attached = $state(0);
 
   constructor(private readonly workspace: WorkspaceState) {
@@ -60,9 +61,14 @@ export class ModelsState {
       $effect(() => {
         const v = this.selected;
         if (!this.#attached || !v || this.#details?.versionId === v.id) return;
-        void this.loadDetails(v).then((d) => {
-          if (this.selected?.id === v.id) this.#details = d;
-        });
+        if (this.#detailsError?.versionId === v.id) return;
+        this.loadDetails(v).then(
+          (d) => {
+            if (this.selected?.id === v.id) this.#details = d;
+          },
+          // A stored bundle damaged or gone (the serving worker falls back from it): said on the card, not thrown.
+          (e) => (this.#detailsError = { versionId: v.id!, message: asActionError(e).message }),
+        );
       });
     });
   }
@@ -82,6 +88,12 @@ export class ModelsState {
   get selectedDetails(): ModelDetails | null {
     const d = this.#details;
     return d && d.versionId === this.selected?.id ? d : null;
+  }
+
+  /** Why the selected version's details could not be read, if they could not. */
+  get selectedDetailsError(): string | null {
+    const e = this.#detailsError;
+    return e && e.versionId === this.selected?.id ? e.message : null;
   }
 
   get versions(): ModelVersionRow[] {
@@ -212,8 +224,12 @@ export class ModelsState {
 
   /** What the model card shows beyond the registry row: the full evaluation (curves too) and the PCA. */
   async loadDetails(version: ModelVersionRow): Promise<ModelDetails> {
-    const bundle = await loadBundle(getDb(), version.id!);
-    return { versionId: version.id!, evaluation: bundle.evaluation, pcaVarianceRatio: (bundle.pca as SavedPca).explainedVarianceRatio };
+    const bundle = await storedBundle(getDb(), version.id!);
+    if (!bundle) throw new Error(`The stored weights and evaluation of v${version.version} are missing.`);
+    const { evaluation, pca } = bundle;
+    const ratio = (pca as SavedPca | undefined)?.explainedVarianceRatio;
+    if (!evaluation?.curves || !Array.isArray(ratio)) throw new Error(`The stored evaluation of v${version.version} is damaged.`);
+    return { versionId: version.id!, evaluation, pcaVarianceRatio: ratio };
   }
 
   async importVersion(file: File): Promise<void> {

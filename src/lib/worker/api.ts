@@ -155,7 +155,8 @@ export interface BatchResult {
  */
 export interface ServingApi {
   getEngineInfo(): Promise<EngineInfo>;
-  analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<AnalyzeResult>;
+  /** `classColumn`: for a file of unknown layout, the class column the user chose in the import review. */
+  analyzeCsv(jobId: string, source: ImportSource, onProgress?: ProgressCallback, options?: { classColumn?: string }): Promise<AnalyzeResult>;
   /** Stores the accepted rows of an analysed import in one transaction. */
   commitImport(importId: string, options?: { workspaceName?: string }): Promise<CommitResult>;
   discardImport(importId: string): Promise<void>;

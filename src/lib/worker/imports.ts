@@ -11,9 +11,16 @@ import type { AnalyzeResult, CommitResult } from './api';
 const pending = new Map<string, { analysis: ImportAnalysis; createsWorkspace: boolean }>();
 
 /** Parses and validates a CSV against the known schemas and holds the result for `commitImport`. */
-export async function analyzeImport(db: SporeprintDb, input: CsvInput, name: string, signal: AbortSignal, onProgress?: ProgressCallback): Promise<AnalyzeResult> {
+export async function analyzeImport(
+  db: SporeprintDb,
+  input: CsvInput,
+  name: string,
+  signal: AbortSignal,
+  onProgress?: ProgressCallback,
+  classColumn?: string,
+): Promise<AnalyzeResult> {
   const schemas = await allSchemas(db);
-  const analysis = await analyzeCsv(input, { sourceName: name, schemas, signal, onProgress });
+  const analysis = await analyzeCsv(input, { sourceName: name, schemas, signal, onProgress, classColumn });
   const createsWorkspace = analysis.report.match === 'inferred';
   const existing = createsWorkspace ? undefined : await findDatasetVersion(db, analysis.schema.id, analysis.report.sha256);
   const importId = crypto.randomUUID();

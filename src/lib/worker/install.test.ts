@@ -31,6 +31,14 @@ describe('installShippedModels', () => {
     expect(fetched).toEqual(['/uci.json']);
   });
 
+  it('refuses a shipped bundle whose weights are cut short: it would install a production version that cannot answer', async () => {
+    const broken = JSON.parse(uciBundle);
+    broken.model.state.weightData = broken.model.state.weightData.slice(0, 1000);
+    const brokenFetch = (async () => new Response(JSON.stringify(broken))) as unknown as typeof fetch;
+    await expect(installShippedModels(db, { uci: '/uci.json' }, brokenFetch)).rejects.toMatchObject({ code: 'unusable-model', message: expect.stringContaining('does not load') });
+    expect(await db.modelVersions.count()).toBe(0);
+  });
+
   it('refuses a bundle that cannot be downloaded with fetch-failed', async () => {
     await expect(installShippedModels(db, { secondary: '/nope.json' }, fakeFetch)).rejects.toMatchObject({ code: 'fetch-failed' });
     expect(await db.modelVersions.count()).toBe(0);

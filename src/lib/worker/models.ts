@@ -6,6 +6,7 @@ import { EngineError } from '$lib/engine/errors';
 import { schemaFingerprint } from '$lib/engine/ml/preprocess';
 import type { ModelStage } from './api';
 import { liveModel } from './serving';
+import { verifiedForWorkspace } from './verified';
 
 /**
  * Moves a version to a stage by the user's hand (promotion archives the old production), refused
@@ -42,6 +43,8 @@ export async function importModel(db: SporeprintDb, workspaceId: string, json: s
   } catch {
     throw new EngineError('invalid-argument', 'This file is not JSON: not a Sporeprint model export.');
   }
-  const row = await importBundle(db, parsed, { id: workspaceId, name: schema.name, schemaFingerprint: schemaFingerprint(schema) });
+  const row = await importBundle(db, parsed, { id: workspaceId, name: schema.name, schemaFingerprint: schemaFingerprint(schema) }, (b) =>
+    verifiedForWorkspace(db, b, 'This model file', 'Nothing was imported.'),
+  );
   return { versionId: row.id!, version: row.version };
 }

@@ -1,5 +1,5 @@
 import type { AbTestRow, PredictionBatchRow, SporeprintDb } from '$lib/db/db';
-import { logPrediction } from '$lib/db/predictions';
+import { logBatch, logPrediction } from '$lib/db/predictions';
 import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import { servingSnapshot, type ServingSnapshot } from './servingSnapshot';
 import { routeArm, type Arm } from '$lib/engine/abtest/routing';
@@ -7,6 +7,7 @@ import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide } from '$lib/engine/ml/threshold';
+import { assertProbabilities } from '$lib/engine/ml/verify';
 import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
 import { matchReference } from '$lib/engine/ml/referenceMatch';
 import { applyAnswerRuleToBatch, heldBack, HELD_BY_REFERENCE, HELD_NONE, type BatchHeldBack } from '$lib/engine/ml/answerRule';
@@ -17,6 +18,7 @@ import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { ProgressCallback } from '$lib/engine/progress';
 import * as Comlink from 'comlink';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
+import { isUnusable } from './fallback';
 
 /** Production alone, or production and the challenger of the workspace's running A/B test. */
 async function serveWithTest<T>(
@@ -27,9 +29,17 @@ async function serveWithTest<T>(
 ): Promise<T> {
   const { test, production } = snapshot;
   if (!test) releaseChallengers();
-  return servePrediction(db, workspaceId, production, (champion) =>
-    test ? withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger)) : use(champion, undefined, null),
-  );
+  return servePrediction(db, workspaceId, production, async (champion) => {
+    if (!test) return use(champion, undefined, null);
+    try {
+      return await withChallenger(db, workspaceId, test.challenger.versionId, (challenger) => use(champion, test, challenger));
+    } catch (e) {
+      // A challenger that cannot answer must not take serving down with it: production answers alone, outside the test.
+      if (!isUnusable(e) || e.details.versionId !== test.challenger.versionId) throw e;
+      console.error(`A/B test #${test.id}: challenger v${test.challenger.version} cannot be used; production answers alone.`, e);
+      return use(champion, undefined, null);
+    }
+  });
 }
 
 async function workspaceSnapshot(db: SporeprintDb, workspaceId: string): Promise<ServingSnapshot & { schema: WorkspaceSchema }> {
@@ -77,6 +87,8 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const arm: Arm = test?.mode === 'split' ? routeArm(uid, test.challengerShare, String(test.id)) : 'champion';
     const m = arm === 'challenger' ? challenger! : champion;
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
+    // Never served: an answer that is not a probability makes the version unusable (serving.ts falls back).
+    assertProbabilities([pPoisonous], `v${m.version}`, { versionId: m.versionId });
     let decision = decide(pPoisonous, m.bundle.threshold);
     // The worst case over the fields not given, and the reference mushrooms sharing the answers
     // (answerRule.ts): both shown, and either can hold an "edible" back.
@@ -153,6 +165,7 @@ async function answerAll(
 ): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
   const t0 = performance.now();
   const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
+  assertProbabilities(p, `v${m.version}`, { versionId: m.versionId });
   const modelMs = performance.now() - t0;
   const decision = new Uint8Array(ds.rows);
   for (let i = 0; i < ds.rows; i++) decision[i] = DECISION_CODE[decide(p[i], m.bundle.threshold)];
@@ -215,7 +228,7 @@ export async function predictBatch(
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
     const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
-    const batchId = (await db.predictionBatches.add({
+    const batchId = await logBatch(db, {
       workspaceId,
       versionId: m.versionId,
       version: m.version,
@@ -232,7 +245,7 @@ export async function predictBatch(
       predictMs,
       uid,
       ...extra,
-    })) as number;
+    });
     const result: BatchResult = {
       batchId,
       report: analysis.report,

@@ -19,10 +19,10 @@ const api: ServingApi = {
     const { initTfjs } = await import('./tfjsBackend');
     return initTfjs();
   },
-  analyzeCsv: (jobId, source, onProgress) =>
+  analyzeCsv: (jobId, source, onProgress, options) =>
     withJob(jobId, async (signal) => {
       const { blob, name } = await readSource(source, signal);
-      return analyzeImport(getDb(), blob, name, signal, onProgress);
+      return analyzeImport(getDb(), blob, name, signal, onProgress, options?.classColumn);
     }),
   commitImport: async (importId, options) => commitImport(getDb(), importId, options),
   discardImport: async (importId) => discardImport(importId),

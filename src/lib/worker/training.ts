@@ -8,6 +8,7 @@ import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { runTrainingPipeline } from '$lib/engine/ml/pipeline';
 import { checkTrainingFits, trainingBytes } from '$lib/engine/ml/trainingMemory';
+import { verifyBundle } from '$lib/engine/ml/verify';
 import type { ProgressCallback } from '$lib/engine/progress';
 import type { TrainOptions, TrainOutcome } from './api';
 import { RunRecorder } from './runRecorder';
@@ -94,11 +95,13 @@ export async function trainModel(
     throwIfCancelled(signal);
     run.step('register', 'running');
     const t0 = Date.now();
+    // What is stored is the bundle's JSON, not the model in memory: that is what must load and answer.
+    const bundle = await verifyBundle(schema, result.bundle, retrain ? 'The retrained model' : 'The trained model');
     await run.settled();
     const registered = await registerModelVersion(db, {
       workspaceId: opts.workspaceId,
       runId,
-      bundle: result.bundle,
+      bundle,
       source: retrain ? 'retrained' : 'trained',
       stage: 'staging',
       reason: retrain ? retrain.reason : 'trained from the Models page',

@@ -7,6 +7,28 @@ export interface CsvFormat {
   delimiter: string;
   linebreak: string;
   hadBom: boolean;
+  /** Set when the file was UTF-16 (said by its byte-order mark) and decoded; absent for UTF-8. */
+  encoding?: Utf16;
+}
+
+export type Utf16 = 'utf-16le' | 'utf-16be';
+
+/** The UTF-16 byte-order mark at the start of `head` (FF FE little-endian, FE FF big-endian), if any. */
+export function utf16Bom(head: Uint8Array): Utf16 | null {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Excel's "Unicode text" and many Windows tools write UTF-16 with a byte-order mark: its NUL bytes
+ * would look binary. Such a file is decoded whole (the mark dropped) and parsed as the text it is;
+ * any other input comes back as it was.
+ */
+export async function decodeUtf16(input: Blob): Promise<{ text: string; encoding: Utf16 } | null> {
+  const encoding = utf16Bom(new Uint8Array(await input.slice(0, 2).arrayBuffer()));
+  if (!encoding) return null;
+  return { text: new TextDecoder(encoding).decode(await input.arrayBuffer()), encoding };
 }
 
 export interface CsvHandlers {

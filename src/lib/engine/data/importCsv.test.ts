@@ -122,6 +122,49 @@ describe('analyzeCsv: unknown layouts', () => {
   it('refuses a file with no class-like column', async () => {
     await rejectsWith('a,b\n1,x\n2,y\n', 'no-class-column');
   });
+
+  it('finds the class column by name in any case (class, edible, label, poisonous, target, y…)', async () => {
+    for (const name of ['Class', 'EDIBLE', 'Target', 'y', 'Label', 'poisonous']) {
+      const a = await analyze(`colour,${name}\nred,e\nbrown,p\n`, 'notes.csv');
+      expect(a.schema.classColumn).toBe(name);
+      expect(a.report.classCounts).toEqual([1, 1]);
+    }
+  });
+
+  it('never takes a column with one value as the class: the UCI file without its class column is refused, and fine to predict', async () => {
+    const noClass = csv([header.slice(1), validRow('e').slice(1), validRow('p').slice(1)]);
+    expect(noClass.split('\n')[1].split(',')[uci.features.findIndex((f) => f.name === 'veil-type')]).toBe('p'); // every UCI row has veil-type "p"
+    const err = (await analyze(noClass, 'mushrooms-no-class.csv').catch((e) => e)) as EngineError;
+    expect(err.code).toBe('no-class-column');
+    expect(err.message).toBe(
+      'mushrooms-no-class.csv has the columns of UCI Mushroom but not its class column "class": reference data needs the class (e/p) of every row. To get predictions for these mushrooms, drop the file on the Predict page instead.',
+    );
+    const batch = await analyzeCsv(noClass, { sourceName: 'mushrooms-no-class.csv', schemas, classOptional: true });
+    expect(batch.schema.id).toBe('uci');
+    expect(batch.report.hasClass).toBe(false);
+    expect(batch.report.rowsAccepted).toBe(2);
+  });
+
+  it('refuses a column named class that holds one class only', async () => {
+    const err = (await analyze('colour,class,kind\nred,e,p\nbrown,e,p\n').catch((e) => e)) as EngineError;
+    expect(err.code).toBe('no-class-column');
+    expect(err.message).toContain('The column "class" cannot be the class: it does not hold both edible and poisonous rows');
+  });
+
+  it('a column that could be the class by its values but is not named so is offered for the user to choose', async () => {
+    const text = 'colour,kind,ring\nred,e,p\nbrown,p,p\nwhite,edible,p\n';
+    const err = (await analyze(text).catch((e) => e)) as EngineError;
+    expect(err.code).toBe('no-class-column');
+    expect(err.details.candidates).toEqual(['kind']); // ring holds only "p"
+    expect(err.message).toContain('The column "kind" holds e/p values: choose the class column below.');
+    const chosen = await analyzeCsv(text, { sourceName: 'x.csv', schemas, classColumn: 'kind' });
+    expect(chosen.schema.classColumn).toBe('kind');
+    expect(chosen.report.classCandidates).toEqual(['kind']);
+    expect(chosen.report.classCounts).toEqual([2, 1]);
+    const wrong = (await analyzeCsv(text, { sourceName: 'x.csv', schemas, classColumn: 'ring' }).catch((e) => e)) as EngineError;
+    expect(wrong.code).toBe('no-class-column');
+    expect(wrong.message).toContain('The column "ring" cannot be the class');
+  });
 });
 
 describe('analyzeCsv: synthetic samples shipped with the project', () => {

@@ -2,11 +2,11 @@ import { EngineError, throwIfCancelled } from '../errors';
 import type { ProgressCallback } from '../progress';
 import { throttleProgress } from '../progress';
 import type { CsvFormat, CsvInput } from './csv';
-import { looksBinary, parseCsvStream } from './csv';
+import { decodeUtf16, looksBinary, parseCsvStream } from './csv';
 import type { Dataset } from './dataset';
 import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
 import type { MatchKind, SchemaMatch } from './match';
-import { inferSchema, matchSchema } from './match';
+import { classCandidateNames, inferSchema, matchSchema } from './match';
 import type { DatasetProfile } from './profile';
 import { profileDataset } from './profile';
 import type { WorkspaceSchema } from './schema';
@@ -24,6 +24,8 @@ export interface ImportReport {
   schemaId: string;
   schemaName: string;
   match: MatchKind;
+  /** An inferred schema: the columns that could be its class (both e and p, nothing else), for the user to choose from. */
+  classCandidates?: string[];
   ignoredColumns: string[];
   rowsRead: number;
   rowsAccepted: number;
@@ -60,6 +62,8 @@ export interface AnalyzeOptions {
    * refused instead of starting a new workspace.
    */
   classOptional?: boolean;
+  /** A file of unknown layout: the class column the user chose in the import review (else found by name, match.ts). */
+  classColumn?: string;
 }
 
 /**
@@ -102,7 +106,7 @@ async function readOnce(input: CsvInput, opts: AnalyzeOptions, progress: Progres
 }
 
 /** The schema and the validated rows: the matched schema, or one inferred from the header and the rows. */
-function settleSchema(pass: ReadPass, opts: AnalyzeOptions): { match: SchemaMatch; validator: RowValidator } {
+function settleSchema(pass: ReadPass, opts: AnalyzeOptions): { match: SchemaMatch; validator: RowValidator; classCandidates?: string[] } {
   const { header } = pass;
   if (!header) throw new EngineError('empty-file', `${opts.sourceName} is empty: there is no header and no row.`);
   if (pass.dataRows === 0) throw new EngineError('header-only', `${opts.sourceName} has a header but no data rows.`, { columns: header });
@@ -111,22 +115,43 @@ function settleSchema(pass: ReadPass, opts: AnalyzeOptions): { match: SchemaMatc
     throw new EngineError('no-class-column', `The columns of ${opts.sourceName} do not match the ${opts.schemas.map((s) => s.name).join(' or ')} schema: every feature column must be present (the class column may be left out).`);
   }
   const sample = pass.buffered.filter((r) => r.fields.length === header.length).map((r) => r.fields);
-  const match = inferSchema(header, sample, opts.sourceName);
+  let match: SchemaMatch;
+  try {
+    match = inferSchema(header, sample, opts.sourceName, opts.classColumn);
+  } catch (e) {
+    throw withoutClassOfKnownSchema(e, header, opts) ?? e;
+  }
   const validator = new RowValidator(match, header.length, pass.format.delimiter !== ',');
   for (const r of pass.buffered) validator.push(r.fields, r.row);
-  return { match, validator };
+  return { match, validator, classCandidates: classCandidateNames(header, sample) };
+}
+
+/** A known schema's features without its class column: reference data needs the class, a batch to predict does not — say so. */
+function withoutClassOfKnownSchema(e: unknown, header: string[], opts: AnalyzeOptions): EngineError | null {
+  if (!(e instanceof EngineError) || e.code !== 'no-class-column' || (e.details.candidates as string[] | undefined)?.length) return null;
+  const known = matchSchema(header, opts.schemas, true);
+  if (!known) return null;
+  return new EngineError(
+    'no-class-column',
+    `${opts.sourceName} has the columns of ${known.schema.name} but not its class column "${known.schema.classColumn}": reference data needs the class (e/p) of every row. To get predictions for these mushrooms, drop the file on the Predict page instead.`,
+    { ...e.details, schema: known.schema.id },
+  );
 }
 
 export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
   const started = Date.now();
   const progress = throttleProgress(opts.onProgress);
   const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
-  const hadBom = await refuseNonText(input);
+  // Parsed as a Blob again (UTF-8 now) so that parsing still streams and yields to a cancel.
+  const utf16 = typeof input === 'string' ? null : await decodeUtf16(input);
+  if (utf16) input = new Blob([utf16.text]);
+  const hadBom = (await refuseNonText(input)) || utf16 !== null;
   const pass = await readOnce(input, opts, progress);
   throwIfCancelled(opts.signal);
   const format = pass.format;
   format.hadBom ||= hadBom;
-  const { match: m, validator: v } = settleSchema(pass, opts);
+  if (utf16) format.encoding = utf16.encoding;
+  const { match: m, validator: v, classCandidates } = settleSchema(pass, opts);
 
   progress({ phase: 'Hashing and profiling', done: 0, total: 1 });
   const dataset = v.finish();
@@ -143,6 +168,7 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
     schemaId: m.schema.id,
     schemaName: m.schema.name,
     match: m.kind,
+    ...(classCandidates ? { classCandidates } : {}),
     ignoredColumns: m.ignoredColumns,
     rowsRead: v.rowsRead,
     rowsAccepted: v.rowsAccepted,

@@ -65,37 +65,88 @@ function rowFitsInSchemaOrder(row: string[], schema: WorkspaceSchema): boolean {
   });
 }
 
-const CLASS_NAMES = ['class', 'label', 'target', 'edibility', 'edible', 'poisonous', 'y'];
+/** Names (normalised) that say "this is the class column", in order of preference. */
+export const CLASS_NAMES = ['class', 'edibility', 'edible', 'poisonous', 'label', 'target', 'y', 'classes', 'is-edible', 'is-poisonous'];
 /** Categorical columns are stored as bytes (255 = missing): more than this many values cannot be one. */
 export const MAX_CATEGORIES = 254;
 
 /**
- * Builds a schema for a CSV that matches no known one: the class column is the one named like a
- * class whose values are e/p/edible/poisonous (or, failing a name, any such column); every other
- * column is numeric when all its values are numbers with more than two distinct values, otherwise
- * categorical with its observed values as codes.
+ * Columns that could be the class: every value present is e/p/edible/poisonous and both classes
+ * occur. A column with one value is never the class: UCI's veil-type holds only "p" (partial), and a
+ * file without its class column must not become a workspace where every mushroom is poisonous.
  */
-export function inferSchema(header: string[], rows: string[][], sourceName: string): SchemaMatch {
-  const isClassLike = (i: number) => {
-    let seen = 0;
+export function classCandidates(header: string[], rows: string[][]): number[] {
+  const out: number[] = [];
+  header.forEach((_, i) => {
+    const seen = [false, false];
     for (const r of rows) {
       const v = (r[i] ?? '').trim();
       if (isMissing(v)) continue;
-      if (!CLASS_VALUES.has(v.toLowerCase())) return false;
-      seen++;
+      const c = CLASS_VALUES.get(v.toLowerCase());
+      if (c === undefined) return;
+      seen[c] = true;
     }
-    return seen > 0;
-  };
-  const norm = header.map(normaliseColumnName);
-  let classIdx = norm.findIndex((n, i) => CLASS_NAMES.includes(n) && isClassLike(i));
-  if (classIdx < 0) classIdx = norm.findIndex((_, i) => isClassLike(i));
-  if (classIdx < 0) {
-    throw new EngineError(
-      'no-class-column',
-      'No class column found: one column must hold e/p or edible/poisonous for every row (e.g. a column named "class").',
-      { columns: header },
-    );
+    if (seen[0] && seen[1]) out.push(i);
+  });
+  return out;
+}
+
+const cleanName = (name: string) => name.replace(/^\uFEFF/, '').trim();
+
+/** The names of the columns that could be the class (classCandidates), as the import review lists them. */
+export function classCandidateNames(header: string[], rows: string[][]): string[] {
+  return classCandidates(header, rows).map((i) => cleanName(header[i]));
+}
+
+/**
+ * The class column of a file of unknown layout: `chosen` (the user's pick in the import review), else
+ * the column named like a class (CLASS_NAMES, any case or spacing) that holds both classes. A file
+ * where some column could be the class by its values but none is named so is refused with those
+ * columns in `details.candidates`, for the user to choose; a file with none is refused.
+ */
+function findClassColumn(header: string[], rows: string[][], chosen: string | undefined): number {
+  const candidates = classCandidates(header, rows);
+  const choices = candidates.map((i) => cleanName(header[i]));
+  if (chosen !== undefined) {
+    const i = header.findIndex((h) => cleanName(h) === chosen);
+    if (candidates.includes(i)) return i;
+    throw new EngineError('no-class-column', `The column "${chosen}" cannot be the class: every value must be e/p or edible/poisonous, and both must occur.`, {
+      columns: header,
+      candidates: choices,
+    });
   }
+  // Names compared without case, spacing or punctuation, so "Edible?" and "is_poisonous" count.
+  const bare = (n: string) => normaliseColumnName(n).replace(/[^a-z0-9]+/g, '');
+  const classNames = new Set(CLASS_NAMES.map(bare));
+  const namedLikeClass = header.map((h) => classNames.has(bare(h)));
+  const named = CLASS_NAMES.map((n) => header.findIndex((h) => bare(h) === bare(n))).find((i) => candidates.includes(i));
+  if (named !== undefined) return named;
+  if (candidates.length) {
+    const which = choices.length === 1 ? `The column "${choices[0]}" holds` : `The columns ${choices.map((n) => `"${n}"`).join(', ')} hold`;
+    throw new EngineError('no-class-column', `No column is named like a class column (class, edible, label, poisonous, target, y…). ${which} e/p values: choose the class column below.`, {
+      columns: header,
+      candidates: choices,
+    });
+  }
+  const single = namedLikeClass.indexOf(true);
+  throw new EngineError(
+    'no-class-column',
+    single >= 0
+      ? `The column "${cleanName(header[single])}" cannot be the class: it does not hold both edible and poisonous rows (e/p or edible/poisonous). A class column needs both.`
+      : 'No class column found: one column must hold e/p or edible/poisonous for every row, both classes present (e.g. a column named "class").',
+    { columns: header, candidates: [] },
+  );
+}
+
+/**
+ * Builds a schema for a CSV that matches no known one: the class column is found by name (or chosen
+ * by the user, `classColumn`) — see findClassColumn; every other column is numeric when all its
+ * values are numbers with more than two distinct values, otherwise categorical with its observed
+ * values as codes.
+ */
+export function inferSchema(header: string[], rows: string[][], sourceName: string, classColumn?: string): SchemaMatch {
+  const norm = header.map(normaliseColumnName);
+  const classIdx = findClassColumn(header, rows, classColumn);
   const features: FeatureColumn[] = [];
   const fileIndex = [classIdx];
   const ignoredColumns: string[] = [];

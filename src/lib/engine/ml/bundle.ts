@@ -112,6 +112,14 @@ export interface ModelBundle {
   importance?: FeatureImportance[];
 }
 
+declare const verified: unique symbol;
+
+/**
+ * A bundle that loaded and answered a probe mushroom with finite probabilities (verify.ts): the only
+ * kind the registry stores, so a version that cannot answer is never registered.
+ */
+export type VerifiedBundle = ModelBundle & { readonly [verified]: true };
+
 export function invalid(message: string, details: Record<string, string | number | null> = {}): EngineError {
   return new EngineError('invalid-argument', message, details);
 }
