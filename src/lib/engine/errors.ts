@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'fetch-failed'
+  | 'too-large'
   | 'not-found'
   | 'invalid-argument'
   | 'internal';

@@ -3,6 +3,7 @@ import type { ProgressCallback } from '../progress';
 import { throttleProgress } from '../progress';
 import type { CsvFormat, CsvInput } from './csv';
 import { looksBinary, parseCsvStream } from './csv';
+import { CsvByteStream, sizeText } from './csvByteStream';
 import type { Dataset } from './dataset';
 import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
 import type { MatchKind, SchemaMatch } from './match';
@@ -82,7 +83,12 @@ async function readOnce(input: CsvInput, opts: AnalyzeOptions, progress: Progres
   const pass: Omit<ReadPass, 'format'> = { header: null, match: null, validator: null, buffered: [], dataRows: 0 };
   const format = await parseCsvStream(input, {
     signal: opts.signal,
-    onProgress: (done, total) => progress({ phase: 'Reading and validating', done, total }),
+    onProgress: (done, total) =>
+      progress(
+        input instanceof CsvByteStream
+          ? { phase: 'Downloading and validating', done, total, detail: total ? `${sizeText(done)} of ${sizeText(total)}` : `${sizeText(done)} so far (the server did not say how much)` }
+          : { phase: 'Reading and validating', done, total },
+      ),
     onRows(rows, firstRowNumber, fmt) {
       let start = 0;
       if (firstRowNumber === 1) {
@@ -120,10 +126,10 @@ function settleSchema(pass: ReadPass, opts: AnalyzeOptions): { match: SchemaMatc
 export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
   const started = Date.now();
   const progress = throttleProgress(opts.onProgress);
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
-  const hadBom = await refuseNonText(input);
+  const hadBom = await refuseNonText(input, opts.signal);
   const pass = await readOnce(input, opts, progress);
   throwIfCancelled(opts.signal);
+  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input instanceof CsvByteStream ? input.bytesRead : input.size;
   const format = pass.format;
   format.hadBom ||= hadBom;
   const { match: m, validator: v } = settleSchema(pass, opts);
@@ -160,14 +166,15 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
 }
 
 /** Refuses empty and binary input before parsing; returns whether the text starts with a UTF-8 BOM. */
-async function refuseNonText(input: CsvInput): Promise<boolean> {
+async function refuseNonText(input: CsvInput, signal?: AbortSignal): Promise<boolean> {
   if (typeof input === 'string') {
     if (!input.trim()) throw new EngineError('empty-file', 'The file is empty.');
     if (looksBinary(new TextEncoder().encode(input.slice(0, 4096)))) throw binaryError();
     return input.charCodeAt(0) === 0xfeff;
   }
-  if (input.size === 0) throw new EngineError('empty-file', 'The file is empty (0 bytes).');
-  const head = new Uint8Array(await input.slice(0, 4096).arrayBuffer());
+  // A download's first bytes are read ahead (and parsed later with the rest).
+  const head = input instanceof CsvByteStream ? await input.head(signal, 4096) : new Uint8Array(await input.slice(0, 4096).arrayBuffer());
+  if (head.length === 0) throw new EngineError('empty-file', 'The file is empty (0 bytes).');
   if (looksBinary(head)) throw binaryError();
   if (!new TextDecoder().decode(head).trim()) throw new EngineError('empty-file', 'The file holds only blank space.');
   return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
