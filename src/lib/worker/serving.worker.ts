@@ -5,7 +5,7 @@ import { getDb } from '$lib/db/db';
 import type { ServingApi } from './api';
 import { registerErrorTransfer } from './transfer';
 import { cancelJob, withJob } from './jobs';
-import { readSource } from './source';
+import { withSource } from './source';
 import { analyzeImport, commitImport, discardImport } from './imports';
 import { liveModelInfo } from './serving';
 import { exportModel, importModel, setModelStage } from './models';
@@ -19,20 +19,13 @@ const api: ServingApi = {
     const { initTfjs } = await import('./tfjsBackend');
     return initTfjs();
   },
-  analyzeCsv: (jobId, source, onProgress) =>
-    withJob(jobId, async (signal) => {
-      const { blob, name } = await readSource(source, signal);
-      return analyzeImport(getDb(), blob, name, signal, onProgress);
-    }),
+  analyzeCsv: (jobId, source, onProgress) => withJob(jobId, (signal) => withSource(source, signal, (input, name) => analyzeImport(getDb(), input, name, signal, onProgress))),
   commitImport: async (importId, options) => commitImport(getDb(), importId, options),
   discardImport: async (importId) => discardImport(importId),
   cancelJob: async (jobId) => cancelJob(jobId),
   predictOne: async (workspaceId, input) => predictOne(getDb(), workspaceId, input),
   predictBatch: (jobId, workspaceId, source, onProgress) =>
-    withJob(jobId, async (signal) => {
-      const { blob, name } = await readSource(source, signal);
-      return predictBatch(getDb(), workspaceId, blob, name, signal, onProgress);
-    }),
+    withJob(jobId, (signal) => withSource(source, signal, (input, name) => predictBatch(getDb(), workspaceId, input, name, signal, onProgress))),
   getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
   installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
   setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),
