@@ -11,6 +11,7 @@ import { liveModelInfo } from './serving';
 import { exportModel, importModel, setModelStage } from './models';
 import { installShippedModels } from './install';
 import { predictBatch, predictOne } from './predict';
+import { exportBatchCsv } from './batchExport';
 
 registerErrorTransfer();
 
@@ -26,6 +27,7 @@ const api: ServingApi = {
   predictOne: async (workspaceId, input) => predictOne(getDb(), workspaceId, input),
   predictBatch: (jobId, workspaceId, source, onProgress) =>
     withJob(jobId, (signal) => withSource(source, signal, (input, name) => predictBatch(getDb(), workspaceId, input, name, signal, onProgress))),
+  exportBatchCsv: (jobId, batchId, filter, onProgress) => withJob(jobId, (signal) => exportBatchCsv(getDb(), batchId, filter, signal, onProgress)),
   getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
   installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
   setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),
