@@ -31,12 +31,19 @@ export const test = base.extend<object, { server: Served }>({
     { scope: 'worker' },
   ],
   baseURL: async ({ server }, use) => use(server.url),
-  // An uncaught error in the page fails the test, even when what the user sees looks right.
+  // An uncaught error in the page fails the test, even when what the user sees looks right; so does
+  // anything the Content-Security-Policy refused (Chromium reports it on the console; a test that
+  // provokes refusals on purpose uses a page of its own).
   page: async ({ page }, use) => {
     const errors: string[] = [];
+    const refused: string[] = [];
     page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && /Content Security Policy/.test(m.text())) refused.push(m.text());
+    });
     await use(page);
     expect(errors, 'uncaught errors in the page').toEqual([]);
+    expect(refused, 'Content-Security-Policy violations').toEqual([]);
   },
 });
 

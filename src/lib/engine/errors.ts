@@ -15,6 +15,7 @@ export type EngineErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'fetch-failed'
+  | 'too-large'
   | 'not-found'
   | 'invalid-argument'
   /** More rows than this device has memory to process (details: rows, maxRows). */

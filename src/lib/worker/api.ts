@@ -19,6 +19,7 @@ import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { FiredAlert } from '$lib/engine/monitor/alerts';
 import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
 import type { ColumnData } from '$lib/engine/data/dataset';
+import type { BatchFilter } from '$lib/engine/ml/batchTable';
 
 // The contract's own types: the database's rows stay behind the workers (they pass them through
 // these shapes, so a row that drifts from them fails the worker's type check, not the page's).
@@ -166,6 +167,8 @@ export interface ServingApi {
   predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
   /** A whole CSV through the production model (validated like an import; class column optional); logged. */
   predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
+  /** A logged batch's results as a CSV file (the rows `filter` keeps), written in the worker in parts. */
+  exportBatchCsv(jobId: string, batchId: number, filter: BatchFilter, onProgress?: ProgressCallback): Promise<{ fileName: string; blob: Blob }>;
   /** The version serving predictions in this worker, or null. */
   getLiveModel(workspaceId: string): Promise<{ versionId: number; kind: ModelKind } | null>;
   /** First launch: installs each workspace's shipped bundle as v1 production if it has no models. */

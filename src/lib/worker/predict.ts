@@ -15,6 +15,7 @@ import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
 import type { BatchResult, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
+import type { CsvInput } from '$lib/engine/data/csv';
 import type { ProgressCallback } from '$lib/engine/progress';
 import * as Comlink from 'comlink';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
@@ -185,13 +186,13 @@ async function answerAll(
 export async function predictBatch(
   db: SporeprintDb,
   workspaceId: string,
-  blob: Blob,
+  input: CsvInput,
   sourceName: string,
   signal: AbortSignal,
   onProgress?: ProgressCallback,
 ): Promise<BatchResult> {
   const { schema } = await workspaceSnapshot(db, workspaceId);
-  const analysis = await analyzeCsv(blob, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
+  const analysis = await analyzeCsv(input, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
   if (ds.rows === 0) throw new EngineError('no-valid-rows', `No valid row to predict in ${sourceName}: see the rejected rows.`, { rejected: analysis.report.rowsRejected });
   const uid = crypto.randomUUID();

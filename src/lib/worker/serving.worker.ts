@@ -5,12 +5,13 @@ import { getDb } from '$lib/db/db';
 import type { ServingApi } from './api';
 import { registerErrorTransfer } from './transfer';
 import { cancelJob, withJob } from './jobs';
-import { readSource } from './source';
+import { withSource } from './source';
 import { analyzeImport, commitImport, discardImport } from './imports';
 import { liveModelInfo } from './serving';
 import { exportModel, importModel, setModelStage } from './models';
 import { installShippedModels } from './install';
 import { predictBatch, predictOne } from './predict';
+import { exportBatchCsv } from './batchExport';
 
 registerErrorTransfer();
 
@@ -20,19 +21,14 @@ const api: ServingApi = {
     return initTfjs();
   },
   analyzeCsv: (jobId, source, onProgress, options) =>
-    withJob(jobId, async (signal) => {
-      const { blob, name } = await readSource(source, signal);
-      return analyzeImport(getDb(), blob, name, signal, onProgress, options?.classColumn);
-    }),
+    withJob(jobId, (signal) => withSource(source, signal, (input, name) => analyzeImport(getDb(), input, name, signal, onProgress, options?.classColumn))),
   commitImport: async (importId, options) => commitImport(getDb(), importId, options),
   discardImport: async (importId) => discardImport(importId),
   cancelJob: async (jobId) => cancelJob(jobId),
   predictOne: async (workspaceId, input) => predictOne(getDb(), workspaceId, input),
   predictBatch: (jobId, workspaceId, source, onProgress) =>
-    withJob(jobId, async (signal) => {
-      const { blob, name } = await readSource(source, signal);
-      return predictBatch(getDb(), workspaceId, blob, name, signal, onProgress);
-    }),
+    withJob(jobId, (signal) => withSource(source, signal, (input, name) => predictBatch(getDb(), workspaceId, input, name, signal, onProgress))),
+  exportBatchCsv: (jobId, batchId, filter, onProgress) => withJob(jobId, (signal) => exportBatchCsv(getDb(), batchId, filter, signal, onProgress)),
   getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
   installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
   setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),

@@ -1,14 +1,33 @@
 import { EngineError, throwIfCancelled } from '$lib/engine/errors';
+import type { CsvInput } from '$lib/engine/data/csv';
+import { CsvByteStream, MAX_CSV_BYTES, tooLargeError } from '$lib/engine/data/csvByteStream';
 import type { ImportSource } from './api';
 
-/** The bytes and name of a CSV to read: a dropped file as is, a URL downloaded (http(s) only, no credentials). */
-export async function readSource(source: ImportSource, signal: AbortSignal): Promise<{ blob: Blob; name: string }> {
-  if (source.kind === 'file') return { blob: source.file, name: source.file.name };
+/**
+ * Runs `use` on the CSV a source names: a dropped file as it is, a URL as a download parsed while it
+ * arrives (http(s) only, no credentials). Either is refused over MAX_CSV_BYTES — a download from its
+ * Content-Length before its body is read, or as soon as more than that has arrived. A download still
+ * open when `use` ends (refused, failed, cancelled) is closed.
+ */
+export async function withSource<T>(source: ImportSource, signal: AbortSignal, use: (input: CsvInput, name: string) => Promise<T>): Promise<T> {
+  if (source.kind === 'file') {
+    if (source.file.size > MAX_CSV_BYTES) throw tooLargeError(source.file.name, source.file.size);
+    return use(source.file, source.file.name);
+  }
+  const download = await openDownload(source.url, signal);
+  try {
+    return await use(download, download.name);
+  } finally {
+    await download.cancel();
+  }
+}
+
+async function openDownload(address: string, signal: AbortSignal): Promise<CsvByteStream> {
   let url: URL;
   try {
-    url = new URL(source.url, self.location.href);
+    url = new URL(address, self.location.href);
   } catch {
-    throw new EngineError('invalid-argument', `"${source.url}" is not a URL.`);
+    throw new EngineError('invalid-argument', `"${address}" is not a URL.`);
   }
   if (!/^https?:$/.test(url.protocol)) throw new EngineError('invalid-argument', 'Only http(s) URLs can be imported.');
   let res: Response;
@@ -18,7 +37,16 @@ export async function readSource(source: ImportSource, signal: AbortSignal): Pro
     throwIfCancelled(signal);
     throw new EngineError('fetch-failed', `Could not download ${url.href}: ${(e as Error).message}. Are you offline, or does the server refuse cross-origin requests?`);
   }
-  if (!res.ok) throw new EngineError('fetch-failed', `Could not download ${url.href}: the server answered ${res.status}.`, { status: res.status });
   const name = decodeURIComponent(url.pathname.split('/').pop() || url.hostname);
-  return { blob: await res.blob(), name };
+  if (!res.ok || !res.body) {
+    await res.body?.cancel().catch(() => {});
+    throw new EngineError('fetch-failed', `Could not download ${url.href}: the server answered ${res.status}.`, { status: res.status });
+  }
+  const length = res.headers.get('content-length');
+  const announced = length !== null && /^\d+$/.test(length.trim()) ? Number(length) : null;
+  if (announced !== null && announced > MAX_CSV_BYTES) {
+    await res.body.cancel().catch(() => {});
+    throw tooLargeError(name, announced);
+  }
+  return new CsvByteStream(res.body, name, announced);
 }

@@ -18,5 +18,6 @@ export const IMPORT_ERROR_TITLES: Record<string, string> = {
   'quota-exceeded': 'Not enough storage space',
   'storage-failed': 'Could not save',
   'fetch-failed': 'Download failed',
+  'too-large': 'File too large',
   'invalid-argument': 'Cannot import that',
 };

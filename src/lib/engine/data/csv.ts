@@ -1,7 +1,9 @@
 import Papa from 'papaparse';
 import { EngineError, throwIfCancelled } from '../errors';
+import { CsvByteStream } from './csvByteStream';
 
-export type CsvInput = Blob | string;
+/** A file (in the worker), a string (in Node and tests) or a download read as it arrives. */
+export type CsvInput = Blob | string | CsvByteStream;
 
 export interface CsvFormat {
   delimiter: string;
@@ -34,7 +36,7 @@ export async function decodeUtf16(input: Blob): Promise<{ text: string; encoding
 export interface CsvHandlers {
   /** Called once per chunk with its rows; `firstRowNumber` is the 1-based line of `rows[0]`. */
   onRows(rows: string[][], firstRowNumber: number, format: CsvFormat): void;
-  /** Bytes (or characters, for strings) consumed so far. */
+  /** Bytes (or characters, for strings) consumed so far; `total` is 0 for a download of unknown size. */
   onProgress?(consumed: number, total: number): void;
   signal?: AbortSignal;
 }
@@ -42,13 +44,18 @@ export interface CsvHandlers {
 const CHUNK_BYTES = 512 * 1024;
 
 /**
- * Streams a CSV through PapaParse chunk by chunk (from a File in the worker, from a string in
- * Node). The delimiter (comma, semicolon, tab, pipe), line endings and quoting are detected;
+ * Streams a CSV through PapaParse chunk by chunk (from a File in the worker, from a download as its
+ * bytes arrive, from a string in Node). The delimiter (comma, semicolon, tab, pipe), line endings and quoting are detected;
  * a BOM is reported and stripped. Between chunks the parser pauses and yields to the event loop,
  * so progress messages and a cancel request get through.
  */
 export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvFormat> {
-  const total = typeof input === 'string' ? input.length : input.size;
+  const download = input instanceof CsvByteStream ? input : null;
+  const fixedTotal = typeof input === 'string' ? input.length : input instanceof CsvByteStream ? 0 : input.size;
+  // A download counts bytes against the size the server announced, else against 0 (unknown); a
+  // compressed body outgrows its announced size.
+  const total = () => (!download ? fixedTotal : download.totalBytes === null ? 0 : Math.max(download.totalBytes, download.bytesRead));
+  const consumed = (cursor: number) => (download ? download.bytesRead : Math.min(fixedTotal, cursor));
   let hadBom = false;
   let nextRow = 1;
   let format: CsvFormat | null = null;
@@ -60,7 +67,7 @@ export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvForm
       parser?.abort();
       reject(e);
     };
-    Papa.parse<string[]>(input as never, {
+    const config = {
       header: false,
       skipEmptyLines: 'greedy',
       delimitersToGuess: [',', ';', '\t', '|'],
@@ -79,8 +86,8 @@ export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvForm
           format.hadBom = hadBom;
           h.onRows(rows, nextRow, format);
           nextRow += rows.length;
-          h.onProgress?.(Math.min(total, results.meta.cursor), total);
-          if (typeof input !== 'string') {
+          h.onProgress?.(consumed(results.meta.cursor), total());
+          if (input instanceof Blob) {
             // Yield so that a cancel message or a progress post can be processed.
             parser.pause();
             setTimeout(() => (h.signal?.aborted ? fail(new EngineError('cancelled', 'Cancelled.'), parser) : parser.resume()), 0);
@@ -96,14 +103,54 @@ export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvForm
         } catch (e) {
           return fail(e);
         }
-        h.onProgress?.(total, total);
+        const all = download ? download.bytesRead : fixedTotal;
+        h.onProgress?.(all, all);
         resolve(format ?? { delimiter: ',', linebreak: '\n', hadBom });
       },
       error(err: Error) {
         fail(new EngineError('internal', `Could not read the file: ${err.message}`));
       },
-    } as Papa.ParseConfig<string[]>);
+    } as Papa.ParseConfig<string[]>;
+    if (!download) return void Papa.parse<string[]>(input as never, config);
+    const feed = new PapaFeed();
+    Papa.parse<string[]>(feed as never, config);
+    void (async () => {
+      try {
+        for await (const text of download.text(h.signal)) {
+          if (failed) return; // leaving the loop closes the download
+          feed.emit('data', text); // parsed (and handed to chunk()) before emit returns
+          // Yield so that a cancel message or a progress post can be processed.
+          await new Promise((r) => setTimeout(r, 0));
+        }
+        if (!failed) feed.emit('end');
+      } catch (e) {
+        fail(e);
+      }
+    })();
   });
+}
+
+/**
+ * What PapaParse reads a stream from: the Node readable shape it documents ('data' chunks of text,
+ * then 'end'). Papa parses each chunk as it comes and carries a row cut by the chunk's end (even
+ * inside quotes) over to the next one. The chunks are pushed by parseCsvStream, one at a time.
+ */
+class PapaFeed {
+  readonly readable = true;
+  readonly #listeners = new Map<string, (chunk?: string) => void>();
+  on(event: string, listener: (chunk?: string) => void): void {
+    this.#listeners.set(event, listener);
+  }
+  removeListener(event: string): void {
+    this.#listeners.delete(event);
+  }
+  emit(event: 'data' | 'end', chunk?: string): void {
+    this.#listeners.get(event)?.(chunk);
+  }
+  // Papa calls these on a Node stream; the feed is already pushed one chunk at a time.
+  read(): void {}
+  pause(): void {}
+  resume(): void {}
 }
 
 /**

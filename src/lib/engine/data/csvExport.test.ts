@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
-import { toCsv } from './csvExport';
+import { toCsv, toCsvParts } from './csvExport';
 
 const cell = (v: unknown) => toCsv(['x'], [[v]]).split('\r\n')[1];
 
@@ -29,5 +29,18 @@ describe('CSV export', () => {
     const text = toCsv(['x', 'y', 'z', 'w'], rows);
     expect(Papa.parse<string[]>(text.trim()).data).toEqual([['x', 'y', 'z', 'w'], rows[0]]);
     expect(toCsv(['a;b'], [['c']], ';')).toBe('"a;b"\r\nc\r\n');
+  });
+
+  it('writes a big file in parts that join to exactly the same text, the header in the first part only', () => {
+    const header = ['decision', 'P(edible)', 'note'];
+    const row = (i: number) => [i % 3 ? 'edible' : 'poisonous', i / 1000, i % 7 ? `n${i}` : '=1+1'];
+    for (const n of [0, 1, 4999, 5000, 12_001]) {
+      const rows = Array.from({ length: n }, (_, i) => row(i));
+      const parts = [...toCsvParts(header, rows, 5000)];
+      expect(parts.join(''), `${n} rows`).toBe(toCsv(header, rows));
+      expect(parts).toHaveLength(Math.max(1, Math.ceil(n / 5000)));
+      expect(parts.filter((p) => p.startsWith('decision,P(edible),note\r\n'))).toHaveLength(1);
+      expect(parts.every((p) => p.endsWith('\r\n'))).toBe(true);
+    }
   });
 });

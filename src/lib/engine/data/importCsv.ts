@@ -3,6 +3,7 @@ import type { ProgressCallback } from '../progress';
 import { throttleProgress } from '../progress';
 import type { CsvFormat, CsvInput } from './csv';
 import { decodeUtf16, looksBinary, parseCsvStream } from './csv';
+import { CsvByteStream, sizeText } from './csvByteStream';
 import type { Dataset } from './dataset';
 import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
 import type { MatchKind, SchemaMatch } from './match';
@@ -86,7 +87,12 @@ async function readOnce(input: CsvInput, opts: AnalyzeOptions, progress: Progres
   const pass: Omit<ReadPass, 'format'> = { header: null, match: null, validator: null, buffered: [], dataRows: 0 };
   const format = await parseCsvStream(input, {
     signal: opts.signal,
-    onProgress: (done, total) => progress({ phase: 'Reading and validating', done, total }),
+    onProgress: (done, total) =>
+      progress(
+        input instanceof CsvByteStream
+          ? { phase: 'Downloading and validating', done, total, detail: total ? `${sizeText(done)} of ${sizeText(total)}` : `${sizeText(done)} so far (the server did not say how much)` }
+          : { phase: 'Reading and validating', done, total },
+      ),
     onRows(rows, firstRowNumber, fmt) {
       let start = 0;
       if (firstRowNumber === 1) {
@@ -141,13 +147,15 @@ function withoutClassOfKnownSchema(e: unknown, header: string[], opts: AnalyzeOp
 export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise<ImportAnalysis> {
   const started = Date.now();
   const progress = throttleProgress(opts.onProgress);
-  const bytes = typeof input === 'string' ? new TextEncoder().encode(input).length : input.size;
-  // Parsed as a Blob again (UTF-8 now) so that parsing still streams and yields to a cancel.
-  const utf16 = typeof input === 'string' ? null : await decodeUtf16(input);
+  // A UTF-16 file is decoded once and parsed as a Blob again (UTF-8 now), so parsing still streams
+  // and yields to a cancel; its size stays the file's own. A URL's stream is read as UTF-8.
+  const utf16 = typeof input === 'string' || input instanceof CsvByteStream ? null : await decodeUtf16(input);
+  const fileBytes = utf16 && input instanceof Blob ? input.size : null;
   if (utf16) input = new Blob([utf16.text]);
-  const hadBom = (await refuseNonText(input)) || utf16 !== null;
+  const hadBom = (await refuseNonText(input, opts.signal)) || utf16 !== null;
   const pass = await readOnce(input, opts, progress);
   throwIfCancelled(opts.signal);
+  const bytes = fileBytes ?? (typeof input === 'string' ? new TextEncoder().encode(input).length : input instanceof CsvByteStream ? input.bytesRead : input.size);
   const format = pass.format;
   format.hadBom ||= hadBom;
   if (utf16) format.encoding = utf16.encoding;
@@ -186,14 +194,15 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
 }
 
 /** Refuses empty and binary input before parsing; returns whether the text starts with a UTF-8 BOM. */
-async function refuseNonText(input: CsvInput): Promise<boolean> {
+async function refuseNonText(input: CsvInput, signal?: AbortSignal): Promise<boolean> {
   if (typeof input === 'string') {
     if (!input.trim()) throw new EngineError('empty-file', 'The file is empty.');
     if (looksBinary(new TextEncoder().encode(input.slice(0, 4096)))) throw binaryError();
     return input.charCodeAt(0) === 0xfeff;
   }
-  if (input.size === 0) throw new EngineError('empty-file', 'The file is empty (0 bytes).');
-  const head = new Uint8Array(await input.slice(0, 4096).arrayBuffer());
+  // A download's first bytes are read ahead (and parsed later with the rest).
+  const head = input instanceof CsvByteStream ? await input.head(signal, 4096) : new Uint8Array(await input.slice(0, 4096).arrayBuffer());
+  if (head.length === 0) throw new EngineError('empty-file', 'The file is empty (0 bytes).');
   if (looksBinary(head)) throw binaryError();
   if (!new TextDecoder().decode(head).trim()) throw new EngineError('empty-file', 'The file holds only blank space.');
   return head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;

@@ -1,0 +1,100 @@
+import type { WorkspaceSchema } from '../data/schema';
+import { cellText, type ColumnData, type Dataset } from '../data/dataset';
+import { toCsvParts } from '../data/csvExport';
+import { HELD_BY_REFERENCE, HELD_NONE } from './answerRule';
+
+/** What a batch's results table reads: the batch as logged, or as the worker answered it. */
+export interface BatchTable {
+  rows: number;
+  columns: ColumnData[];
+  label: Uint8Array | null;
+  pPoisonous: Float32Array;
+  /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
+  decision: Uint8Array;
+  /** Absent in batches logged before the answer rule. */
+  held?: Uint16Array;
+  version: number;
+  ab?: { challengerVersion: number; arm: Uint8Array };
+  shadow?: { version: number; decision: Uint8Array };
+}
+
+export type BatchFilter = 'all' | 'edible' | 'uncertain' | 'poisonous' | 'disagree';
+
+export const DECISION_WORDS = ['edible', 'uncertain — treat as poisonous', 'poisonous'] as const;
+
+/**
+ * A batch's results as rows of text, the same on the page (its table) and in the downloaded file
+ * (written in the worker): decision, why not edible (when any row was held back), P(edible), the
+ * A/B column, the file's class, then every feature.
+ */
+export class BatchTableView {
+  readonly columns: string[];
+  readonly #anyHeld: boolean;
+  readonly #abColumn: string | null;
+  readonly #ds: Dataset;
+
+  constructor(
+    readonly schema: WorkspaceSchema,
+    readonly batch: BatchTable,
+  ) {
+    const held = batch.held;
+    let anyHeld = false;
+    for (let i = 0; held && i < held.length && !anyHeld; i++) anyHeld = held[i] !== HELD_NONE;
+    this.#anyHeld = anyHeld;
+    // During an A/B test each row says which version answered it (split) or what the shadow said.
+    this.#abColumn = batch.ab ? 'answered by' : batch.shadow ? `v${batch.shadow.version} (shadow)` : null;
+    this.columns = [
+      'decision',
+      ...(anyHeld ? ['why not edible'] : []),
+      'P(edible)',
+      ...(this.#abColumn ? [this.#abColumn] : []),
+      ...(batch.label ? ['class'] : []),
+      ...schema.features.map((f) => f.name),
+    ];
+    this.#ds = { rows: batch.rows, label: batch.label ?? new Uint8Array(batch.rows), columns: batch.columns };
+  }
+
+  /** Called edible = decision 0; anything else is treated as poisonous, so that is what "disagrees" compares. */
+  disagrees(i: number): boolean {
+    const b = this.batch;
+    return !!b.label && (b.decision[i] === 0 ? 0 : 1) !== b.label[i];
+  }
+
+  /** The rows a filter keeps, in file order. */
+  shown(filter: BatchFilter): Uint32Array {
+    const b = this.batch;
+    const keep = filter === 'all' ? () => true : filter === 'disagree' ? (i: number) => this.disagrees(i) : (i: number) => DECISION_WORDS[b.decision[i]].startsWith(filter);
+    let n = 0;
+    const out = new Uint32Array(b.rows);
+    for (let i = 0; i < b.rows; i++) if (keep(i)) out[n++] = i;
+    return out.slice(0, n);
+  }
+
+  /** The text of row `i` (in file order), column `col`. */
+  cell(i: number, col: number): string {
+    const b = this.batch;
+    if (col === 0) return DECISION_WORDS[b.decision[i]];
+    let c = col - 1;
+    if (this.#anyHeld && c-- === 0) return this.#heldWords(b.held![i]);
+    if (c-- === 0) return (1 - b.pPoisonous[i]).toFixed(3);
+    if (this.#abColumn && c-- === 0) return b.ab ? (b.ab.arm[i] ? `v${b.ab.challengerVersion} (challenger)` : `v${b.version} (champion)`) : DECISION_WORDS[b.shadow!.decision[i]];
+    if (b.label && c-- === 0) return b.label[i] ? 'p' : 'e';
+    return cellText(this.schema, this.#ds, c, i);
+  }
+
+  /** The rows `shown` as a CSV file (csvExport's writer), in parts of `rowsPerPart` rows. */
+  csvParts(shown: Uint32Array, rowsPerPart: number): Generator<string> {
+    return toCsvParts(this.columns, this.#rowsOf(shown), rowsPerPart);
+  }
+
+  *#rowsOf(shown: Uint32Array): Generator<string[]> {
+    for (let k = 0; k < shown.length; k++) yield this.columns.map((_, c) => this.cell(shown[k], c));
+  }
+
+  // The model said edible; the answer rule held it back. Empty for every other row.
+  #heldWords(h: number): string {
+    if (h === HELD_NONE) return '';
+    if (h === HELD_BY_REFERENCE) return 'no reference mushroom with these answers is known to be edible';
+    return `a blank field could make it poisonous, e.g. ${this.schema.features[h - 1]?.label.toLowerCase() ?? 'one of them'}`;
+  }
+}
