@@ -16,6 +16,8 @@ export type EngineErrorCode =
   | 'fetch-failed'
   | 'not-found'
   | 'invalid-argument'
+  /** A backup file that cannot be restored or merged (details.reason says why); nothing was written. */
+  | 'backup-refused'
   | 'internal';
 
 export type ErrorDetails = Record<string, string | number | boolean | null | string[]>;
