@@ -35,6 +35,7 @@ const prediction = (workspaceId = 'uci'): Omit<PredictionRow, 'id'> => ({
   pPoisonous: 0.9,
   decision: 'poisonous',
   latencyMs: 2,
+  uid: crypto.randomUUID(),
 });
 
 describe('feedback', () => {
@@ -84,6 +85,7 @@ describe('feedback', () => {
       decision: new Uint8Array(3),
       edibleAbove: 0.9,
       predictMs: 1,
+      uid: crypto.randomUUID(),
     });
     const labelled = (await db.predictionBatches.add(batch(Uint8Array.of(1, 0, 1)))) as number;
     const unlabelled = (await db.predictionBatches.add(batch(null))) as number;

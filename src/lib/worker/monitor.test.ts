@@ -54,6 +54,7 @@ const single = (
   pPoisonous,
   decision,
   latencyMs: 1,
+  uid: crypto.randomUUID(),
   ...(feedback === undefined ? {} : { feedback: { label: feedback, at: createdAt + 1 } }),
 });
 
@@ -83,6 +84,7 @@ const batch = (
   decision: Uint8Array.from(decision),
   edibleAbove: 0.9,
   predictMs: 1,
+  uid: crypto.randomUUID(),
 });
 
 describe('loadProductionRows', () => {

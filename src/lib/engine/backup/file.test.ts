@@ -25,6 +25,8 @@ const segments = () => [
   { table: 'settings' as const, rows: 1, blob: new Blob([JSON.stringify({ formatName: 'dexie', rows: [{ key: 'retrainEvery', value: 10 }] })]) },
 ];
 
+const blobOf = (b: Buffer) => new Blob([new Uint8Array(b)]);
+
 async function bytes(b: Blob): Promise<Buffer> {
   return Buffer.from(await b.arrayBuffer());
 }
@@ -44,7 +46,7 @@ async function reason(file: Blob): Promise<string> {
 function resealed(lines: string[]): Blob {
   const content = Buffer.from(lines.map((l) => l + '\n').join(''));
   const digest = createHash('sha256').update(content).digest('hex');
-  return new Blob([content, JSON.stringify({ checksum: { algorithm: 'SHA-256', value: digest, contentBytes: content.length } }) + '\n']);
+  return new Blob([new Uint8Array(content), JSON.stringify({ checksum: { algorithm: 'SHA-256', value: digest, contentBytes: content.length } }) + '\n']);
 }
 
 describe('backup file', () => {
@@ -67,11 +69,11 @@ describe('backup file', () => {
     const edited = Buffer.from(good);
     const at = good.indexOf('ünïcode');
     edited[at + 3] ^= 1;
-    expect(await reason(new Blob([edited]))).toBe('checksum');
+    expect(await reason(blobOf(edited))).toBe('checksum');
     for (const cut of [good.length - 1, good.length - 20, Math.floor(good.length / 2), 40]) {
-      expect(await reason(new Blob([good.subarray(0, cut)]))).toMatch(/truncated|not-a-backup/);
+      expect(await reason(blobOf(good.subarray(0, cut)))).toMatch(/truncated|not-a-backup/);
     }
-    expect(await reason(new Blob([good.subarray(0, good.length - 1)]))).toBe('truncated');
+    expect(await reason(blobOf(good.subarray(0, good.length - 1)))).toBe('truncated');
     expect(await reason(new Blob([]))).toBe('not-a-backup');
     expect(await reason(new Blob(['name,age\nx,1\n']))).toBe('not-a-backup');
     // Another app's Dexie export (the format our table lines use) is not a Sporeprint backup.
@@ -90,10 +92,10 @@ describe('backup file', () => {
     const good = await bytes(await assembleBackup(header, segments()));
     const edited = Buffer.from(good);
     edited[good.indexOf('retrainEvery')] = 'R'.charCodeAt(0);
-    await expect(verifyBackup(new Blob([edited]), limits)).rejects.toThrow(
+    await expect(verifyBackup(blobOf(edited), limits)).rejects.toThrow(
       'This backup file was changed or damaged after it was made: its content does not match its SHA-256 checksum. Nothing was written.',
     );
-    await expect(verifyBackup(new Blob([good.subarray(0, 100)]), limits)).rejects.toThrow(/incomplete.*Nothing was written\./);
+    await expect(verifyBackup(blobOf(good.subarray(0, 100)), limits)).rejects.toThrow(/incomplete.*Nothing was written\./);
   });
 
   it('stops between slices when cancelled', async () => {

@@ -49,7 +49,7 @@ export async function assembleBackup(header: Omit<BackupHeader, 'segments'>, seg
     hash.update(newline);
   }
   const contentBytes = head.length + segments.reduce((n, s) => n + s.blob.size + 1, 0);
-  const parts: (Blob | Uint8Array | string)[] = [head];
+  const parts: (Blob | Uint8Array<ArrayBuffer> | string)[] = [head];
   for (const s of segments) parts.push(s.blob, '\n');
   parts.push(trailerLine(bytesToHex(hash.digest()), contentBytes));
   return new Blob(parts, { type: 'application/x-ndjson' });
