@@ -51,7 +51,7 @@ function resealed(lines: string[]): Blob {
 
 describe('backup file', () => {
   it('round-trips: each table line is where the header says, and the checksum is SHA-256 of every byte before the last line', async () => {
-    const file = await assembleBackup(header, segments());
+    const file = (await assembleBackup(header, segments())).blob;
     const buf = await bytes(file);
     const v = await verifyBackup(file, limits);
     expect(v.header.workspaces[0].name).toBe('UCI Mushroom — é');
@@ -65,7 +65,7 @@ describe('backup file', () => {
   });
 
   it('refuses a file with one byte changed (checksum), cut short anywhere (truncated), of another app, or of a newer format', async () => {
-    const good = await bytes(await assembleBackup(header, segments()));
+    const good = await bytes((await assembleBackup(header, segments())).blob);
     const edited = Buffer.from(good);
     const at = good.indexOf('ünïcode');
     edited[at + 3] ^= 1;
@@ -89,7 +89,7 @@ describe('backup file', () => {
   });
 
   it('says what is wrong in words, and that nothing was written', async () => {
-    const good = await bytes(await assembleBackup(header, segments()));
+    const good = await bytes((await assembleBackup(header, segments())).blob);
     const edited = Buffer.from(good);
     edited[good.indexOf('retrainEvery')] = 'R'.charCodeAt(0);
     await expect(verifyBackup(blobOf(edited), limits)).rejects.toThrow(
@@ -99,7 +99,7 @@ describe('backup file', () => {
   });
 
   it('stops between slices when cancelled', async () => {
-    const file = await assembleBackup(header, segments());
+    const file = (await assembleBackup(header, segments())).blob;
     const c = new AbortController();
     c.abort();
     await expect(verifyBackup(file, limits, c.signal)).rejects.toMatchObject({ code: 'cancelled' });

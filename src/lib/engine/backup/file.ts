@@ -36,7 +36,12 @@ async function hashRange(hash: ReturnType<typeof sha256.create>, blob: Blob, sta
  * table: header line, table lines, trailer line with the SHA-256 of all before it. A Blob made of
  * blobs: nothing is copied into one buffer.
  */
-export async function assembleBackup(header: Omit<BackupHeader, 'segments'>, segments: SegmentBlob[], signal?: AbortSignal, onProgress?: ProgressCallback): Promise<Blob> {
+export async function assembleBackup(
+  header: Omit<BackupHeader, 'segments'>,
+  segments: SegmentBlob[],
+  signal?: AbortSignal,
+  onProgress?: ProgressCallback,
+): Promise<{ blob: Blob; sha256: string }> {
   const full: BackupHeader = { ...header, segments: segments.map((s) => ({ table: s.table, rows: s.rows, bytes: s.blob.size })) };
   const head = encoder.encode(headerLine(full));
   const hash = sha256.create();
@@ -51,8 +56,9 @@ export async function assembleBackup(header: Omit<BackupHeader, 'segments'>, seg
   const contentBytes = head.length + segments.reduce((n, s) => n + s.blob.size + 1, 0);
   const parts: (Blob | Uint8Array<ArrayBuffer> | string)[] = [head];
   for (const s of segments) parts.push(s.blob, '\n');
-  parts.push(trailerLine(bytesToHex(hash.digest()), contentBytes));
-  return new Blob(parts, { type: 'application/x-ndjson' });
+  const digest = bytesToHex(hash.digest());
+  parts.push(trailerLine(digest, contentBytes));
+  return { blob: new Blob(parts, { type: 'application/x-ndjson' }), sha256: digest };
 }
 
 export interface VerifiedBackup {

@@ -182,3 +182,12 @@ export const SHARED_SETTINGS_IN_WORKSPACE_BACKUP = ['retrainEvery', 'alertRules'
 export function isSharedSettingInWorkspaceBackup(key: string): boolean {
   return (SHARED_SETTINGS_IN_WORKSPACE_BACKUP as readonly string[]).includes(key);
 }
+
+/** How much a scope holds, per table, with the labels it carries: what an erase or a restore would take away. */
+export interface TableCounts {
+  tables: Partial<Record<BackupTable, number>>;
+  /** Single predictions with an expert's label. */
+  feedback: number;
+  /** Rows of batch files whose labels were submitted as feedback. */
+  batchLabels: number;
+}
