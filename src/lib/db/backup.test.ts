@@ -43,7 +43,7 @@ const limits = (db: SporeprintDb) => ({ formatVersion: 1, dbVersion: db.verno })
 
 /** A workspace used for a while: imported data, the shipped model, a trained one, predictions with labels, a labelled batch. */
 async function useWorkspace(db: SporeprintDb, ws: 'uci' | 'secondary', label: string) {
-  const analysis = await analyzeCsv(sample(ws), { sourceName: `${ws}.csv`, schemas: BUILTIN_SCHEMAS });
+  const analysis = await analyzeCsv(sample(ws), { sourceName: `${ws}.csv`, schemas: [...BUILTIN_SCHEMAS] });
   const { version: data } = await storeDatasetVersion(db, ws, analysis);
   await installShippedBundle(db, shipped(ws));
   // Trained on each device: a training time of its own (what tells two trainings apart).
