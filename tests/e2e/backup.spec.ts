@@ -75,6 +75,14 @@ async function snapshot(page: Page) {
   return { sha, stages, total, answer, waiting };
 }
 
+/** The Monitor page's report on its default window, as text. */
+async function monitorReport(page: Page): Promise<string[]> {
+  await page.goto('/monitor');
+  await expect(page.getByTestId('report-ready')).toBeVisible({ timeout: 60_000 });
+  const parts = ['answered-by', 'dataset-drift', 'estimated-accuracy', 'measured-quality', 'prediction-drift', 'drift-table'];
+  return Promise.all(parts.map(async (id) => (await page.getByTestId(id).innerText()).replace(/\s+/g, ' ')));
+}
+
 async function restore(page: Page, name: string, file: Buffer) {
   await chooseBackup(page, name, file);
   const review = page.getByTestId('backup-review');
@@ -108,6 +116,8 @@ test('a workspace backed up, erased and restored — and restored into an empty 
   expect(before.waiting).toContain('2 of 10');
   expect(before.stages).toEqual(['v1:archived', 'v2:production']);
 
+  const report = await monitorReport(page);
+  expect(report[0]).toContain('Rows answered by v2 (4)'); // the window: every prediction so far
   const file = await backUpWorkspace(page);
   await expect(page.getByTestId('last-backup')).not.toContainText('never');
 
@@ -128,6 +138,7 @@ test('a workspace backed up, erased and restored — and restored into an empty 
   await expect(page.getByTestId('no-versions')).toBeVisible();
 
   await restore(page, 'uci.backup.jsonl', file);
+  expect(await monitorReport(page)).toEqual(report);
   // One more prediction than `before` saw: the one its own answer logged, before the backup.
   expect(await snapshot(page)).toEqual({ ...before, total: '4 predictions' });
 
@@ -135,6 +146,7 @@ test('a workspace backed up, erased and restored — and restored into an empty 
   const other = await freshProfile(browser, baseURL);
   await other.page.goto('/settings');
   await restore(other.page, 'uci.backup.jsonl', file);
+  expect(await monitorReport(other.page)).toEqual(report);
   expect(await snapshot(other.page)).toEqual({ ...before, total: '4 predictions' });
   expect(other.errors).toEqual([]);
   await other.context.close();
