@@ -2,6 +2,7 @@ import { exportDB } from 'dexie-export-import';
 import type { SegmentBlob } from '$lib/engine/backup/file';
 import { BACKUP_FORMAT_VERSION, SEGMENT_FORMAT, type BackupHeader, type BackupScope, type BackupWorkspace } from '$lib/engine/backup/format';
 import { BACKUP_TABLE_NAMES, TABLES, type BackupTable } from '$lib/engine/backup/tables';
+import { packNumbers } from '$lib/engine/backup/pack';
 import { throwIfCancelled } from '$lib/engine/errors';
 import type { ProgressCallback } from '$lib/engine/progress';
 import { schemaFingerprint } from '$lib/engine/ml/preprocess';
@@ -51,6 +52,7 @@ export async function exportScope(
           describeRow(summaries.get(rowWorkspace(table, value, keys) ?? ''), table, value);
           return true;
         },
+        transform: (_t, value, key) => ({ value: packNumbers(value), key }),
         progressCallback: (p) => {
           // Throwing here aborts the read transaction: a cancelled backup leaves nothing behind.
           throwIfCancelled(signal);

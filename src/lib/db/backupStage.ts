@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { importInto } from 'dexie-export-import';
 import type { VerifiedBackup } from '$lib/engine/backup/file';
 import { refuse } from '$lib/engine/backup/format';
+import { unpackNumbers } from '$lib/engine/backup/pack';
 import { abTestIdentity, alertIdentity, legacyUid, modelIdentity, runIdentity, snapshotIdentity } from '$lib/engine/backup/identity';
 import type { HereSide, MergeSide } from '$lib/engine/backup/mergePlan';
 import { AUTO_ID_TABLES, TABLES } from '$lib/engine/backup/tables';
@@ -35,6 +36,7 @@ export async function stageBackup(file: Blob, verified: VerifiedBackup, signal?:
         // Older database versions only lack tables and fields; newer ones were refused with the header.
         acceptVersionDiff: true,
         chunkSizeBytes: CHUNK_BYTES,
+        transform: (_t, value, key) => ({ value: unpackNumbers(value), key }),
         progressCallback: (p) => {
           throwIfCancelled(signal);
           onProgress?.({ phase: `Reading ${TABLES[s.table].label}`, done: before + p.completedRows, total });
