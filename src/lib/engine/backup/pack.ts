@@ -25,7 +25,8 @@ export function packNumbers<T>(value: T): T {
     if (value.length >= MIN_LENGTH && allNumbers(value)) return { [PACKED]: Float64Array.from(value) } as unknown as T;
     for (let i = 0; i < value.length; i++) value[i] = packNumbers(value[i]);
   } else if (isPlainObject(value)) {
-    for (const k of Object.keys(value)) value[k] = packNumbers(value[k]);
+    const o: Record<string, unknown> = value;
+    for (const k of Object.keys(o)) o[k] = packNumbers(o[k]);
   }
   return value;
 }
@@ -39,7 +40,8 @@ export function unpackNumbers<T>(value: T): T {
     if (keys.length === 1 && keys[0] === PACKED && (value as unknown as Packed)[PACKED] instanceof Float64Array) {
       return Array.from((value as unknown as Packed)[PACKED]) as unknown as T;
     }
-    for (const k of keys) value[k] = unpackNumbers(value[k]);
+    const o: Record<string, unknown> = value;
+    for (const k of keys) o[k] = unpackNumbers(o[k]);
   }
   return value;
 }
