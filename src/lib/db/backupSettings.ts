@@ -30,3 +30,22 @@ export async function recordBackup(db: SporeprintDb, backup: LastBackup, workspa
 export function getWorkspaceBackupAt(db: SporeprintDb, workspaceId: string): Promise<number | null> {
   return getSetting<number | null>(db, lastBackupKey(workspaceId), null);
 }
+
+/** Expert labels given in a workspace since its last backup (single predictions, and labelled batch rows). */
+export async function feedbackSinceBackup(db: SporeprintDb, workspaceId: string): Promise<{ count: number; lastBackupAt: number | null }> {
+  return db.transaction('r', db.settings, db.predictions, db.batchFeedback, async () => {
+    const lastBackupAt = await getWorkspaceBackupAt(db, workspaceId);
+    const since = lastBackupAt ?? -Infinity;
+    let count = await db.predictions
+      .where('workspaceId')
+      .equals(workspaceId)
+      .filter((p) => !!p.feedback && p.feedback.at > since)
+      .count();
+    await db.batchFeedback
+      .where('workspaceId')
+      .equals(workspaceId)
+      .filter((b) => b.at > since)
+      .each((b) => (count += b.label.length));
+    return { count, lastBackupAt };
+  });
+}

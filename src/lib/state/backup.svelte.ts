@@ -1,10 +1,11 @@
 import { getDb } from '$lib/db/db';
-import { getLastBackup, type LastBackup } from '$lib/db/backupSettings';
+import { feedbackSinceBackup, getLastBackup, type LastBackup } from '$lib/db/backupSettings';
 import type { Progress } from '$lib/engine/progress';
 import type { BackupApplied, BackupMade, BackupReview, BackupScope, FeedbackPolicy, TableCounts } from '$lib/worker/api';
 import { trainer, Comlink } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
-import { LiveQuery } from './liveQuery.svelte';
+import { LiveQuery, WorkspaceQuery } from './liveQuery.svelte';
+import type { WorkspaceState } from './workspace.svelte';
 
 export type BackupPhase = 'idle' | 'backing-up' | 'backed-up' | 'checking' | 'review' | 'applying' | 'applied' | 'erasing';
 
@@ -24,6 +25,26 @@ export class BackupState {
   #erase = $state.raw<{ scope: BackupScope; name: string; counts: TableCounts } | null>(null);
   #jobId: string | null = null;
   readonly #last = new LiveQuery<LastBackup | null>(() => getLastBackup(getDb()), null);
+  readonly #since: WorkspaceQuery<{ count: number; lastBackupAt: number | null } | null>;
+  #reminderDismissed = $state(false);
+
+  constructor(private readonly workspace: WorkspaceState) {
+    this.#since = new WorkspaceQuery(
+      () => workspace.currentId,
+      (id) => feedbackSinceBackup(getDb(), id),
+      null,
+    );
+  }
+
+  /** Labels given in the current workspace since its last backup, unless the user said "later" this session. */
+  get reminder(): { count: number; lastBackupAt: number | null; workspaceId: string; name: string } | null {
+    const s = this.#since.current;
+    if (this.#reminderDismissed || !s || s.count === 0) return null;
+    return { ...s, workspaceId: this.workspace.current.id, name: this.workspace.current.name };
+  }
+  dismissReminder(): void {
+    this.#reminderDismissed = true;
+  }
 
   get phase() {
     return this.#phase;
