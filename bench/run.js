@@ -18,13 +18,18 @@
 //   drift_ms, monitor_ms, report_bytes: Secondary reference (v1's training split) vs a 12,214-row batch.
 //   cv_false_edible, cv_uncertain_share (BENCH_ONLY=cv): the 5-fold check of the Models page's default
 //                          model per data set, trained in the worker (see benchCrossValidation).
+//   backup_ms, backup_bytes, restore_ms (BENCH_ONLY=backup): the Secondary workspace with the 61k data
+//                          set imported, its shipped model and the 61k file predicted as a batch, backed up
+//                          from Settings, then restored into an empty browser (see benchBackup); each line
+//                          carries the page's longest main-thread task meanwhile.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), SPOREPRINT_SHARED (the shared folder that
 // holds data/; default ../shared next to the repository), BENCH_RUNS (default 3), BENCH_BUILD_DIR
 // (default build: the folder served).
 import { chromium } from '@playwright/test';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { gzipSync, constants as zlibConstants } from 'node:zlib';
 import { startStaticServer } from '../scripts/staticServer.js';
 import { chromiumLaunchOptions } from '../tests/chromium.js';
@@ -791,6 +796,88 @@ async function benchMonitor(browser, serverUrl) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// backup_ms, backup_bytes, restore_ms
+
+/**
+ * Secondary: the 61,069-row data set imported, the shipped model, and the same file predicted as a
+ * batch (61,069 rows logged). backup_ms is from the click on "Back up this workspace" to the file's
+ * download; restore_ms, in a fresh context (an empty browser), from choosing the file to the restore
+ * committed (checksum, staging read, review, the click on Confirm restore, the commit) — the user's
+ * own pause on the review is left out. Long tasks are the page's (PerformanceObserver 'longtask').
+ */
+async function benchBackup(browser, serverUrl) {
+  const file = join(DATA, 'secondary_data.csv');
+  if (!existsSync(file)) return log(`backup_ms: SKIPPED, ${file} not found`);
+  const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block', acceptDownloads: true });
+  let backupFile = null;
+  try {
+    await context.addInitScript(watchLongTasks);
+    const page = await context.newPage();
+    await importFile(page, serverUrl, file);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
+    await page.getByTestId('batch-file-input').setInputFiles(file);
+    await page.getByTestId('batch-rows').waitFor({ timeout: TIMEOUT });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings & About' }).click();
+    const times = [];
+    const longest = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.evaluate(() => (window.__longTasks = []));
+      const t0 = performance.now();
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.getByTestId('backup-workspace').click()]);
+      backupFile = await download.path();
+      times.push(performance.now() - t0);
+      await page.getByTestId('backup-done').waitFor();
+      const tasks = await page.evaluate(() => window.__longTasks);
+      longest.push(Math.max(0, ...tasks));
+      log(`backup_ms/secondary run ${i + 1}: ${round1(times.at(-1))} ms, ${statSync(backupFile).size} B; long tasks ${tasks.map(round1).join(', ') || 'none'}`);
+    }
+    const bytes = statSync(backupFile).size;
+    console.log(JSON.stringify({ bench: 'backup_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', longest_main_thread_task_ms: round1(Math.max(...longest)) }));
+    emit('backup_bytes', 'secondary', bytes, 'bytes');
+    // Copied out: the download's own file goes when its context closes.
+    const copy = join(tmpdir(), `sporeprint-bench-backup-${process.pid}.jsonl`);
+    writeFileSync(copy, readFileSync(backupFile));
+    backupFile = copy;
+  } finally {
+    await context.close();
+  }
+  try {
+    const times = [];
+    const longest = [];
+    for (let i = 0; i < RUNS; i++) {
+      const fresh = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'block' });
+      try {
+        await fresh.addInitScript(watchLongTasks);
+        const page = await fresh.newPage();
+        await page.goto(`${serverUrl}/settings`);
+        await page.getByTestId('backup-section').waitFor();
+        await page.waitForLoadState('networkidle');
+        await page.evaluate(() => (window.__longTasks = []));
+        const t0 = performance.now();
+        await page.getByTestId('restore-file-input').setInputFiles(backupFile);
+        await page.getByTestId('confirm-restore').waitFor({ timeout: TIMEOUT });
+        const reviewed = performance.now();
+        await page.getByTestId('confirm-restore').click();
+        const clicked = performance.now();
+        await page.getByTestId('backup-applied').waitFor({ timeout: TIMEOUT });
+        const total = reviewed - t0 + (performance.now() - clicked);
+        times.push(total);
+        const tasks = await page.evaluate(() => window.__longTasks);
+        longest.push(Math.max(0, ...tasks));
+        log(
+          `restore_ms/secondary run ${i + 1}: ${round1(total)} ms = check and read ${round1(reviewed - t0)} ms + commit ${round1(total - (reviewed - t0))} ms; long tasks ${tasks.map(round1).join(', ') || 'none'}`,
+        );
+      } finally {
+        await fresh.close();
+      }
+    }
+    console.log(JSON.stringify({ bench: 'restore_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', longest_main_thread_task_ms: round1(Math.max(...longest)) }));
+  } finally {
+    rmSync(backupFile, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main() {
   if (!existsSync(join(BUILD, 'index.html')) || !existsSync(join(BUILD, 'sw.js'))) {
@@ -822,6 +909,7 @@ async function main() {
     await step('predict', () => benchPredict(browser, server.url));
     await step('retrain', () => benchRetrain(browser, server.url));
     await step('monitor', () => benchMonitor(browser, server.url));
+    await step('backup', () => benchBackup(browser, server.url));
   } finally {
     await server.close();
   }

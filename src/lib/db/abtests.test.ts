@@ -84,6 +84,7 @@ async function single(test: AbTestRow, at: number, over: Partial<PredictionRow> 
     pPoisonous: 0.5,
     decision: 'edible',
     latencyMs: 1,
+    uid: crypto.randomUUID(),
     ab: { testId: test.id!, arm },
     ...rest,
   });
@@ -113,6 +114,7 @@ async function batch(
     decision: Uint8Array.from(o.decision),
     edibleAbove: 0.97,
     predictMs: 1,
+    uid: crypto.randomUUID(),
     ...(o.arm ? { ab: { testId, challengerVersionId: 2, challengerVersion: 2, challengerEdibleAbove: 0.97, arm: Uint8Array.from(o.arm) } } : {}),
     ...(o.shadow ? { shadow: { testId, versionId: 2, version: 2, pPoisonous: new Float32Array(rows), decision: Uint8Array.from(o.shadow) } } : {}),
   };

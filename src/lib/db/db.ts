@@ -13,6 +13,7 @@ import type { AbTest } from '$lib/engine/abtest/record';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { ModelStage } from '$lib/engine/ml/bundle';
+import { legacyUid } from '$lib/engine/backup/identity';
 
 export type { AbTestStatus };
 
@@ -210,11 +211,33 @@ export class SporeprintDb extends Dexie {
     this.version(7).stores({
       abTests: '++id, workspaceId, [workspaceId+status]',
     });
-    // Version 8: batches also indexed by [workspaceId+createdAt+rows], so the Monitor learns when each
+    // Version 8: predictions and batches are matched by their uid when a backup from another device
+    // is merged (ids are numbered by each browser on its own). Rows logged before uids existed get
+    // one derived from their content, so the same old row gets the same uid on every device.
+    this.version(8)
+      .stores({
+        predictions: '++id, workspaceId, [workspaceId+createdAt], versionId, uid',
+        predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId, uid',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table('predictions')
+          .toCollection()
+          .modify((p: PredictionRow) => {
+            p.uid ??= legacyUid(p);
+          });
+        await tx
+          .table('predictionBatches')
+          .toCollection()
+          .modify((b: PredictionBatchRow) => {
+            b.uid ??= legacyUid(b);
+          });
+      });
+    // Version 9: batches also indexed by [workspaceId+createdAt+rows], so the Monitor learns when each
     // batch was served and how many rows it holds from the index alone and reads only the batches it
     // needs. IndexedDB builds the new index from the stored rows; nothing moves.
-    this.version(8).stores({
-      predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId, [workspaceId+createdAt+rows]',
+    this.version(9).stores({
+      predictionBatches: '++id, workspaceId, [workspaceId+createdAt], versionId, uid, [workspaceId+createdAt+rows]',
     });
   }
 }
@@ -240,8 +263,8 @@ export interface PredictionRow extends ServedPrediction {
   latencyMs: number;
   /** An expert's answer (1 = poisonous); `usedByRun` once a retraining has learnt from it. */
   feedback?: { label: 0 | 1; at: number; usedByRun?: number };
-  /** The id an A/B test routes by (random, made before the answer). */
-  uid?: string;
+  /** Its id on every device (random, made before the answer): A/B tests route by it, merged backups join on it. */
+  uid: string;
   /** Set while an A/B test ran: its arm; `version` above is the version that answered. */
   ab?: { testId: number; arm: Arm };
   /** Shadow mode: the challenger's answer on the same row (not shown to the user). */
@@ -262,8 +285,8 @@ export interface PredictionBatchRow extends ServedPrediction {
   held?: Uint16Array;
   edibleAbove: number;
   predictMs: number;
-  /** Rows are routed by `${uid}:${row}` during an A/B test. */
-  uid?: string;
+  /** Its id on every device; rows are routed by `${uid}:${row}` during an A/B test. */
+  uid: string;
   /** Split mode: 1 where the challenger answered that row (its answer is in pPoisonous/decision). */
   ab?: { testId: number; challengerVersionId: number; challengerVersion: number; challengerEdibleAbove: number; arm: Uint8Array };
   /** Shadow mode: the challenger's answers on every row. */

@@ -1,17 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow, type PredictionRow } from './db';
-import {
-  completeRetraining,
-  getRetrainEvery,
-  getRetrainHold,
-  pendingFeedback,
-  retrainCheck,
-  setBatchFeedback,
-  setFeedback,
-  setRetrainEvery,
-  setRetrainHold,
-} from './feedback';
+import { completeRetraining, getRetrainEvery, getRetrainHold, pendingFeedback, retrainCheck, setBatchFeedback, setFeedback, setRetrainEvery, setRetrainHold } from './feedback';
 import { logPrediction } from './predictions';
 
 let db: SporeprintDb;
@@ -34,6 +24,7 @@ const prediction = (workspaceId = 'uci'): Omit<PredictionRow, 'id'> => ({
   pPoisonous: 0.9,
   decision: 'poisonous',
   latencyMs: 2,
+  uid: crypto.randomUUID(),
 });
 
 describe('feedback', () => {
@@ -83,6 +74,7 @@ describe('feedback', () => {
       decision: new Uint8Array(3),
       edibleAbove: 0.9,
       predictMs: 1,
+      uid: crypto.randomUUID(),
     });
     const labelled = (await db.predictionBatches.add(batch(Uint8Array.of(1, 0, 1)))) as number;
     const unlabelled = (await db.predictionBatches.add(batch(null))) as number;

@@ -27,6 +27,7 @@ const batch = (): Omit<PredictionBatchRow, 'id'> => ({
   decision: new Uint8Array(1200),
   edibleAbove: 0.9,
   predictMs: 3,
+  uid: crypto.randomUUID(),
 });
 
 describe('logBatch', () => {

@@ -63,6 +63,7 @@ const single = (
   pPoisonous,
   decision,
   latencyMs: 1,
+  uid: crypto.randomUUID(),
   ...(feedback === undefined ? {} : { feedback: { label: feedback, at: createdAt + 1 } }),
 });
 
@@ -92,6 +93,7 @@ const batch = (
   decision: Uint8Array.from(decision),
   edibleAbove: 0.9,
   predictMs: 1,
+  uid: crypto.randomUUID(),
 });
 
 describe('production rows, read whole', () => {

@@ -41,19 +41,25 @@ function versionNotFound(versionId: number): EngineError {
   return new EngineError('not-found', `Model version #${versionId} does not exist (deleted in another tab?).`, { versionId });
 }
 
-const counterKey = (workspaceId: string) => `modelVersionCounter:${workspaceId}`;
+/** The setting that remembers the highest version number a workspace ever gave. */
+export const versionCounterKey = (workspaceId: string) => `modelVersionCounter:${workspaceId}`;
 
 const workspaceRange = (db: SporeprintDb, workspaceId: string) => db.modelVersions.where('[workspaceId+version]').between([workspaceId, Dexie.minKey], [workspaceId, Dexie.maxKey]);
 
+/** The number the workspace's next version gets: one more than both the highest stored and the highest ever given. */
+export async function peekNextVersionNumber(db: SporeprintDb, workspaceId: string): Promise<number> {
+  const last = await workspaceRange(db, workspaceId).last();
+  const counter = (await db.settings.get(versionCounterKey(workspaceId)))?.value;
+  return Math.max(last?.version ?? 0, typeof counter === 'number' ? counter : 0) + 1;
+}
+
 /**
- * The next version number of the workspace (inside the caller's transaction): one more than both
- * the highest stored and the highest ever assigned, so a deleted version's number is never reused.
+ * The next version number of the workspace (inside the caller's transaction), taken: a deleted
+ * version's number is never reused.
  */
 async function nextVersionNumber(db: SporeprintDb, workspaceId: string): Promise<number> {
-  const last = await workspaceRange(db, workspaceId).last();
-  const counter = (await db.settings.get(counterKey(workspaceId)))?.value;
-  const n = Math.max(last?.version ?? 0, typeof counter === 'number' ? counter : 0) + 1;
-  await db.settings.put({ key: counterKey(workspaceId), value: n });
+  const n = await peekNextVersionNumber(db, workspaceId);
+  await db.settings.put({ key: versionCounterKey(workspaceId), value: n });
   return n;
 }
 

@@ -15,11 +15,12 @@ export type EngineErrorCode =
   | 'quota-exceeded'
   | 'storage-failed'
   | 'fetch-failed'
-  | 'too-large'
   | 'not-found'
   | 'invalid-argument'
-  /** More rows than this device has memory to process (details: rows, maxRows). */
+  /** Too big for this device: more rows than its memory holds (details: rows, maxRows), or a file over the size limit. */
   | 'too-large'
+  /** A backup file that cannot be restored or merged (details.reason says why); nothing was written. */
+  | 'backup-refused'
   | 'internal';
 
 export type ErrorDetails = Record<string, string | number | boolean | null | string[]>;

@@ -10,6 +10,7 @@ import { MonitorState } from './monitor.svelte';
 import { AbTestsState } from './abtests.svelte';
 import { AlertsState } from './alerts.svelte';
 import { DatabaseState } from './database.svelte';
+import { BackupState } from './backup.svelte';
 
 /**
  * The app's stores, created once in the browser (the root layout calls `appState()` after mount
@@ -22,6 +23,7 @@ class AppState {
   readonly storage = new StorageState();
   readonly engine = new EngineState();
   readonly install = new InstallState();
+  readonly backup = new BackupState(this.workspace);
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
   readonly alerts = new AlertsState(this.workspace);

@@ -2,6 +2,7 @@ import { getDb, type DatasetVersionRow } from '$lib/db/db';
 import { listDatasetVersions, loadDataset, deleteDatasetVersion } from '$lib/db/datasets';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { asActionError, type ActionError } from './actionError';
+import { dataWorthKeeping } from './storage.svelte';
 import type { Progress } from '$lib/engine/progress';
 import type { AnalyzeResult, CommitResult, ImportSource } from '$lib/worker/api';
 import { engine, Comlink } from '$lib/worker/client';
@@ -110,6 +111,7 @@ export class DataState {
       const result = await engine().commitImport(a.importId, { workspaceName });
       this.#result = result;
       this.#phase = 'done';
+      dataWorthKeeping('import');
       if (this.workspace.currentId !== result.workspaceId) await this.workspace.select(result.workspaceId);
       await this.showPreview(result.versionId);
     } catch (e) {

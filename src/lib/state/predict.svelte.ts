@@ -3,6 +3,7 @@ import { listPredictions } from '$lib/db/predictions';
 import { getRetrainEvery, getRetrainHold, pendingFeedback, type RetrainHold } from '$lib/db/feedback';
 import { LiveQuery } from './liveQuery.svelte';
 import { asActionError, type ActionError } from './actionError';
+import { dataWorthKeeping } from './storage.svelte';
 import type { FeatureInput } from '$lib/engine/ml/explain';
 import type { BatchResult, PredictOneResult } from '$lib/worker/api';
 import type { Progress } from '$lib/engine/progress';
@@ -87,6 +88,7 @@ export class PredictState {
   async giveFeedback(predictionId: number, label: 0 | 1): Promise<void> {
     try {
       await trainer().submitFeedback(predictionId, label);
+      dataWorthKeeping('feedback');
     } catch (e) {
       this.#error = asActionError(e);
     }
@@ -159,6 +161,7 @@ export class BatchState {
     if (!r?.label) return;
     try {
       this.#feedbackRows = (await trainer().submitBatchFeedback(r.batchId)).rows;
+      dataWorthKeeping('feedback');
     } catch (e) {
       this.#error = asActionError(e);
     }

@@ -2,6 +2,7 @@ import { getDb, type PredictionRow } from '$lib/db/db';
 import { listBatchSummaries, queryPredictions, type BatchSummary, type PredictionFilter } from '$lib/db/predictions';
 import { trainer } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
+import { dataWorthKeeping } from './storage.svelte';
 import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
@@ -54,6 +55,7 @@ export class PredictionsState {
     this.#error = null;
     try {
       await trainer().submitBatchFeedback(batchId);
+      dataWorthKeeping('feedback');
     } catch (e) {
       this.#error = asActionError(e);
     }

@@ -1,3 +1,23 @@
+import { getDb } from '$lib/db/db';
+import { getSetting, setSetting } from '$lib/db/settings';
+
+/** Why the app asks for persistent storage on its own: the first thing stored that a user would miss. */
+export type KeepReason = 'import' | 'feedback';
+
+const ASKED_KEY = 'persistenceAsked';
+/** Sent by the stores when something worth keeping was just stored (see `dataWorthKeeping`). */
+const WORTH_KEEPING = 'sporeprint:worth-keeping';
+
+/** Tells the app something worth keeping was just stored; the first time, it asks for persistent storage. */
+export function dataWorthKeeping(why: KeepReason): void {
+  if (typeof window !== 'undefined') window.dispatchEvent(new CustomEvent(WORTH_KEEPING, { detail: why }));
+}
+
+const WHY: Record<KeepReason, string> = {
+  import: 'The data you just imported is stored only in this browser.',
+  feedback: 'The feedback you just gave is stored only in this browser.',
+};
+
 /**
  * Persistent-storage status and space used, from the Storage API. Some engines have no Storage API
  * at all (WebKitGTK), and Firefox answers `persist()` only when the user answers its prompt, which
@@ -11,6 +31,34 @@ export class StorageState {
   #quota = $state<number | null>(null);
   #asking = $state(false);
   #message = $state<string | null>(null);
+  #why = $state<string | null>(null);
+
+  constructor() {
+    if (typeof window !== 'undefined') window.addEventListener(WORTH_KEEPING, (e) => void this.askOnce((e as CustomEvent<KeepReason>).detail));
+  }
+
+  /** Set when the app asked on its own (first import or feedback): why, shown with the browser's answer. */
+  get why() {
+    return this.#why;
+  }
+  dismissWhy(): void {
+    this.#why = null;
+  }
+
+  /**
+   * At the first import or the first feedback, asks the browser once (ever) to keep the data, saying
+   * why; later the header and Settings say whether it is kept, and Settings can ask again.
+   */
+  async askOnce(why: KeepReason): Promise<void> {
+    if (!this.supported || !navigator.storage.persist) return;
+    await this.refresh();
+    if (this.#persisted) return;
+    const db = getDb();
+    if (await getSetting(db, ASKED_KEY, null)) return;
+    await setSetting(db, ASKED_KEY, { at: Date.now(), why });
+    this.#why = `${WHY[why]} Sporeprint has asked the browser to keep it even when the device runs short of space.`;
+    await this.requestPersistence();
+  }
 
   get persisted() {
     return this.#persisted;

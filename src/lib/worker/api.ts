@@ -20,12 +20,58 @@ import type { FiredAlert } from '$lib/engine/monitor/alerts';
 import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
 import type { ColumnData } from '$lib/engine/data/dataset';
 import type { BatchFilter } from '$lib/engine/ml/batchTable';
+import type { BackupScope, BackupWorkspace } from '$lib/engine/backup/format';
+import type { FeedbackPolicy, MergeConflict, MergeSummary } from '$lib/engine/backup/mergePlan';
+import type { TableCounts } from '$lib/engine/backup/tables';
 
 // The contract's own types: the database's rows stay behind the workers (they pass them through
 // these shapes, so a row that drifts from them fails the worker's type check, not the page's).
 
 export type { ModelStage } from '$lib/engine/ml/bundle';
 export type { AbTest, AbTestDesign } from '$lib/engine/abtest/record';
+export type { BackupScope, BackupWorkspace, FeedbackPolicy, MergeConflict, MergeSummary, TableCounts };
+
+/** A backup file made in the worker, for the page to download. */
+export interface BackupMade {
+  blob: Blob;
+  fileName: string;
+  bytes: number;
+  /** The file's checksum (SHA-256 of everything before its last line). */
+  sha256: string;
+  ms: number;
+}
+
+/** What a merge of one workspace of a file would do here, under one rule for conflicting labels. */
+export interface MergeReview {
+  workspaceId: string;
+  name: string;
+  summary: MergeSummary;
+  conflicts: MergeConflict[];
+}
+
+/** A checked backup file, read (not yet written anywhere): what it holds, and what restoring or merging it would do. */
+export interface BackupReview {
+  token: string;
+  fileName: string;
+  bytes: number;
+  sha256: string;
+  createdAt: number;
+  appVersion: string;
+  scope: BackupScope;
+  workspaces: BackupWorkspace[];
+  /** What a restore takes away here first: the same workspaces (or everything) as they are now. */
+  replaces: { workspaceId: string | null; name: string; counts: TableCounts }[];
+  /** A merge, per rule for labels both sides gave differently. */
+  merge: Record<FeedbackPolicy, MergeReview[]>;
+  /** Feedbacks per retraining. */
+  k: number;
+}
+
+export interface BackupApplied {
+  mode: 'restore' | 'merge';
+  workspaceIds: string[];
+  ms: number;
+}
 
 /** What starting an A/B test asks for: production against the staging version `challengerVersionId`. */
 export interface NewAbTest {
@@ -214,4 +260,16 @@ export interface TrainingApi {
   concludeAbTest(testId: number, winner: Arm, acknowledged?: Objection[]): Promise<AbTest>;
   /** A monitoring report of the production version on one window of production rows; raises and stores alerts. */
   computeMonitor(workspaceId: string, window: WindowRequest, options?: DriftOptions): Promise<MonitorResult>;
+  /** Writes a workspace, or everything, to one backup file (streamed, with progress; cancel with the job id). */
+  backupData(jobId: string, scope: BackupScope, onProgress?: ProgressCallback): Promise<BackupMade>;
+  /** Checks a backup file (refusing another app's, a newer, a cut or an edited one) and reads it aside for review; writes nothing here. */
+  inspectBackup(jobId: string, file: Blob, fileName: string, onProgress?: ProgressCallback): Promise<BackupReview>;
+  /** Restores or merges the reviewed file in one transaction; a merge whose conflicts changed since the review is refused. */
+  applyBackup(jobId: string, token: string, mode: 'restore' | 'merge', policy: FeedbackPolicy, onProgress?: ProgressCallback): Promise<BackupApplied>;
+  /** Gives up a reviewed file (its staged copy is deleted). */
+  discardBackup(token: string): Promise<void>;
+  /** What a workspace, or everything, holds: shown before erasing it. */
+  countData(scope: BackupScope): Promise<TableCounts>;
+  /** Erases a workspace, or everything, in one transaction; returns what was erased. */
+  eraseData(scope: BackupScope): Promise<TableCounts>;
 }

@@ -31,14 +31,19 @@ export function resumeRetraining(db: SporeprintDb, workspaceIds: string[]): void
   for (const workspaceId of workspaceIds) void retrainInBackground(db, workspaceId, 'start');
 }
 
+/** Feedback merged from a backup counts like any other: it may conclude an A/B test and start a retraining. */
+export function mergedFeedbackArrived(db: SporeprintDb, workspaceId: string): void {
+  void afterFeedback(db, workspaceId, 'merge');
+}
+
 /** Feedback may conclude an A/B test (auto-conclude) and start a retraining; neither may fail the call. */
-async function afterFeedback(db: SporeprintDb, workspaceId: string): Promise<void> {
+async function afterFeedback(db: SporeprintDb, workspaceId: string, trigger: RetrainTrigger = 'feedback'): Promise<void> {
   try {
     await autoConclude(db, workspaceId);
   } catch (e) {
     console.error('auto-concluding the A/B test failed', e);
   }
-  await retrainInBackground(db, workspaceId, 'feedback');
+  await retrainInBackground(db, workspaceId, trigger);
 }
 
 /** A failed retraining is recorded in its run; it must never take the worker down. */

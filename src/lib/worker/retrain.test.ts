@@ -41,6 +41,7 @@ const prediction = (): Omit<PredictionRow, 'id'> => ({
   pPoisonous: 0.9,
   decision: 'poisonous',
   latencyMs: 2,
+  uid: crypto.randomUUID(),
 });
 
 async function feedbacks(count: number): Promise<void> {

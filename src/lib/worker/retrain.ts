@@ -17,7 +17,7 @@ import { isEngineError } from '$lib/engine/errors';
 import { trainModel } from './training';
 
 /** What made the app look for a due retraining; named in the run's log. */
-export type RetrainTrigger = 'feedback' | 'settings' | 'start';
+export type RetrainTrigger = 'feedback' | 'settings' | 'start' | 'merge';
 
 /** One look under the lock: nothing due (with the waiting count seen), or a retraining that ended (any way). */
 export type RetrainAttempt = { ran: false; count: number } | { ran: true; runId: number | null; failed: boolean };
@@ -75,6 +75,7 @@ const TRIGGER_NOTE: Record<RetrainTrigger, string> = {
   feedback: 'Started by a feedback that reached k.',
   settings: 'Started when k was saved at or below the feedback already waiting.',
   start: 'Started when the app opened: feedback was waiting (a retraining cut short by a reload or a closed tab).',
+  merge: 'Started by feedback merged from a backup, which reached k.',
 };
 
 /**

@@ -9,6 +9,7 @@ import { trainModel } from './training';
 import { resumeRetraining, saveRetrainEvery, submitBatchFeedback, submitFeedback } from './feedback';
 import { abTestStatus, concludeAbTest, startAbTest } from './abtests';
 import { computeMonitor } from './monitor';
+import { applyBackup, backupData, countData, discardBackup, eraseData, inspectBackup } from './backup';
 
 registerErrorTransfer();
 
@@ -27,6 +28,12 @@ const api: TrainingApi = {
   abTestStatus: (testId) => abTestStatus(getDb(), testId),
   concludeAbTest: (testId, winner, acknowledged) => concludeAbTest(getDb(), testId, winner, acknowledged),
   computeMonitor: (workspaceId, window, options) => computeMonitor(getDb(), workspaceId, window, options),
+  backupData: (jobId, scope, onProgress) => withJob(jobId, (signal) => backupData(getDb(), scope, signal, onProgress)),
+  inspectBackup: (jobId, file, fileName, onProgress) => withJob(jobId, (signal) => inspectBackup(getDb(), file, fileName, signal, onProgress)),
+  applyBackup: (jobId, token, mode, policy, onProgress) => withJob(jobId, (signal) => applyBackup(getDb(), token, mode, policy, signal, onProgress)),
+  discardBackup: (token) => discardBackup(token),
+  countData: (scope) => countData(getDb(), scope),
+  eraseData: (scope) => eraseData(getDb(), scope),
 };
 
 Comlink.expose(api);

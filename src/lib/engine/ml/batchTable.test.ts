@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import Papa from 'papaparse';
 import { builtinSchema } from '../data/builtinSchemas';
 import { MISSING_CODE, type ColumnData } from '../data/dataset';
+import type { CategoricalColumn } from '../data/schema';
 import { HELD_BY_REFERENCE, HELD_NONE } from './answerRule';
 import { BatchTableView, type BatchTable } from './batchTable';
 
@@ -19,7 +20,7 @@ describe('BatchTableView: the rows of a batch as the page shows them and the fil
   it('writes decision, P(edible) and the features; the class, why-not-edible and A/B columns only when the batch has them', () => {
     const plain = new BatchTableView(uci, uciBatch());
     expect(plain.columns).toEqual(['decision', 'P(edible)', ...uci.features.map((f) => f.name)]);
-    expect([0, 1, 2].map((c) => plain.cell(2, c))).toEqual(['poisonous', '0.030', uci.features[0].codes[0].code]);
+    expect([0, 1, 2].map((c) => plain.cell(2, c))).toEqual(['poisonous', '0.030', (uci.features[0] as CategoricalColumn).codes[0].code]);
     expect(plain.cell(0, 2 + uci.features.findIndex((f) => f.name === 'odor'))).toBe(''); // missing stays blank
 
     const odour = uci.features.findIndex((f) => f.name === 'odor');
