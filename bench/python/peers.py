@@ -353,7 +353,7 @@ def bundle_mlp(bundle):
     arrays, at = [], 0
     for spec in state["weightSpecs"]:
         n = int(np.prod(spec["shape"]))
-        arrays.append(flat[at : at + n].reshape(spec["shape"]).astype(np.float64))
+        arrays.append(flat[at : at + n].reshape(spec["shape"]).copy())  # float32, as tfjs computes
         at += n
     hidden = tuple(w.shape[1] for w in arrays[0:-2:2])
     net = MLPClassifier(hidden_layer_sizes=hidden, activation="relu", max_iter=1)
