@@ -2,8 +2,17 @@
 //
 // Serves build/ with the same static server as `npm start` and the e2e tests, drives the system
 // Chromium headless, and prints one JSON object per line on stdout:
-//   {"bench": NAME, "dataset": "uci" | "secondary" | null, "value": NUMBER, "unit": "ms" | "bytes"}
-// Everything else (progress, per-run parts, skips) goes to stderr, so stdout can be piped as is.
+//   {"bench": NAME, "dataset": "uci" | "secondary" | null, "value": NUMBER, "unit": "ms" | "bytes", "work": {...}}
+// `work` says what was done in terms a reader can redo elsewhere: rows, epochs, batch size, model,
+// and where the timing starts ("file": the CSV on disk; "stored rows": rows in IndexedDB; "arrays":
+// encoded typed arrays in the worker). Everything else (progress, per-run parts, skips) goes to
+// stderr, so stdout can be piped as is.
+//
+// Equal-work peers (bench/python/peers.py, pandas + scikit-learn + SciPy): with BENCH_PEERS=1, or by
+// default when a python3 with scikit-learn is found (BENCH_PEERS=0 turns it off), the script runs after
+// the app's benches and, for each app figure it has a peer for, a line
+//   {"bench": "ratio_train_ms", "dataset": "secondary", "value": APP / PEER, "unit": "×", "target": 1.0, "met": BOOL, ...}
+// follows, with both sides' work. PEERS_PYTHON picks the interpreter.
 //
 // Benches:
 //   import_ms              file → validated (worker analysis, report shown) → stored (import-done shown);
@@ -27,6 +36,7 @@
 // holds data/; default ../shared next to the repository), BENCH_RUNS (default 3), BENCH_BUILD_DIR
 // (default build: the folder served).
 import { chromium } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -47,8 +57,14 @@ const LAUNCH = { ...chromiumLaunchOptions(), headless: true };
 const VIEWPORT = { width: 1280, height: 900 };
 
 const log = (...a) => console.error('[bench]', ...a);
-function emit(bench, dataset, value, unit) {
-  process.stdout.write(JSON.stringify({ bench, dataset, value, unit }) + '\n');
+/** Every line printed, for the peer comparisons at the end. */
+const emitted = [];
+function emitLine(line) {
+  emitted.push(line);
+  process.stdout.write(JSON.stringify(line) + '\n');
+}
+function emit(bench, dataset, value, unit, work = null, extra = {}) {
+  emitLine({ bench, dataset, value, unit, work, ...extra });
 }
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,6 +72,15 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 const round1 = (x) => Math.round(x * 10) / 10;
+
+/** Data rows of a CSV file (lines after the header, blank lines not counted). */
+function fileRows(file) {
+  return (
+    readFileSync(file, 'utf8')
+      .split(/\r?\n/)
+      .filter((l) => l.trim()).length - 1
+  );
+}
 
 /** Imports a real data set through the Data page, as a user would, before a bench that needs it. */
 async function importFile(page, serverUrl, file) {
@@ -181,7 +206,11 @@ async function benchImport(browser, serverUrl) {
         `import_ms/${dataset} run ${i}: total ${round1(total)} ms = analysis ${round1(r.analysis)} ms (report's own "read in" ${r.parseMs ?? '?'} ms) + store ${round1(r.store)} ms; accepted ${r.accepted}; "${r.doneText}"`,
       );
     }
-    emit('import_ms', dataset, round1(median(totals)), 'ms');
+    emit('import_ms', dataset, round1(median(totals)), 'ms', {
+      rows: fileRows(file),
+      from: 'file',
+      steps: 'parse + validate every cell in the worker until the report shows, then store the rows in IndexedDB until the done card shows',
+    });
   }
 }
 
@@ -217,6 +246,13 @@ function newestRun() {
           falseEdible: run.evaluation?.atSafety.falseEdible,
           kind: run.kind,
           params: run.params,
+          // "Split (seed 42): 42749 train / 9160 validation / 9160 test." and "Encoded to 128 columns …"
+          split: run.log
+            .find((l) => l.startsWith('Split ('))
+            ?.match(/(\d+) train \/ (\d+) validation/)
+            ?.slice(1)
+            .map(Number),
+          columns: Number(run.log.find((l) => l.startsWith('Encoded to '))?.match(/^Encoded to (\d+)/)?.[1]) || undefined,
           cvMs: run.steps.find((s) => s.id === 'crossValidate')?.ms,
           crossValidation: run.evaluation?.crossValidation,
         });
@@ -244,6 +280,24 @@ async function trainAndWait(page, form, timeout, pollMs) {
   return r;
 }
 
+/** The work of the 'train' step of a run, from what the run recorded: its resolved hyperparameters and split. */
+function trainWork(r) {
+  const p = r.params ?? {};
+  const model =
+    r.kind === 'mlp' || r.kind === 'logistic'
+      ? `${r.kind === 'mlp' ? `MLP(${p.hiddenLayers.join(',')}) ReLU, sigmoid output` : 'logistic regression'}, Adam ${p.learningRate}, L2 ${p.l2}${p.dropout ? `, dropout ${p.dropout}` : ''}`
+      : `${r.kind} ${JSON.stringify(p)}`;
+  return {
+    rows: r.split?.[0],
+    validation_rows: r.split?.[1],
+    columns: r.columns,
+    ...(p.epochs !== undefined ? { epochs: p.epochs, batch: p.batchSize } : {}),
+    model,
+    from: 'arrays',
+    steps: p.epochs !== undefined ? `${p.epochs} shuffled epochs, validation loss after each${p.patience ? `, early stopping after ${p.patience}` : ''}` : 'fit',
+  };
+}
+
 async function benchTrain(browser, serverUrl) {
   for (const { dataset, file } of TRAIN_SETS) {
     if (!existsSync(file)) {
@@ -263,7 +317,7 @@ async function benchTrain(browser, serverUrl) {
         const r = await trainAndWait(page, form, TIMEOUT, 200);
         if (r.status !== 'finished') throw new Error(`${kind} on ${dataset}: run ${r.status}`);
         log(`train_ms/${dataset}/${kind}: train ${r.trainMs} ms, accuracy ${r.accuracy}, poisonous called edible ${r.falseEdible}`);
-        console.log(JSON.stringify({ bench: 'train_ms', dataset, family: kind, value: r.trainMs, unit: 'ms', accuracy: r.accuracy, false_edible: r.falseEdible }));
+        emit('train_ms', dataset, r.trainMs, 'ms', trainWork(r), { family: kind, accuracy: r.accuracy, false_edible: r.falseEdible });
       }
     } finally {
       await context.close();
@@ -298,8 +352,15 @@ async function benchCrossValidation(browser, serverUrl) {
       log(
         `cv/${dataset}: ${cv.falseEdible} of ${cv.poisonous} poisonous called edible, ${(cv.uncertainShare * 100).toFixed(3)} % uncertain, check ${r.cvMs} ms (training ${r.trainMs} ms)`,
       );
-      console.log(JSON.stringify({ bench: 'cv_false_edible', dataset, value: cv.falseEdible, unit: 'rows', ...about, check_ms: r.cvMs, train_ms: r.trainMs }));
-      console.log(JSON.stringify({ bench: 'cv_uncertain_share', dataset, value: cv.uncertainShare, unit: 'share', ...about }));
+      const work = {
+        rows: cv.rows,
+        folds: cv.folds,
+        model: `${r.kind} ${JSON.stringify(r.params)}`,
+        from: 'stored rows',
+        steps: 'preprocessing and model fitted on 4 folds, the 5th answered, 5 times',
+      };
+      emit('cv_false_edible', dataset, cv.falseEdible, 'rows', work, { ...about, check_ms: r.cvMs, train_ms: r.trainMs });
+      emit('cv_uncertain_share', dataset, cv.uncertainShare, 'share', work, about);
     } finally {
       await context.close();
     }
@@ -349,7 +410,8 @@ async function formLatencies(page, answers, n = 101) {
 function emitLatencies(dataset, input, { latencies, decision }) {
   const [p50, p95] = [percentile(latencies, 0.5), percentile(latencies, 0.95)];
   log(`predict_one_ms/${dataset} (${input}; answered ${decision}): ${latencies.length} predictions, p50 ${p50} ms, p95 ${p95} ms`);
-  console.log(JSON.stringify({ bench: 'predict_one_ms', dataset, input, decision, value: p95, unit: 'ms', p50, p95, n: latencies.length }));
+  const work = { rows: 1, model: 'the shipped version', from: 'form answers', steps: 'encode, predict, worst case over the fields not given; worker-side time' };
+  emit('predict_one_ms', dataset, p95, 'ms', work, { input, decision, p50, p95, n: latencies.length });
 }
 
 async function benchPredict(browser, serverUrl) {
@@ -414,17 +476,22 @@ async function benchPredict(browser, serverUrl) {
     }
     // From choosing the file to the answers on screen: parse and check every row, the model, and the
     // answer rule (the worst case over each model-"edible" row's blank fields, as the form does).
-    console.log(
-      JSON.stringify({
-        bench: 'predict_batch_ms',
-        dataset: 'secondary',
-        value: round1(median(times)),
-        unit: 'ms',
-        work: 'secondary_data.csv (61,069 rows) from the file to answers on screen, incl. the answer rule',
-        held_back_rows: median(heldRows),
-      }),
+    const rows = fileRows(file);
+    emit(
+      'predict_batch_ms',
+      'secondary',
+      round1(median(times)),
+      'ms',
+      {
+        rows,
+        from: 'file',
+        model: 'the shipped version (artifacts/secondary.model.json)',
+        steps:
+          'parse + validate + encode + predict + threshold + the answer rule (each blank field of an edible row changed alone, then a walk over 2+ blank fields), logged, answers on screen',
+      },
+      { held_back_rows: median(heldRows) },
     );
-    emit('predict_rows_per_s', 'secondary', median(rowsPerSecond), 'rows/s');
+    emit('predict_rows_per_s', 'secondary', median(rowsPerSecond), 'rows/s', { rows, from: 'arrays', steps: 'the model alone on the encoded rows' });
   } finally {
     await context.close();
   }
@@ -528,9 +595,10 @@ async function benchRetrain(browser, serverUrl) {
       log(
         `retrain/${dataset}: ${verdict.includes('not worse') ? 'live' : 'ended'} after ${round1(retrainMs)} ms; ${waits.length} predictions meanwhile, round trips ${waits.join(', ')} ms; long tasks ${longTasks.map(round1).join(', ') || 'none'}; ${verdict}`,
       );
-      console.log(JSON.stringify({ bench: 'retrain_ms', dataset, value: round1(retrainMs), unit: 'ms', promoted: verdict.includes('not worse') }));
-      emit('swap_wait_ms', dataset, waits.length ? Math.max(...waits) : 0, 'ms');
-      emit('longest_main_thread_task_ms', dataset, round1(Math.max(0, ...longTasks)), 'ms');
+      const work = { rows: 10, from: 'form answers', steps: '10 predictions with feedback trigger a retraining of the production version on its data + the feedback; gate; swap' };
+      emit('retrain_ms', dataset, round1(retrainMs), 'ms', work, { promoted: verdict.includes('not worse') });
+      emit('swap_wait_ms', dataset, waits.length ? Math.max(...waits) : 0, 'ms', { ...work, steps: 'the slowest prediction round trip while that retraining ran' });
+      emit('longest_main_thread_task_ms', dataset, round1(Math.max(0, ...longTasks)), 'ms', { ...work, steps: "the page's longest task while that retraining ran" });
     } finally {
       await context.close();
     }
@@ -595,7 +663,7 @@ async function benchInitialJs(browser, serverUrl) {
     for (const r of rows) log(`initial JS: ${r.pathname} ${r.raw} B raw, ${r.gz} B gzip`);
     if (skipped.length) log(`initial JS: excluded (worker / service worker): ${[...new Set(skipped)].join(', ')}`);
     log(`initial_js_gzip_bytes: ${rows.length} files, ${raw} B raw, ${gz} B gzip (${(gz / 1024).toFixed(1)} KiB)`);
-    emit('initial_js_gzip_bytes', null, gz, 'bytes');
+    emit('initial_js_gzip_bytes', null, gz, 'bytes', { steps: 'every .js the page at / loads (not worker chunks), gzip -9, summed' });
   } finally {
     await context.close();
   }
@@ -652,7 +720,7 @@ function benchPrecache() {
   }
   for (const [folder, size] of [...byFolder].sort((a, b) => b[1] - a[1])) log(`precache: ${folder}/ ${size} B`);
   log(`precache_bytes: ${urls.length} entries, ${total} B (${(total / 1024 / 1024).toFixed(2)} MiB)`);
-  emit('precache_bytes', null, total, 'bytes');
+  emit('precache_bytes', null, total, 'bytes', { steps: "sizes on disk of build/sw.js's precache manifest" });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -737,7 +805,7 @@ async function benchColdStart(browser) {
     values.push(r.inPage);
     log(`cold_start_offline_ms run ${i}: ${round1(r.inPage)} ms from navigation start to usable (wall clock incl. CDP ${round1(r.wall)} ms; served by service worker: ${r.viaSw})`);
   }
-  emit('cold_start_offline_ms', null, round1(median(values)), 'ms');
+  emit('cold_start_offline_ms', null, round1(median(values)), 'ms', { from: 'service worker cache', steps: 'offline reload of /data until usable' });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,13 +851,16 @@ async function benchMonitor(browser, serverUrl) {
       await page.locator('#drift-h', { hasText: 'production rows' }).waitFor({ timeout: TIMEOUT });
     }
     log(`drift_ms runs: ${drift.join(', ')} ms; monitor_ms runs: ${shown.map(round1).join(', ')} ms`);
-    emit('drift_ms', 'secondary', round1(median(drift)), 'ms');
-    emit('monitor_ms', 'secondary', round1(median(shown)), 'ms');
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'artifacts/secondary.model.json'), 'utf8'));
+    const sizes = { rows: rows.filter((_, i) => i % 5 === 0).length, reference_rows: shipped.data.split.train };
+    const tests = 'per feature: normed Wasserstein (numbers) or Jensen–Shannon distance (categories), missing shares, histograms';
+    emit('drift_ms', 'secondary', round1(median(drift)), 'ms', { ...sizes, from: 'arrays', steps: `${tests}; worker time` });
+    emit('monitor_ms', 'secondary', round1(median(shown)), 'ms', { ...sizes, from: 'stored rows', steps: `the window read from IndexedDB, ${tests}, the report on screen` });
     await page.getByTestId('window-batch').selectOption({ index: 1 });
     await page.getByTestId('apply-window').click();
     await page.locator('#drift-h', { hasText: 'every-5th.csv' }).waitFor({ timeout: TIMEOUT });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-html').click()]);
-    emit('report_bytes', 'secondary', statSync(await download.path()).size, 'bytes');
+    emit('report_bytes', 'secondary', statSync(await download.path()).size, 'bytes', { steps: 'the exported HTML report of that window' });
   } finally {
     await context.close();
   }
@@ -832,8 +903,9 @@ async function benchBackup(browser, serverUrl) {
       log(`backup_ms/secondary run ${i + 1}: ${round1(times.at(-1))} ms, ${statSync(backupFile).size} B; long tasks ${tasks.map(round1).join(', ') || 'none'}`);
     }
     const bytes = statSync(backupFile).size;
-    console.log(JSON.stringify({ bench: 'backup_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', longest_main_thread_task_ms: round1(Math.max(...longest)) }));
-    emit('backup_bytes', 'secondary', bytes, 'bytes');
+    const work = { rows: 61069, batch_rows: 61069, model: 'the shipped version', from: 'stored workspace', steps: 'export every table, checksum, download' };
+    emit('backup_ms', 'secondary', round1(median(times)), 'ms', work, { longest_main_thread_task_ms: round1(Math.max(0, ...longest)) });
+    emit('backup_bytes', 'secondary', bytes, 'bytes', { steps: 'the backup file of that workspace' });
     // Copied out: the download's own file goes when its context closes.
     const copy = join(tmpdir(), `sporeprint-bench-backup-${process.pid}.jsonl`);
     writeFileSync(copy, readFileSync(backupFile));
@@ -871,9 +943,76 @@ async function benchBackup(browser, serverUrl) {
         await fresh.close();
       }
     }
-    console.log(JSON.stringify({ bench: 'restore_ms', dataset: 'secondary', value: round1(median(times)), unit: 'ms', longest_main_thread_task_ms: round1(Math.max(...longest)) }));
+    const work = { rows: 61069, batch_rows: 61069, from: 'backup file', steps: 'checksum, staging read, review, commit into an empty browser' };
+    emit('restore_ms', 'secondary', round1(median(times)), 'ms', work, { longest_main_thread_task_ms: round1(Math.max(0, ...longest)) });
   } finally {
     rmSync(backupFile, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Equal-work peers: bench/python/peers.py does the same work in pandas + scikit-learn + SciPy and
+// prints lines of the same shape; each app figure with a peer gets a ratio line, app / peer.
+
+/** App figure → its peer's figure, the target ratio (issue 15) and, for train_ms, the family compared. */
+const PEER_TARGETS = [
+  { bench: 'train_ms', family: 'mlp', target: 1.0 },
+  { bench: 'predict_batch_ms', target: 1.0 },
+  { bench: 'import_ms', target: 2.0 },
+  { bench: 'monitor_ms', target: 1.0 },
+  // No target of its own: the tests alone from arrays on both sides, where monitor_ms's app side also reads IndexedDB and renders.
+  { bench: 'drift_ms', peerBench: 'monitor_ms', target: null },
+];
+
+/** A python3 that imports scikit-learn, SciPy and pandas, or null. */
+function peerPython() {
+  for (const py of [process.env.PEERS_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean)) {
+    const r = spawnSync(py, ['-c', 'import sklearn, scipy, pandas'], { stdio: 'ignore' });
+    if (r.status === 0) return py;
+  }
+  return null;
+}
+
+function benchPeers() {
+  const wanted = process.env.BENCH_PEERS;
+  if (wanted === '0') return;
+  if (!PEER_TARGETS.some(({ bench }) => emitted.some((l) => l.bench === bench && l.dataset === 'secondary'))) return log('peers: no app figure with a peer ran');
+  const py = peerPython();
+  if (!py) {
+    if (wanted === '1') throw new Error('BENCH_PEERS=1 but no python3 with scikit-learn, SciPy and pandas was found (set PEERS_PYTHON)');
+    return log('peers: SKIPPED, no python3 with scikit-learn, SciPy and pandas (apt-get install python3-sklearn python3-scipy python3-pandas; or PEERS_PYTHON)');
+  }
+  const file = join(DATA, 'secondary_data.csv');
+  if (!existsSync(file)) return log(`peers: SKIPPED, ${file} not found`);
+  log(`peers: ${py} bench/python/peers.py (${RUNS} run(s) each)`);
+  const r = spawnSync(py, [join(ROOT, 'bench/python/peers.py'), file], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_RUNS: String(RUNS) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) throw new Error(`bench/python/peers.py exited with ${r.status ?? r.signal}`);
+  const peers = new Map(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l))
+      .map((l) => [l.bench, l]),
+  );
+  for (const { bench, family, peerBench, target } of PEER_TARGETS) {
+    const app = emitted.find((l) => l.bench === bench && l.dataset === 'secondary' && (!family || l.family === family));
+    const peer = peers.get(peerBench ?? bench);
+    if (!app || !peer) continue; // the app step did not run (BENCH_ONLY) or has no peer
+    const ratio = Math.round((app.value / peer.value) * 100) / 100;
+    log(`ratio_${bench}: app ${app.value} ms / peer ${peer.value} ms = ${ratio}×${target === null ? '' : ` (target ≤ ${target}×: ${ratio <= target ? 'met' : 'NOT met'})`}`);
+    emit(
+      `ratio_${bench}`,
+      'secondary',
+      ratio,
+      '×',
+      { app: app.work, peer: peer.work },
+      { app_ms: app.value, peer_ms: peer.value, peer: peer.peer, target, met: target === null ? null : ratio <= target },
+    );
   }
 }
 
@@ -887,7 +1026,8 @@ async function main() {
 
   let failed = false;
   const step = async (name, fn) => {
-    if (ONLY && !ONLY.includes(name)) return;
+    // The peers compare whatever ran: BENCH_ONLY=train,predict still gets its ratios.
+    if (ONLY && !ONLY.includes(name) && name !== 'peers') return;
     try {
       await fn();
     } catch (e) {
@@ -918,6 +1058,8 @@ async function main() {
   } finally {
     await browser.close();
   }
+  // After the app's benches, so that the two never compete for the CPU.
+  await step('peers', () => benchPeers());
   if (failed) process.exitCode = 1;
 }
 
