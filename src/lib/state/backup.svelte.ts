@@ -91,7 +91,10 @@ export class BackupState {
   }
 
   #fail(e: unknown, back: BackupPhase): void {
-    this.#error = asActionError(e);
+    const error = asActionError(e);
+    // A cancel undoes the job whole: say so rather than a bare "Cancelled."
+    if (error.code === 'cancelled') error.message = this.#phase === 'backing-up' ? 'Cancelled: no file was made.' : 'Cancelled: nothing was written.';
+    this.#error = error;
     this.#phase = back;
     this.#progress = null;
   }
