@@ -19,17 +19,18 @@ export default {
       mode: 'hash',
       directives: {
         'default-src': ['self'],
-        // The page compiles no WebAssembly itself: tfjs does, in the workers. Chromium and Firefox give
-        // a worker the policy of its own response (none from a static host), an engine that hands it
-        // the page's policy would refuse the wasm backend without 'wasm-unsafe-eval'.
+        // The page compiles no WebAssembly itself: tfjs does, in the workers. Chromium, Firefox ESR and
+        // WebKitGTK (checked) give a worker the policy of its own response, none from a static host, so
+        // there tfjs runs on wasm even without 'wasm-unsafe-eval'; it is here for an engine that would
+        // hand a worker the page's policy.
         'script-src': ['self', 'wasm-unsafe-eval'],
         // The two engine workers and the service worker are files of this origin (tfjs would want blob:
         // only for its threaded build, which needs cross-origin isolation this app does not have).
         'worker-src': ['self'],
         // Import from URL: the serving worker downloads from any https server the user names, or from
-        // this origin (the bundled samples). Same as above: allowed here for engines that give the
-        // worker the page's policy. Plain http elsewhere is not: a page served over https could not
-        // reach it anyway (mixed content).
+        // this origin (the bundled samples). As above, the worker is not bound by this list in the
+        // engines checked; https: is here so that it would still work where it is. Plain http elsewhere
+        // is left out: a page served over https could not reach it anyway (mixed content).
         'connect-src': ['self', 'https:'],
         'img-src': ['self'],
         // Component styles are files; style: directives and uPlot set styles through the CSSOM, which a

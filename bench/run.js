@@ -875,6 +875,8 @@ async function benchMonitor(browser, serverUrl) {
  * download; restore_ms, in a fresh context (an empty browser), from choosing the file to the restore
  * committed (checksum, staging read, review, the click on Confirm restore, the commit) — the user's
  * own pause on the review is left out. Long tasks are the page's (PerformanceObserver 'longtask').
+ * The first backup usually overlaps the batch's monitoring check (the version's reference, computed
+ * once in the same worker): every run is logged, the median is emitted.
  */
 async function benchBackup(browser, serverUrl) {
   const file = join(DATA, 'secondary_data.csv');

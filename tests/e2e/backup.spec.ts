@@ -104,7 +104,12 @@ async function freshProfile(browser: Browser, baseURL: string | undefined, width
   return { context, page, errors };
 }
 
-test('a workspace backed up, erased and restored — and restored into an empty browser — answers the same, with the same counts and SHA-256', async ({ page, browser, baseURL }) => {
+test('a workspace backed up, erased and restored — and restored into an empty browser — answers the same, with the same counts and SHA-256', async ({
+  page,
+  context,
+  browser,
+  baseURL,
+}) => {
   test.setTimeout(240_000);
   await importSample(page);
   await trainAndPromoteTree(page);
@@ -121,7 +126,10 @@ test('a workspace backed up, erased and restored — and restored into an empty 
   const file = await backUpWorkspace(page);
   await expect(page.getByTestId('last-backup')).not.toContainText('never');
 
-  // Erase names what goes, then takes it.
+  // Erase names what goes, then takes it; another open tab is told its data is gone.
+  const tab = await context.newPage();
+  await tab.goto('/predict');
+  await expect(tab.getByTestId('answer-version').or(tab.getByRole('form', { name: /Describe the mushroom/ }))).toBeVisible();
   await page.getByTestId('erase-scope').selectOption('workspace');
   await page.getByTestId('erase-button').click();
   const dialog = page.getByTestId('erase-dialog');
@@ -132,6 +140,8 @@ test('a workspace backed up, erased and restored — and restored into an empty 
   const erased = page.waitForEvent('load');
   await dialog.getByTestId('confirm-erase').click();
   await erased;
+  await expect(tab.getByTestId('storage-banner')).toHaveText('The data was erased in another tab. Reload this tab to work on it.');
+  await tab.close();
   await page.goto('/predictions');
   await expect(page.getByTestId('no-predictions')).toBeVisible();
   await page.goto('/data');
@@ -216,7 +226,7 @@ test('an edited, a cut, another app’s and a newer backup file are refused with
   await label(page, 0, 'poisonous');
   const file = await backUpWorkspace(page);
   await page.goto('/predictions');
-  const total = await page.getByTestId('predictions-total').textContent();
+  await expect(page.getByTestId('predictions-total')).toHaveText('2 predictions');
 
   const edited = Buffer.from(file);
   const at = edited.indexOf('"pPoisonous"');
@@ -242,7 +252,9 @@ test('an edited, a cut, another app’s and a newer backup file are refused with
     await expect(page.getByTestId('backup-review')).toHaveCount(0);
   }
   await page.goto('/predictions');
-  await expect(page.getByTestId('predictions-total')).toHaveText(total!);
+  await expect(page.getByTestId('predictions-total')).toHaveText('2 predictions');
+  await expect(page.getByTestId('prediction-row').first()).toHaveAttribute('data-feedback', 'poisonous');
+  await expect(page.getByTestId('prediction-row').nth(1)).toHaveAttribute('data-feedback', '');
   // The staging database is gone too: nothing of a refused file stays in the browser.
   const dbs = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
   expect(dbs).not.toContain('sporeprint-backup-staging');

@@ -16,10 +16,14 @@ const SHARED_DATA = resolve(process.env.SPOREPRINT_SHARED ?? resolve(ROOT, '../s
 const UCI = resolve(SHARED_DATA, 'mushrooms.csv');
 const hasUci = existsSync(UCI);
 
-/** Put first in every page: keeps the page's uncaught errors where the test can read them. */
+/**
+ * Put first in every page (before its Content-Security-Policy meta tag, which governs only what
+ * follows it): keeps the page's uncaught errors, and anything the policy refused, where the test can read them.
+ */
 const RECORD_ERRORS = `window.__pageErrors = [];
 addEventListener('error', (e) => __pageErrors.push(String(e.message) + ' at ' + e.filename + ':' + e.lineno));
-addEventListener('unhandledrejection', (e) => __pageErrors.push('unhandled rejection: ' + String(e.reason && e.reason.stack || e.reason)));`;
+addEventListener('unhandledrejection', (e) => __pageErrors.push('unhandled rejection: ' + String(e.reason && e.reason.stack || e.reason)));
+document.addEventListener('securitypolicyviolation', (e) => __pageErrors.push('CSP refused ' + e.effectiveDirective + ' ' + e.blockedURI + ' at ' + e.sourceFile + ':' + e.lineNumber), true);`;
 
 // Page-side helpers: sent as source, so each uses only its arguments.
 const h1 = () => document.querySelector('h1')?.textContent?.trim() ?? null;

@@ -176,6 +176,22 @@ describe('backup and restore (dexie-export-import, fake IndexedDB)', { timeout: 
     expect(await contents(target, 'uci')).toEqual(before);
   });
 
+  it('cancels between steps: a backup makes no file, a restore writes nothing', async () => {
+    const source = freshDb();
+    await useWorkspace(source, 'uci', 'a');
+    const cancelled = new AbortController();
+    cancelled.abort();
+    await expect(exportScope(source, { kind: 'all' }, { appVersion: 't', createdAt: 1 }, cancelled.signal)).rejects.toMatchObject({ code: 'cancelled' });
+    const file = await backup(source, { kind: 'workspace', workspaceId: 'uci' });
+    const target = freshDb();
+    await useWorkspace(target, 'uci', 'b');
+    const before = await contents(target, 'uci');
+    const verified = await verifyBackup(file, limits(target));
+    const staging = await stageBackup(file, verified);
+    await expect(restoreFromStaging(target, staging, verified.header, { signal: cancelled.signal })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(await contents(target, 'uci')).toEqual(before);
+  });
+
   it('refuses a workspace whose columns differ from the one of the same id here, before anything is written', async () => {
     const source = freshDb();
     await useWorkspace(source, 'uci', 'a');

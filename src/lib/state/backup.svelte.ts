@@ -5,6 +5,7 @@ import type { BackupApplied, BackupMade, BackupReview, BackupScope, FeedbackPoli
 import { trainer, Comlink } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
 import { LiveQuery, WorkspaceQuery } from './liveQuery.svelte';
+import { announceDataReplaced } from './database.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
 export type BackupPhase = 'idle' | 'backing-up' | 'backed-up' | 'checking' | 'review' | 'applying' | 'applied' | 'erasing';
@@ -90,7 +91,10 @@ export class BackupState {
   }
 
   #fail(e: unknown, back: BackupPhase): void {
-    this.#error = asActionError(e);
+    const error = asActionError(e);
+    // A cancel undoes the job whole: say so rather than a bare "Cancelled."
+    if (error.code === 'cancelled') error.message = this.#phase === 'backing-up' ? 'Cancelled: no file was made.' : 'Cancelled: nothing was written.';
+    this.#error = error;
     this.#phase = back;
     this.#progress = null;
   }
@@ -147,7 +151,10 @@ export class BackupState {
       this.#review = null;
       this.#phase = 'applied';
       this.#progress = null;
-      if (mode === 'restore') setTimeout(() => location.reload(), 1500);
+      if (mode === 'restore') {
+        announceDataReplaced('restored');
+        setTimeout(() => location.reload(), 1500);
+      }
     } catch (e) {
       // A refused merge (changed since review) or a cancel leaves the review open to try again.
       this.#fail(e, 'review');
@@ -186,6 +193,7 @@ export class BackupState {
     try {
       await trainer().eraseData(pending.scope);
       this.#erase = null;
+      announceDataReplaced('erased');
       location.reload();
     } catch (e) {
       this.#erase = null;

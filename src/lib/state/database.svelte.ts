@@ -3,6 +3,17 @@ import { getDb } from '$lib/db/db';
 const STORAGE_STUCK =
   'This browser’s storage is not answering, so nothing can be read or saved. In Safari and other WebKit browsers this happens after a page was closed or reloaded while it was saving. Quit the browser completely and open Sporeprint again: what was saved before is kept.';
 
+/** Other tabs hear on it that their data was replaced (a restore or an erase in this tab). */
+const REPLACED = 'sporeprint-data-replaced';
+
+/** Tells every other open tab that the data was restored or erased here: their workers still hold the old models. */
+export function announceDataReplaced(what: 'restored' | 'erased'): void {
+  if (typeof BroadcastChannel === 'undefined') return;
+  const channel = new BroadcastChannel(REPLACED);
+  channel.postMessage(what);
+  channel.close();
+}
+
 /**
  * The page's own connection to IndexedDB: opened once at start, watched for the two ways it can
  * stop serving without an error of its own, and a message for the layout's banner when it does.
@@ -22,6 +33,11 @@ export class DatabaseState {
     db.on('versionchange', () => {
       this.#message = 'Sporeprint was updated in another tab. Reload this tab to keep working.';
     });
+    if (typeof BroadcastChannel !== 'undefined') {
+      new BroadcastChannel(REPLACED).onmessage = (e) => {
+        this.#message = `The data was ${e.data === 'erased' ? 'erased' : 'restored from a backup'} in another tab. Reload this tab to work on it.`;
+      };
+    }
     db.open()
       .then(() => {
         // WebKit (Safari, every iPhone browser) can leave a database unable to run transactions once

@@ -45,9 +45,9 @@ const CHUNK_BYTES = 512 * 1024;
 
 /**
  * Streams a CSV through PapaParse chunk by chunk (from a File in the worker, from a download as its
- * bytes arrive, from a string in Node). The delimiter (comma, semicolon, tab, pipe), line endings and quoting are detected;
- * a BOM is reported and stripped. Between chunks the parser pauses and yields to the event loop,
- * so progress messages and a cancel request get through.
+ * bytes arrive, from a string in Node). The delimiter (comma, semicolon, tab, pipe), line endings
+ * and quoting are detected; a BOM is reported and stripped. Between chunks the parser yields to the
+ * event loop, so progress messages and a cancel request get through.
  */
 export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvFormat> {
   const download = input instanceof CsvByteStream ? input : null;
