@@ -358,7 +358,7 @@ describe('a Monitor report from the indexed reads', () => {
   });
 });
 
-describe('database version 8', () => {
+describe('database version 9', () => {
   it('indexes the batches a version-7 database already holds, so their windows read as before', async () => {
     const name = `monitor-upgrade-test-${n}`;
     const old = new Dexie(name);
@@ -375,7 +375,7 @@ describe('database version 8', () => {
     const upgraded = new SporeprintDb(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(8);
+      expect(upgraded.verno).toBe(9);
       const last = await readWindowRows(upgraded, schema, { kind: 'last', n: 4 });
       expect(Array.from(last.version)).toEqual([1, 1, 2, 2]);
       expect(Array.from(last.createdAt)).toEqual([2000, 2500, 3000, 3000]);

@@ -140,7 +140,7 @@ describe('database version 2', () => {
     const upgraded = new SporeprintDb(name);
     try {
       await upgraded.open();
-      expect(upgraded.verno).toBe(8); // the latest version; the point is that v1 data survives
+      expect(upgraded.verno).toBe(9); // the latest version; the point is that v1 data survives
       expect((await upgraded.settings.get('workspace'))?.value).toBe('secondary');
       expect(upgraded.tables.map((t) => t.name).sort()).toEqual([
         'abTests',
