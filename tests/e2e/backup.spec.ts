@@ -35,8 +35,12 @@ async function predict(page: Page, odour: string): Promise<{ version: string; pE
   await form.getByLabel('Odour').selectOption({ label: odour });
   await form.getByRole('button', { name: 'Predict' }).click();
   const answer = page.getByTestId('answer');
-  await expect(answer.getByTestId('p-edible')).toBeVisible();
+  await expect(answer).toBeVisible();
   await expect(form.getByRole('button', { name: 'Predict' })).toBeEnabled();
+  // P(edible) and the version are one tap away, under Details (left open by an earlier answer).
+  const details = answer.getByTestId('answer-details');
+  if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+  await expect(answer.getByTestId('p-edible')).toBeVisible();
   return { version: (await answer.getByTestId('answer-version').textContent())!, pEdible: (await answer.getByTestId('p-edible').textContent())! };
 }
 
