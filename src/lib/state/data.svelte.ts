@@ -110,9 +110,10 @@ export class DataState {
     try {
       const result = await engine().commitImport(a.importId, { workspaceName });
       this.#result = result;
+      // The new workspace is current before "done" shows: a choice the user makes after that stands.
+      if (this.workspace.currentId !== result.workspaceId) await this.workspace.select(result.workspaceId);
       this.#phase = 'done';
       dataWorthKeeping('import');
-      if (this.workspace.currentId !== result.workspaceId) await this.workspace.select(result.workspaceId);
       await this.showPreview(result.versionId);
     } catch (e) {
       this.#fail(e);
