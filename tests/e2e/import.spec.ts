@@ -99,6 +99,8 @@ test('a CSV with unknown columns and a binary class creates a new workspace with
 });
 
 test('a long import shows progress and can be cancelled without storing anything', async ({ page }) => {
+  // Handing Playwright's 45 MB to the page alone takes about a minute on a 2-core machine under load.
+  test.setTimeout(240_000);
   // ~45 MB: the 400-row sample repeated, big enough to be caught mid-parse.
   const body = sampleRows.join('\n') + '\n';
   const big = uciSample.split('\n')[0] + '\n' + body.repeat(2500);
