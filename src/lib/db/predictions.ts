@@ -1,5 +1,6 @@
 import type { PredictionBatchRow, PredictionRow, SporeprintDb } from './db';
 import { storageError } from './storageErrors';
+import { DECISIONS } from '$lib/engine/ml/threshold';
 
 /** Logs one served prediction; a full disk must not lose the answer, so the caller shows it either way. */
 export async function logPrediction(db: SporeprintDb, row: Omit<PredictionRow, 'id'>): Promise<number> {
@@ -92,7 +93,7 @@ export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, 
     const counts = { edible: 0, uncertain: 0, poisonous: 0 };
     let falseEdible = 0;
     for (let r = 0; r < b.rows; r++) {
-      counts[(['edible', 'uncertain', 'poisonous'] as const)[b.decision[r]]]++;
+      counts[DECISIONS[b.decision[r]]]++;
       if (b.label && b.label[r] === 1 && b.decision[r] === 0) falseEdible++;
     }
     const fb = feedback[i];

@@ -14,6 +14,7 @@ import type { DriftOptions } from '$lib/engine/monitor/driftTypes';
 import type { Arm } from '$lib/engine/abtest/routing';
 import type { AbTest, AbTestDesign } from '$lib/engine/abtest/record';
 import type { ModelStage } from '$lib/engine/ml/bundle';
+import type { Decision } from '$lib/engine/ml/threshold';
 import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { FiredAlert } from '$lib/engine/monitor/alerts';
@@ -148,7 +149,7 @@ export interface PredictOneResult {
   version: number;
   kind: ModelKind;
   pPoisonous: number;
-  decision: 'edible' | 'uncertain' | 'poisonous';
+  decision: Decision;
   /** The version's safety threshold: "edible" only when P(edible) is above it. */
   edibleAbove: number;
   contributions: Contribution[];
@@ -165,7 +166,7 @@ export interface PredictOneResult {
   reference?: ReferenceMatch;
   worstCase?: { pPoisonous: number; exhaustive: boolean; checks: FieldCheck[]; completion: WorstCase['completion'] };
   /** During an A/B test: its arm (the version above answered); in shadow mode, the challenger's unseen answer. */
-  ab?: { testId: number; mode: 'split' | 'shadow'; arm: Arm; shadowVersion?: number; shadowDecision?: 'edible' | 'uncertain' | 'poisonous' };
+  ab?: { testId: number; mode: 'split' | 'shadow'; arm: Arm; shadowVersion?: number; shadowDecision?: Decision };
   latencyMs: number;
 }
 

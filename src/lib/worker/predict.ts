@@ -6,7 +6,7 @@ import { routeArm, type Arm } from '$lib/engine/abtest/routing';
 import type { Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
-import { decide } from '$lib/engine/ml/threshold';
+import { decide, DECISION_CODE } from '$lib/engine/ml/threshold';
 import { assertProbabilities } from '$lib/engine/ml/verify';
 import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
 import { matchReference } from '$lib/engine/ml/referenceMatch';
@@ -152,8 +152,6 @@ function countHeld(held: Uint16Array): { unknownFields: number; reference: numbe
   }
   return c;
 }
-
-const DECISION_CODE = { edible: 0, uncertain: 1, poisonous: 2 } as const;
 
 /** Every row through one version, and the form's rule on each (answerRule.ts): a batch row and the same row entered in the form get the same answer. */
 async function answerAll(

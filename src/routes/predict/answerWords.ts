@@ -1,10 +1,11 @@
 import type { Contribution } from '$lib/engine/ml/explain';
 import type { FieldCheck } from '$lib/engine/ml/worstCase';
+import { DECISION_WORDS, type Decision } from '$lib/engine/ml/threshold';
 
-export type Decision = 'edible' | 'uncertain' | 'poisonous';
-
-/** The word the app decides with; "edible" only ever above the safety threshold. */
-export const DECISION_WORDS: Record<Decision, string> = { edible: 'Edible', uncertain: 'Uncertain — treat as poisonous', poisonous: 'Poisonous' };
+/** The answer's leading words ("Uncertain — treat as poisonous"); "edible" only ever above the safety threshold. */
+export function decisionWord(decision: Decision): string {
+  return capitalise(DECISION_WORDS[decision]);
+}
 
 /** What follows the decision word, in a forager's words: what to do now. */
 export function leadRest(decision: Decision, checks: readonly Pick<FieldCheck, 'label'>[]): string {

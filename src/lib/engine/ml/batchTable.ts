@@ -2,6 +2,7 @@ import type { WorkspaceSchema } from '../data/schema';
 import { cellText, type ColumnData, type Dataset } from '../data/dataset';
 import { toCsvParts } from '../data/csvExport';
 import { HELD_BY_REFERENCE, HELD_NONE } from './answerRule';
+import { DECISION_WORDS, DECISIONS } from './threshold';
 
 /** What a batch's results table reads: the batch as logged, or as the worker answered it. */
 export interface BatchTable {
@@ -20,7 +21,8 @@ export interface BatchTable {
 
 export type BatchFilter = 'all' | 'edible' | 'uncertain' | 'poisonous' | 'disagree';
 
-export const DECISION_WORDS = ['edible', 'uncertain — treat as poisonous', 'poisonous'] as const;
+/** A decision code's words (threshold.ts). */
+const word = (code: number) => DECISION_WORDS[DECISIONS[code]];
 
 /**
  * A batch's results as rows of text, the same on the page (its table) and in the downloaded file
@@ -63,7 +65,7 @@ export class BatchTableView {
   /** The rows a filter keeps, in file order. */
   shown(filter: BatchFilter): Uint32Array {
     const b = this.batch;
-    const keep = filter === 'all' ? () => true : filter === 'disagree' ? (i: number) => this.disagrees(i) : (i: number) => DECISION_WORDS[b.decision[i]].startsWith(filter);
+    const keep = filter === 'all' ? () => true : filter === 'disagree' ? (i: number) => this.disagrees(i) : (i: number) => word(b.decision[i]).startsWith(filter);
     let n = 0;
     const out = new Uint32Array(b.rows);
     for (let i = 0; i < b.rows; i++) if (keep(i)) out[n++] = i;
@@ -73,11 +75,11 @@ export class BatchTableView {
   /** The text of row `i` (in file order), column `col`. */
   cell(i: number, col: number): string {
     const b = this.batch;
-    if (col === 0) return DECISION_WORDS[b.decision[i]];
+    if (col === 0) return word(b.decision[i]);
     let c = col - 1;
     if (this.#anyHeld && c-- === 0) return this.#heldWords(b.held![i]);
     if (c-- === 0) return (1 - b.pPoisonous[i]).toFixed(3);
-    if (this.#abColumn && c-- === 0) return b.ab ? (b.ab.arm[i] ? `v${b.ab.challengerVersion} (challenger)` : `v${b.version} (champion)`) : DECISION_WORDS[b.shadow!.decision[i]];
+    if (this.#abColumn && c-- === 0) return b.ab ? (b.ab.arm[i] ? `v${b.ab.challengerVersion} (challenger)` : `v${b.version} (champion)`) : word(b.shadow!.decision[i]);
     if (b.label && c-- === 0) return b.label[i] ? 'p' : 'e';
     return cellText(this.schema, this.#ds, c, i);
   }

@@ -21,6 +21,14 @@ export const HALF = 0.5;
  */
 export const MIN_EDIBLE_ABOVE = 0.9;
 
+/** The three answers, in the order of their codes in a batch's decision array (0 edible, 1 uncertain, 2 poisonous). */
+export const DECISIONS = ['edible', 'uncertain', 'poisonous'] as const;
+export type Decision = (typeof DECISIONS)[number];
+export const DECISION_CODE: Record<Decision, number> = { edible: 0, uncertain: 1, poisonous: 2 };
+
+/** The words for an answer wherever one shows: "uncertain" always says to treat it as poisonous. */
+export const DECISION_WORDS: Record<Decision, string> = { edible: 'edible', uncertain: 'uncertain — treat as poisonous', poisonous: 'poisonous' };
+
 /** P(edible) from P(poisonous), computed one way only (see above). */
 export function pEdible(pPoisonous: number): number {
   return 1 - pPoisonous;
@@ -31,7 +39,7 @@ export function calledEdible(pPoisonous: number, t: Pick<SafetyThreshold, 'edibl
   return pEdible(pPoisonous) > t.edibleAbove;
 }
 
-export function decide(pPoisonous: number, t: Pick<SafetyThreshold, 'edibleAbove'>): 'edible' | 'uncertain' | 'poisonous' {
+export function decide(pPoisonous: number, t: Pick<SafetyThreshold, 'edibleAbove'>): Decision {
   if (calledEdible(pPoisonous, t)) return 'edible';
   // Also catches NaN (no comparison holds): an unusable score is never reported as "uncertain".
   if (!(pEdible(pPoisonous) > HALF)) return 'poisonous';
