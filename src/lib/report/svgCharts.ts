@@ -77,8 +77,8 @@ export function niceTicks(min: number, max: number, target = 5): number[] {
   return ticks;
 }
 
-/** [min, max] of the finite values, widened when flat; null with none. */
-function extent(values: Iterable<number | null | undefined>): [number, number] | null {
+/** [min, max] of the finite values; null with none. */
+export function finiteRange(values: Iterable<number | null | undefined>): [number, number] | null {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) {
@@ -86,7 +86,14 @@ function extent(values: Iterable<number | null | undefined>): [number, number] |
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
-  if (lo > hi) return null;
+  return lo > hi ? null : [lo, hi];
+}
+
+/** [min, max] of the finite values, widened when flat (an axis needs a span); null with none. */
+function extent(values: Iterable<number | null | undefined>): [number, number] | null {
+  const r = finiteRange(values);
+  if (!r) return null;
+  const [lo, hi] = r;
   if (lo === hi) return lo === 0 ? [0, 1] : [lo - Math.abs(lo) * 0.1, hi + Math.abs(hi) * 0.1];
   return [lo, hi];
 }

@@ -23,7 +23,7 @@ class AppState {
   readonly storage = new StorageState();
   readonly engine = new EngineState();
   readonly install = new InstallState();
-  readonly backup = new BackupState(this.workspace);
+  readonly backup = new BackupState(this.workspace, this.storage);
   readonly models = new ModelsState(this.workspace);
   readonly predict = new PredictState(this.workspace, () => this.models.installShipped());
   readonly alerts = new AlertsState(this.workspace);

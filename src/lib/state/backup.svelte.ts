@@ -7,6 +7,7 @@ import { asActionError, type ActionError } from './actionError';
 import { LiveQuery, WorkspaceQuery } from './liveQuery.svelte';
 import { announceDataReplaced } from './database.svelte';
 import type { WorkspaceState } from './workspace.svelte';
+import type { StorageState } from './storage.svelte';
 
 export type BackupPhase = 'idle' | 'backing-up' | 'backed-up' | 'checking' | 'review' | 'applying' | 'applied' | 'erasing';
 
@@ -29,11 +30,17 @@ export class BackupState {
   readonly #since: WorkspaceQuery<{ count: number; lastBackupAt: number | null } | null>;
   #reminderDismissed = $state(false);
 
-  constructor(private readonly workspace: WorkspaceState) {
+  constructor(
+    private readonly workspace: WorkspaceState,
+    storage: StorageState,
+  ) {
+    // Counting labels scans the workspace's predictions, again after each one: only while the
+    // reminder can show at all (storage not persistent).
     this.#since = new WorkspaceQuery(
       () => workspace.currentId,
-      (id) => feedbackSinceBackup(getDb(), id),
+      (id, unkept) => (unkept ? feedbackSinceBackup(getDb(), id) : Promise.resolve(null)),
       null,
+      () => storage.persisted === false,
     );
   }
 
