@@ -132,7 +132,13 @@ interface Scratch {
   h1: Float64Array;
 }
 
-/** The best gain over the first `tryCount` entries of `features`, or null when no cut gains anything. */
+/**
+ * The best cut over `tryCount` columns that vary in the node, or null when no cut gains anything.
+ * A forest draws its columns here one at a time; a column that is constant in the node (one bin
+ * only) does not count towards `tryCount`, as in scikit-learn's splitter. Without that, a deep node
+ * where most of the 11 sampled one-hot columns are constant stops as a mixed leaf: our forest left
+ * 1.7 % of the Secondary rows "uncertain" against scikit-learn's 0.2 %.
+ */
 function bestSplit(
   data: BinnedData,
   y: Uint8Array,
@@ -147,9 +153,12 @@ function bestSplit(
   const { rows, codes, cuts } = data;
   const total = node.w0 + node.w1;
   const parent = impurity(opts.gainFunction, node.w0, node.w1);
+  const sampling = tryCount < features.length && opts.rng !== undefined;
   let bestGain = 1e-12;
   let best: Split | null = null;
-  for (let k = 0; k < tryCount; k++) {
+  let varying = 0;
+  for (let k = 0; k < features.length && varying < tryCount; k++) {
+    if (sampling) drawFeature(features, k, opts.rng!);
     const c = features[k];
     const nCuts = cuts[c].length;
     if (nCuts === 0) continue;
@@ -163,18 +172,21 @@ function bestSplit(
     }
     let l0 = 0;
     let l1 = 0;
+    let cutsInside = 0;
     for (let b = 0; b < nCuts; b++) {
       l0 += h0[b];
       l1 += h1[b];
       const wl = l0 + l1;
       if (wl === 0) continue;
       if (wl === total) break;
+      cutsInside++;
       const gain = parent - (wl * impurity(opts.gainFunction, l0, l1) + (total - wl) * impurity(opts.gainFunction, node.w0 - l0, node.w1 - l1)) / total;
       if (gain > bestGain) {
         bestGain = gain;
         best = { col: c, bin: b, l0, l1 };
       }
     }
+    if (cutsInside > 0) varying++;
   }
   return best;
 }
@@ -195,14 +207,12 @@ function partition(data: BinnedData, idx: Int32Array, node: NodeRows, split: Spl
   return lo;
 }
 
-/** Draws a fresh random sample of `tryCount` features into the first entries (partial Fisher–Yates). */
-function sampleFeatures(features: Int32Array, tryCount: number, rng: () => number): void {
-  for (let i = 0; i < tryCount; i++) {
-    const j = i + Math.floor(rng() * (features.length - i));
-    const t = features[i];
-    features[i] = features[j];
-    features[j] = t;
-  }
+/** Swaps a random one of features[k …] into place k (one step of a Fisher–Yates shuffle). */
+function drawFeature(features: Int32Array, k: number, rng: () => number): void {
+  const j = k + Math.floor(rng() * (features.length - k));
+  const t = features[k];
+  features[k] = features[j];
+  features[j] = t;
 }
 
 export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, opts: GrowOptions): FlatTree {
@@ -236,7 +246,6 @@ export function growTree(data: BinnedData, y: Uint8Array, weight: Float64Array, 
     const total = s.w0 + s.w1;
     tree.value[s.node] = total > 0 ? s.w1 / total : 0;
     if (s.depth >= opts.maxDepth || total < opts.minSamplesSplit || s.w0 === 0 || s.w1 === 0) continue;
-    if (tryCount < cols && opts.rng) sampleFeatures(features, tryCount, opts.rng);
     const split = bestSplit(data, y, weight, idx, s, features, tryCount, opts, scratch);
     if (!split) continue;
     const lo = partition(data, idx, s, split);
