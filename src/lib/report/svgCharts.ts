@@ -315,6 +315,47 @@ function runs(n: number, ok: (i: number) => boolean): number[][] {
 
 const usable = (v: number | null | undefined): v is number => v !== null && v !== undefined && Number.isFinite(v);
 
+/** The y axis: the data's extent widened to whole tick steps, then the caller's fixed ends. */
+function yRange([lo, hi]: [number, number], opts: LineChartOptions): [number, number] {
+  let [y0, y1] = [lo, hi];
+  const ticks = niceTicks(y0, y1, 4);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : 0;
+  if (step) [y0, y1] = [Math.floor(y0 / step + 1e-9) * step, Math.ceil(y1 / step - 1e-9) * step];
+  if (usable(opts.yMin)) y0 = opts.yMin;
+  if (usable(opts.yMax)) y1 = Math.max(opts.yMax, y0 + 1e-12);
+  if (y1 <= y0) y1 = y0 + 1;
+  return [y0, y1];
+}
+
+/** One series: its interval as a shaded band, its line broken at gaps, and dots when the points are few. */
+function seriesSvg(s: LineSeries, colour: string, sx: (v: number) => number, sy: (v: number) => number): string {
+  let out = '';
+  const n = Math.min(s.x.length, s.y.length);
+  if (s.interval) {
+    const { lower, upper } = s.interval;
+    for (const run of runs(n, (i) => usable(s.x[i]) && usable(lower[i]) && usable(upper[i]))) {
+      const d =
+        run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(upper[i] as number)}`).join('') +
+        [...run]
+          .reverse()
+          .map((i) => `L${sx(s.x[i])} ${sy(lower[i] as number)}`)
+          .join('');
+      out += `<path d="${d}Z" fill="${colour}" fill-opacity="0.15"/>`;
+    }
+  }
+  const lineRuns = runs(n, (i) => usable(s.x[i]) && usable(s.y[i]));
+  const d = lineRuns.map((run) => run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(s.y[i] as number)}`).join('') + (run.length === 1 ? 'h0' : '')).join('');
+  if (d) out += `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`;
+  // Dots at the points when there are few, so single buckets between gaps stay visible.
+  const count = lineRuns.reduce((a, r) => a + r.length, 0);
+  if (count && count <= 120)
+    out += `<path d="${lineRuns
+      .flat()
+      .map((i) => `M${sx(s.x[i])} ${sy(s.y[i] as number)}h0`)
+      .join('')}" stroke="${colour}" stroke-width="5" stroke-linecap="round"/>`;
+  return out;
+}
+
 /** Quality or error over production rows: lines broken at nulls, an optional band, version markers. */
 export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptions = {}): string {
   const { width = 480, height = 220, title = 'Line chart', band, markers = [], xFormat = formatCompact, yFormat = formatNumber } = opts;
@@ -325,13 +366,7 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
   const m = { left: opts.yLabel ? 62 : 48, right: 12, top: 26, bottom: opts.xLabel ? 34 : 22 };
   const w = width - m.left - m.right;
   const h = height - m.top - m.bottom;
-  let [y0, y1] = ey;
-  const yTicksRaw = niceTicks(y0, y1, 4);
-  const step = yTicksRaw.length > 1 ? yTicksRaw[1] - yTicksRaw[0] : 0;
-  if (step) [y0, y1] = [Math.floor(y0 / step + 1e-9) * step, Math.ceil(y1 / step - 1e-9) * step];
-  if (usable(opts.yMin)) y0 = opts.yMin;
-  if (usable(opts.yMax)) y1 = Math.max(opts.yMax, y0 + 1e-12);
-  if (y1 <= y0) y1 = y0 + 1;
+  const [y0, y1] = yRange(ey, opts);
   const [x0, x1] = ex;
   const sx = (v: number) => px(m.left + ((v - x0) / (x1 - x0)) * w);
   const sy = (v: number) => px(m.top + h - ((Math.min(y1, Math.max(y0, v)) - y0) / (y1 - y0)) * h);
@@ -343,32 +378,7 @@ export function lineChartSvg(series: readonly LineSeries[], opts: LineChartOptio
     out += `<rect x="${m.left}" y="${sy(band.upper)}" width="${px(w)}" height="${px(sy(band.lower) - sy(band.upper))}" fill="${CHART_COLOURS.reference}" fill-opacity="0.14"><title>${escapeHtml(band.label ?? `Band ${formatNumber(band.lower)}–${formatNumber(band.upper)}`)}</title></rect>`;
     if (usable(band.mean)) out += `<path d="M${m.left} ${sy(band.mean)}h${px(w)}" stroke="${CHART_COLOURS.reference}" stroke-dasharray="3 3"/>`;
   }
-  series.forEach((s, k) => {
-    const colour = s.colour ?? PALETTE[k % PALETTE.length];
-    const n = Math.min(s.x.length, s.y.length);
-    if (s.interval) {
-      const { lower, upper } = s.interval;
-      for (const run of runs(n, (i) => usable(s.x[i]) && usable(lower[i]) && usable(upper[i]))) {
-        const d =
-          run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(upper[i] as number)}`).join('') +
-          [...run]
-            .reverse()
-            .map((i) => `L${sx(s.x[i])} ${sy(lower[i] as number)}`)
-            .join('');
-        out += `<path d="${d}Z" fill="${colour}" fill-opacity="0.15"/>`;
-      }
-    }
-    const lineRuns = runs(n, (i) => usable(s.x[i]) && usable(s.y[i]));
-    const d = lineRuns.map((run) => run.map((i, j) => `${j ? 'L' : 'M'}${sx(s.x[i])} ${sy(s.y[i] as number)}`).join('') + (run.length === 1 ? 'h0' : '')).join('');
-    if (d) out += `<path d="${d}" fill="none" stroke="${colour}" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`;
-    // Dots at the points when there are few, so single buckets between gaps stay visible.
-    const count = lineRuns.reduce((a, r) => a + r.length, 0);
-    if (count && count <= 120)
-      out += `<path d="${lineRuns
-        .flat()
-        .map((i) => `M${sx(s.x[i])} ${sy(s.y[i] as number)}h0`)
-        .join('')}" stroke="${colour}" stroke-width="5" stroke-linecap="round"/>`;
-  });
+  series.forEach((s, k) => (out += seriesSvg(s, s.colour ?? PALETTE[k % PALETTE.length], sx, sy)));
   for (const mk of markers) {
     if (!usable(mk.x)) continue;
     const x = sx(mk.x);

@@ -200,64 +200,28 @@ export async function predictBatch(
     const t0 = performance.now();
     const { p: pPoisonous, decision, held, modelMs: predictMs } = await answerAll(db, schema, m, ds, signal, onProgress);
     const answerMs = performance.now() - t0;
-    const extra: Pick<PredictionBatchRow, 'ab' | 'shadow'> = {};
-    if (test && challenger) {
-      const other = await answerAll(db, schema, challenger, ds, signal, onProgress);
-      if (test.mode === 'split') {
-        // Rows routed to the challenger take its answer; the row's id is the batch's uid and its index.
-        const arm = new Uint8Array(ds.rows);
-        for (let i = 0; i < ds.rows; i++) {
-          if (routeArm(`${uid}:${i}`, test.challengerShare, String(test.id)) !== 'challenger') continue;
-          arm[i] = 1;
-          pPoisonous[i] = other.p[i];
-          decision[i] = other.decision[i];
-          held.held[i] = other.held.held[i];
-        }
-        extra.ab = {
-          testId: test.id!,
-          challengerVersionId: challenger.versionId,
-          challengerVersion: challenger.version,
-          challengerEdibleAbove: challenger.bundle.threshold.edibleAbove,
-          arm,
-        };
-      } else {
-        extra.shadow = { testId: test.id!, versionId: challenger.versionId, version: challenger.version, pPoisonous: other.p, decision: other.decision };
-      }
-    }
+    const extra = test && challenger ? await answerChallenger(db, schema, test, challenger, ds, uid, { p: pPoisonous, decision, held: held.held }, signal, onProgress) : {};
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
     const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
-    const batchId = await logBatch(db, {
-      workspaceId,
+    // What the stored batch and the page's result both carry.
+    const answers = {
       versionId: m.versionId,
       version: m.version,
       kind: m.bundle.kind,
-      createdAt: Date.now(),
-      source: sourceName,
+      edibleAbove: m.bundle.threshold.edibleAbove,
       rows: ds.rows,
       columns: ds.columns,
       label,
       pPoisonous,
       decision,
       held: held.held,
-      edibleAbove: m.bundle.threshold.edibleAbove,
-      predictMs,
-      uid,
-      ...extra,
-    });
+    };
+    const batchId = await logBatch(db, { ...answers, workspaceId, createdAt: Date.now(), source: sourceName, predictMs, uid, ...extra });
     const result: BatchResult = {
+      ...answers,
       batchId,
       report: analysis.report,
-      versionId: m.versionId,
-      version: m.version,
-      kind: m.bundle.kind,
-      edibleAbove: m.bundle.threshold.edibleAbove,
-      rows: ds.rows,
-      columns: ds.columns,
-      label,
-      pPoisonous,
-      decision,
-      held: held.held,
       heldCounts,
       predictMs: Math.round(predictMs),
       answerMs: Math.round(answerMs),
@@ -269,4 +233,35 @@ export async function predictBatch(
     // The A/B arrays stay copied: the same buffers were just stored and may be read again here.
     return Comlink.transfer(result, [...new Set(buffers)]);
   });
+}
+
+/**
+ * The challenger's side of a batch under an A/B test. Split: the rows routed to it take its answers
+ * in place (`own` is overwritten), keyed by the batch's uid and the row's index. Shadow: its answers
+ * are kept beside the champion's.
+ */
+async function answerChallenger(
+  db: SporeprintDb,
+  schema: WorkspaceSchema,
+  test: AbTestRow,
+  challenger: LiveModel,
+  ds: Dataset,
+  uid: string,
+  own: { p: Float32Array; decision: Uint8Array; held: Uint16Array },
+  signal: AbortSignal,
+  onProgress?: ProgressCallback,
+): Promise<Pick<PredictionBatchRow, 'ab' | 'shadow'>> {
+  const other = await answerAll(db, schema, challenger, ds, signal, onProgress);
+  if (test.mode !== 'split') return { shadow: { testId: test.id!, versionId: challenger.versionId, version: challenger.version, pPoisonous: other.p, decision: other.decision } };
+  const arm = new Uint8Array(ds.rows);
+  for (let i = 0; i < ds.rows; i++) {
+    if (routeArm(`${uid}:${i}`, test.challengerShare, String(test.id)) !== 'challenger') continue;
+    arm[i] = 1;
+    own.p[i] = other.p[i];
+    own.decision[i] = other.decision[i];
+    own.held[i] = other.held.held[i];
+  }
+  return {
+    ab: { testId: test.id!, challengerVersionId: challenger.versionId, challengerVersion: challenger.version, challengerEdibleAbove: challenger.bundle.threshold.edibleAbove, arm },
+  };
 }

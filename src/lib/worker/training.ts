@@ -1,11 +1,12 @@
 import { loadDataset } from '$lib/db/datasets';
-import type { SporeprintDb } from '$lib/db/db';
+import type { DatasetVersionRow, SporeprintDb } from '$lib/db/db';
 import { registerModelVersion } from '$lib/db/registry';
 import { runLockName, startRun, updateRun } from '$lib/db/runs';
 import { workspaceSchema } from '$lib/db/workspaces';
 import { EngineError, isEngineError, throwIfCancelled } from '$lib/engine/errors';
 import type { ModelBundle } from '$lib/engine/ml/bundle';
 import type { Dataset } from '$lib/engine/data/dataset';
+import type { WorkspaceSchema } from '$lib/engine/data/schema';
 import { runTrainingPipeline } from '$lib/engine/ml/pipeline';
 import { checkTrainingFits, trainingBytes } from '$lib/engine/ml/trainingMemory';
 import { verifyBundle } from '$lib/engine/ml/verify';
@@ -50,24 +51,7 @@ export async function trainModel(
   const memory = { schema, kind: opts.kind, crossValidate: opts.crossValidate !== false };
   checkTrainingFits(memory, rows, trainingMemoryBudget());
 
-  const run = new RunRecorder(db);
-  const runId = (run.runId = await startRun(db, {
-    workspaceId: opts.workspaceId,
-    datasetVersionId: version.id!,
-    dataSha256: version.sha256,
-    appVersion: __APP_VERSION__,
-    kind: opts.kind,
-    params: opts.params ?? {},
-    seed,
-    steps: run.steps,
-    epochs: run.epochs,
-    log: run.lines,
-  }));
-  if (retrain) {
-    retrain.onRun?.(runId);
-    for (const note of retrain.notes ?? []) run.lines.push(note);
-    await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...run.lines] });
-  }
+  const { run, runId } = await recordRun(db, opts, version, seed, retrain);
 
   // Held while this run lives: another tab starting up must not mark it interrupted.
   const releaseLock = await holdLock(runLockName(runId));
@@ -93,21 +77,7 @@ export async function trainModel(
     );
     result.model.dispose(); // the registry holds the bundle; the live model is loaded on promotion
     throwIfCancelled(signal);
-    run.step('register', 'running');
-    const t0 = Date.now();
-    // What is stored is the bundle's JSON, not the model in memory: that is what must load and answer.
-    const bundle = await verifyBundle(schema, result.bundle, retrain ? 'The retrained model' : 'The trained model');
-    await run.settled();
-    const registered = await registerModelVersion(db, {
-      workspaceId: opts.workspaceId,
-      runId,
-      bundle,
-      source: retrain ? 'retrained' : 'trained',
-      stage: 'staging',
-      reason: retrain ? retrain.reason : 'trained from the Models page',
-      actor: retrain ? 'auto' : 'user',
-    });
-    run.step('register', 'done', Date.now() - t0);
+    const registered = await registerTrained(db, schema, run, result.bundle, retrain);
     await run.end({ status: 'finished', evaluation: result.bundle.evaluation, threshold: result.bundle.threshold }, `Registered as version v${registered.version} (staging).`);
     return { runId, versionId: registered.id!, version: registered.version, bundle: result.bundle, dataset: reference };
   } catch (caught) {
@@ -119,6 +89,48 @@ export async function trainModel(
     run.flush();
     releaseLock();
   }
+}
+
+/** The run row the Models page watches, recorded before any row is loaded; a retraining notes why it started. */
+async function recordRun(db: SporeprintDb, opts: TrainOptions, version: DatasetVersionRow, seed: number, retrain?: RetrainExtras): Promise<{ run: RunRecorder; runId: number }> {
+  const run = new RunRecorder(db);
+  const runId = (run.runId = await startRun(db, {
+    workspaceId: opts.workspaceId,
+    datasetVersionId: version.id!,
+    dataSha256: version.sha256,
+    appVersion: __APP_VERSION__,
+    kind: opts.kind,
+    params: opts.params ?? {},
+    seed,
+    steps: run.steps,
+    epochs: run.epochs,
+    log: run.lines,
+  }));
+  if (retrain) {
+    retrain.onRun?.(runId);
+    for (const note of retrain.notes ?? []) run.lines.push(note);
+    await updateRun(db, runId, { reason: retrain.reason, feedbackCount: retrain.feedbackCount, log: [...run.lines] });
+  }
+  return { run, runId };
+}
+
+/** The register step: the bundle's JSON (what must load and answer, not the model in memory) checked, then stored as a staging version. */
+async function registerTrained(db: SporeprintDb, schema: WorkspaceSchema, run: RunRecorder, trained: ModelBundle, retrain?: RetrainExtras) {
+  run.step('register', 'running');
+  const t0 = Date.now();
+  const bundle = await verifyBundle(schema, trained, retrain ? 'The retrained model' : 'The trained model');
+  await run.settled();
+  const registered = await registerModelVersion(db, {
+    workspaceId: trained.workspaceId,
+    runId: run.runId,
+    bundle,
+    source: retrain ? 'retrained' : 'trained',
+    stage: 'staging',
+    reason: retrain ? retrain.reason : 'trained from the Models page',
+    actor: retrain ? 'auto' : 'user',
+  });
+  run.step('register', 'done', Date.now() - t0);
+  return registered;
 }
 
 /** The browser's and tfjs-wasm's ways of saying an allocation failed (never a stack overflow: that is a bug, not a size). */

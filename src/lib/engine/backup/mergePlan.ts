@@ -131,8 +131,26 @@ export function planMerge(file: MergeSide, here: HereSide, policy: FeedbackPolic
     joinBy('monitorSnapshots', file.snapshots, here.snapshots, (s) => s.identity, plan),
   );
 
-  // A test still running on the other device cannot go on here (one running test per workspace, routed
-  // by its own id): it is left out, and its rows arrive without their arm.
+  planAbTests(file, here, plan, insert);
+  planModels(file, here, plan, source);
+  planPredictions(file, here, plan, policy);
+
+  planBatches(file, here, plan, insert);
+
+  for (const t of AUTO_ID_TABLES) {
+    let top = here.maxIds[t];
+    for (const id of plan.insert[t]) plan.maps.ids[t].set(id, ++top);
+  }
+  return plan;
+}
+
+type Insert = (table: AutoIdTable, rows: { id: number }[]) => void;
+
+/**
+ * A test still running on the other device cannot go on here (one running test per workspace, routed
+ * by its own id): it is left out, and its rows arrive without their arm.
+ */
+function planAbTests(file: MergeSide, here: HereSide, plan: MergePlan, insert: Insert): void {
   const tests = joinBy('abTests', file.abTests, here.abTests, (t) => t.identity, plan);
   const running = new Set(tests.filter((t) => t.status === 'running').map((t) => t.id));
   insert(
@@ -146,10 +164,10 @@ export function planMerge(file: MergeSide, here: HereSide, policy: FeedbackPolic
       batches: file.batches.filter((b) => b.abTestId !== undefined && running.has(b.abTestId)).length,
     });
   }
+}
 
-  planModels(file, here, plan, source);
-  planPredictions(file, here, plan, policy);
-
+/** Batches join by uid; labels given on the other device to a batch both sides hold are added to ours. */
+function planBatches(file: MergeSide, here: HereSide, plan: MergePlan, insert: Insert): void {
   const newBatches = joinBy('predictionBatches', file.batches, here.batches, (b) => b.uid, plan);
   insert('predictionBatches', newBatches);
   const labelledHere = new Map(here.batches.map((b) => [b.uid, b.labelled]));
@@ -160,12 +178,6 @@ export function planMerge(file: MergeSide, here: HereSide, policy: FeedbackPolic
     }
   }
   plan.summary.pendingAfter += plan.summary.batchLabelRowsAdded;
-
-  for (const t of AUTO_ID_TABLES) {
-    let top = here.maxIds[t];
-    for (const id of plan.insert[t]) plan.maps.ids[t].set(id, ++top);
-  }
-  return plan;
 }
 
 function planModels(file: MergeSide, here: HereSide, plan: MergePlan, source: string): void {

@@ -112,22 +112,24 @@ export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvForm
       },
     } as Papa.ParseConfig<string[]>;
     if (!download) return void Papa.parse<string[]>(input as never, config);
-    const feed = new PapaFeed();
-    Papa.parse<string[]>(feed as never, config);
-    void (async () => {
-      try {
-        for await (const text of download.text(h.signal)) {
-          if (failed) return; // leaving the loop closes the download
-          feed.emit('data', text); // parsed (and handed to chunk()) before emit returns
-          // Yield so that a cancel message or a progress post can be processed.
-          await new Promise((r) => setTimeout(r, 0));
-        }
-        if (!failed) feed.emit('end');
-      } catch (e) {
-        fail(e);
-      }
-    })();
+    void feedDownload(download, config, h.signal, () => failed, fail);
   });
+}
+
+/** Hands a download's text to PapaParse as it arrives, yielding between chunks so that a cancel message or a progress post gets through. */
+async function feedDownload(download: CsvByteStream, config: Papa.ParseConfig<string[]>, signal: AbortSignal | undefined, failed: () => boolean, fail: (e: unknown) => void) {
+  const feed = new PapaFeed();
+  Papa.parse<string[]>(feed as never, config);
+  try {
+    for await (const text of download.text(signal)) {
+      if (failed()) return; // leaving the loop closes the download
+      feed.emit('data', text); // parsed (and handed to chunk()) before emit returns
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    if (!failed()) feed.emit('end');
+  } catch (e) {
+    fail(e);
+  }
 }
 
 /**

@@ -171,6 +171,27 @@ export interface Walker {
   p: number;
 }
 
+/** Every single-field move of every active walker: walker (index into `active`), position k in its unknown list, candidate index v. */
+function listMoves(active: Walker[], candidates: FieldCandidates[]) {
+  let n = 0;
+  for (const w of active) for (const j of w.unknown) n += candidates[j].length;
+  const mWalker = new Int32Array(n);
+  const mK = new Int32Array(n);
+  const mV = new Int32Array(n);
+  let m = 0;
+  active.forEach((w, a) =>
+    w.unknown.forEach((j, k) => {
+      for (let v = 0; v < candidates[j].length; v++) {
+        if (v === w.state[k]) continue;
+        mWalker[m] = a;
+        mK[m] = k;
+        mV[m++] = v;
+      }
+    }),
+  );
+  return { mWalker, mK, mV, m };
+}
+
 /**
  * Steepest coordinate ascent for many walkers at once: each round, every active walker's every
  * single-field move, in as few model calls as `perCall` allows. A walker takes its best move if
@@ -191,23 +212,7 @@ export async function ascend(
   let active = walkers.filter((w) => !(w.p >= stopAt));
   for (let round = 0; round < maxRounds && active.length; round++) {
     throwIfCancelled(signal);
-    // Each move: walker (index into `active`), position k in its unknown list, candidate index v.
-    let n = 0;
-    for (const w of active) for (const j of w.unknown) n += candidates[j].length;
-    const mWalker = new Int32Array(n);
-    const mK = new Int32Array(n);
-    const mV = new Int32Array(n);
-    let m = 0;
-    active.forEach((w, a) =>
-      w.unknown.forEach((j, k) => {
-        for (let v = 0; v < candidates[j].length; v++) {
-          if (v === w.state[k]) continue;
-          mWalker[m] = a;
-          mK[m] = k;
-          mV[m++] = v;
-        }
-      }),
-    );
+    const { mWalker, mK, mV, m } = listMoves(active, candidates);
     const best = new Int32Array(active.length).fill(-1);
     const bestP = new Float64Array(active.length).fill(-Infinity);
     for (let from = 0; from < m; from += perCall) {
@@ -272,6 +277,67 @@ export function missingFields(ds: Dataset, row: number): number[] {
   return out;
 }
 
+type Predict = (ds: Dataset) => Promise<Float32Array>;
+
+interface Worst {
+  /** Per unknown field, the index of its candidate value; −1 = left as given. */
+  worst: number[];
+  pPoisonous: number;
+}
+
+/**
+ * What to check first: each unknown field changed alone from the answers as given, in one call.
+ * Gives the fields in order of the P(poisonous) their worst value reaches, and the worst single change.
+ */
+async function screenSingles(
+  schema: WorkspaceSchema,
+  predict: Predict,
+  base: Dataset,
+  unknown: number[],
+  cand: number[][],
+): Promise<Worst & { checks: FieldCheck[]; evaluated: number }> {
+  const single: [number, number][] = [];
+  cand.forEach((c, k) => c.forEach((_, v) => single.push([k, v])));
+  const pSingle = await predict(completions(base, unknown, single.length, (r, k) => (single[r][0] === k ? cand[k][single[r][1]] : base.columns[unknown[k]].values[0])));
+  const checks: FieldCheck[] = unknown.map((j, k) => {
+    let best = -1;
+    let bestP = -Infinity;
+    single.forEach(([kk, v], r) => {
+      if (kk === k && pSingle[r] > bestP) [best, bestP] = [v, pSingle[r]];
+    });
+    return { feature: schema.features[j].name, label: schema.features[j].label, value: words(schema, j, cand[k][best]), pPoisonous: bestP };
+  });
+  checks.sort((a, b) => b.pPoisonous - a.pPoisonous);
+  let worst = new Array<number>(unknown.length).fill(0);
+  let pPoisonous = -Infinity;
+  for (let r = 0; r < single.length; r++) {
+    if (pSingle[r] > pPoisonous) {
+      pPoisonous = pSingle[r];
+      worst = unknown.map((_, k) => (single[r][0] === k ? single[r][1] : -1));
+    }
+  }
+  return { checks, worst, pPoisonous, evaluated: single.length };
+}
+
+/** Every completion of the unknown fields (mixed-radix numbering), in one call. */
+async function enumerateAll(predict: Predict, base: Dataset, unknown: number[], cand: number[][], product: number): Promise<Worst> {
+  const digit = (row: number, k: number) => {
+    let rest = row;
+    for (let i = 0; i < k; i++) rest = Math.floor(rest / cand[i].length);
+    return rest % cand[k].length;
+  };
+  const p = await predict(completions(base, unknown, product, (row, k) => cand[k][digit(row, k)]));
+  let worst: number[] = [];
+  let pPoisonous = -Infinity;
+  for (let row = 0; row < product; row++) {
+    if (p[row] > pPoisonous) {
+      pPoisonous = p[row];
+      worst = unknown.map((_, k) => digit(row, k));
+    }
+  }
+  return { worst, pPoisonous };
+}
+
 /** As `worstCase`, for the fields `unknownFields` (schema indices) of the one-row `base`. */
 export async function worstCaseOver(
   schema: WorkspaceSchema,
@@ -287,51 +353,18 @@ export async function worstCaseOver(
   if (!unknown.length) return null;
   const cand = unknown.map((j) => candidates[j]);
   const predict = async (ds: Dataset) => model.predictProba(pre.transform(ds).x);
-
-  // What to check first: each unknown field changed alone from the answers as given.
-  let singles = 0;
-  for (const c of cand) singles += c.length;
-  const single: [number, number][] = [];
-  cand.forEach((c, k) => c.forEach((_, v) => single.push([k, v])));
-  const pSingle = await predict(completions(base, unknown, singles, (r, k) => (single[r][0] === k ? cand[k][single[r][1]] : base.columns[unknown[k]].values[0])));
-  const checks: FieldCheck[] = unknown.map((j, k) => {
-    let best = -1;
-    let bestP = -Infinity;
-    single.forEach(([kk, v], r) => {
-      if (kk === k && pSingle[r] > bestP) [best, bestP] = [v, pSingle[r]];
-    });
-    return { feature: schema.features[j].name, label: schema.features[j].label, value: words(schema, j, cand[k][best]), pPoisonous: bestP };
-  });
-  checks.sort((a, b) => b.pPoisonous - a.pPoisonous);
-
+  const { checks, worst: firstWorst, pPoisonous: firstP, evaluated: singles } = await screenSingles(schema, predict, base, unknown, cand);
   let evaluated = singles;
-  let worst = new Array<number>(unknown.length).fill(0);
-  let worstP = -Infinity;
-  for (let r = 0; r < singles; r++) {
-    if (pSingle[r] > worstP) {
-      worstP = pSingle[r];
-      worst = unknown.map((j, k) => (single[r][0] === k ? single[r][1] : -1));
-    }
-  }
+  let worst = firstWorst;
+  let worstP = firstP;
 
   let product = 1;
   for (const c of cand) product *= c.length;
   let exhaustive = false;
   if (worstP < stopAt && product <= enumerateUpTo) {
-    // Mixed-radix enumeration of every completion, in one call.
-    const digit = (row: number, k: number) => {
-      let rest = row;
-      for (let i = 0; i < k; i++) rest = Math.floor(rest / cand[i].length);
-      return rest % cand[k].length;
-    };
-    const p = await predict(completions(base, unknown, product, (row, k) => cand[k][digit(row, k)]));
+    const every = await enumerateAll(predict, base, unknown, cand, product);
     evaluated += product;
-    for (let row = 0; row < product; row++) {
-      if (p[row] > worstP) {
-        worstP = p[row];
-        worst = unknown.map((_, k) => digit(row, k));
-      }
-    }
+    if (every.pPoisonous > worstP) [worst, worstP] = [every.worst, every.pPoisonous];
     exhaustive = true;
   } else if (worstP < stopAt) {
     // One walker from the worst single change (the batch screen walks the same path: answerRule.ts),

@@ -46,23 +46,38 @@ const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
  * never blames one version for another's answers.
  */
 export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredAlert[] {
-  const out: FiredAlert[] = [];
   const answered = versionsText(report.answeredBy);
-  const where = answered ? `${report.window.label}, answered by ${answered}` : report.window.label;
-  const dataValues = { windowRows: report.window.rows, answeredBy: answered };
+  const scope: WindowScope = {
+    where: answered ? `${report.window.label}, answered by ${answered}` : report.window.label,
+    values: { windowRows: report.window.rows, answeredBy: answered },
+  };
+  return [datasetDriftAlert(report, rules, scope), ...versionAlerts(report, rules), missingShareAlert(report, rules, scope)].filter((a): a is FiredAlert => a !== null);
+}
+
+/** How a window-wide alert names its window: its label and who answered it. */
+interface WindowScope {
+  where: string;
+  values: { windowRows: number; answeredBy: string };
+}
+
+function datasetDriftAlert(report: MonitorReport, rules: AlertRules, { where, values }: WindowScope): FiredAlert | null {
   const d = report.drift;
-  if (rules.datasetDrift && d.drifted) {
-    const top = d.columns
-      .filter((c) => c.drifted)
-      .slice(0, 3)
-      .map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
-    out.push({
-      rule: 'dataset-drift',
-      version: null,
-      message: `Dataset drift in ${where}: ${d.count} of ${d.total} features drifted (${pct(d.share)} ≥ ${pct(d.shareThreshold)}), most: ${top.join(', ')}.`,
-      values: { drifted: d.count, scored: d.total, share: d.share, threshold: d.shareThreshold, ...dataValues },
-    });
-  }
+  if (!rules.datasetDrift || !d.drifted) return null;
+  const top = d.columns
+    .filter((c) => c.drifted)
+    .slice(0, 3)
+    .map((c) => report.features.find((f) => f.name === c.feature)?.label ?? c.feature);
+  return {
+    rule: 'dataset-drift',
+    version: null,
+    message: `Dataset drift in ${where}: ${d.count} of ${d.total} features drifted (${pct(d.share)} ≥ ${pct(d.shareThreshold)}), most: ${top.join(', ')}.`,
+    values: { drifted: d.count, scored: d.total, share: d.share, threshold: d.shareThreshold, ...values },
+  };
+}
+
+/** The quality rules, each judged per answering version on its own rows: an alert never blames a version for another's answers. */
+function versionAlerts(report: MonitorReport, rules: AlertRules): FiredAlert[] {
+  const out: FiredAlert[] = [];
   const byVersion = (rule: AlertRuleId, check: (v: AnsweringVersion, scope: string) => Omit<FiredAlert, 'rule' | 'version'> | null) => {
     for (const v of report.answeredBy) {
       const fired = check(v, versionScope(v, report.window));
@@ -102,22 +117,26 @@ export function evaluateAlerts(report: MonitorReport, rules: AlertRules): FiredA
         : null,
     );
   }
-  if (rules.missingShareAbove !== null) {
-    // Above the limit and above the reference: a column that is mostly missing in the training data
-    // too (Secondary's veil type, 95 %) is how the data is, not a new problem.
-    const over = d.columns.filter((c) => (c.missing.current ?? 0) > rules.missingShareAbove! && (c.missing.current ?? 0) > (c.missing.reference ?? 0));
-    if (over.length) {
-      const worst = over.reduce((m, c) => ((c.missing.current ?? 0) > (m.missing.current ?? 0) ? c : m));
-      const label = report.features.find((f) => f.name === worst.feature)?.label ?? worst.feature;
-      out.push({
-        rule: 'missing-share-above',
-        version: null,
-        message: `Missing values above ${pct(rules.missingShareAbove)} (and above the reference) in ${over.length} ${over.length === 1 ? 'feature' : 'features'} of ${where}; worst: ${label} ${pct(worst.missing.current ?? 0)}.`,
-        values: { features: over.length, worst: worst.feature, share: worst.missing.current ?? 0, limit: rules.missingShareAbove, ...dataValues },
-      });
-    }
-  }
   return out;
+}
+
+/**
+ * Above the limit and above the reference: a column that is mostly missing in the training data too
+ * (Secondary's veil type, 95 %) is how the data is, not a new problem.
+ */
+function missingShareAlert(report: MonitorReport, rules: AlertRules, { where, values }: WindowScope): FiredAlert | null {
+  const limit = rules.missingShareAbove;
+  if (limit === null) return null;
+  const over = report.drift.columns.filter((c) => (c.missing.current ?? 0) > limit && (c.missing.current ?? 0) > (c.missing.reference ?? 0));
+  if (!over.length) return null;
+  const worst = over.reduce((m, c) => ((c.missing.current ?? 0) > (m.missing.current ?? 0) ? c : m));
+  const label = report.features.find((f) => f.name === worst.feature)?.label ?? worst.feature;
+  return {
+    rule: 'missing-share-above',
+    version: null,
+    message: `Missing values above ${pct(limit)} (and above the reference) in ${over.length} ${over.length === 1 ? 'feature' : 'features'} of ${where}; worst: ${label} ${pct(worst.missing.current ?? 0)}.`,
+    values: { features: over.length, worst: worst.feature, share: worst.missing.current ?? 0, limit, ...values },
+  };
 }
 
 /** Settings may hold rules saved by an older version: unknown or malformed fields take the defaults. */

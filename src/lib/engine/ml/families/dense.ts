@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EngineError } from '../../errors';
 import type { Matrix } from '../matrix';
 import type { FitOptions, Model, SavedModel } from '../model';
-import { seededRng, shuffle } from '../rng';
+import { seededRng, shuffle, type Rng } from '../rng';
 import { cancellationPoint, checkColumns, checkTrainingData, notFitted } from './common';
 import { batchTensors, buildNetwork, dropoutMasks, forward, hasExpectedArchitecture, sigmoidCrossEntropy, weightsOf, type Weights } from './denseOps';
 
@@ -48,6 +48,44 @@ function fromBase64(b64: string): ArrayBuffer {
   return bytes.buffer;
 }
 
+interface StepContext {
+  cfg: DenseConfig;
+  optimizer: tf.Optimizer;
+  weights: Weights;
+  vars: tf.Variable[];
+  x: Matrix;
+  y: Uint8Array;
+  order: Int32Array;
+  buf: { x: Float32Array; y: Float32Array };
+  rng: Rng;
+}
+
+/**
+ * One optimizer step on the rows order[s … e − 1]. Returns `lossSum` plus this batch's summed data
+ * loss: the loss without the L2 term, so that it compares with the validation loss.
+ */
+function trainStep({ cfg, optimizer, weights, vars, x, y, order, buf, rng }: StepContext, s: number, e: number, lossSum: tf.Scalar): tf.Scalar {
+  return tf.tidy(() => {
+    const [xb, yb] = batchTensors(x, y, order, s, e, buf);
+    const masks = cfg.dropout > 0 ? dropoutMasks(e - s, cfg.hiddenLayers, cfg.dropout, rng) : undefined;
+    let dataLoss: tf.Scalar | null = null;
+    optimizer.minimize(
+      () => {
+        const bce = sigmoidCrossEntropy(forward(weights, xb, masks), yb);
+        dataLoss = tf.keep(tf.clone(bce));
+        if (cfg.l2 === 0) return bce;
+        return tf.add(bce, tf.mul(cfg.l2, tf.addN(weights.map((w) => tf.sum(tf.square(w.kernel)))))) as tf.Scalar;
+      },
+      false,
+      vars,
+    );
+    const kept = dataLoss as tf.Scalar | null;
+    const sum = tf.add(lossSum, tf.mul(kept!, e - s)) as tf.Scalar;
+    kept!.dispose();
+    return sum;
+  });
+}
+
 /** Mean sigmoid cross-entropy of the network on (x, y), in large batches, outside any gradient tape. */
 async function meanLoss(weights: Weights, x: Matrix, y: Uint8Array): Promise<number> {
   let sum = 0;
@@ -89,7 +127,7 @@ export class DenseNetwork implements Model {
     const vars = net.trainableWeights.map((w) => w.read() as tf.Variable);
     let best: { loss: number; weights: tf.Tensor[] } | null = null;
     let sinceBest = 0;
-    let lossSum: tf.Tensor = tf.scalar(0);
+    let lossSum: tf.Scalar = tf.scalar(0);
     try {
       const order = Int32Array.from({ length: x.rows }, (_, i) => i);
       const buf = { x: new Float32Array(cfg.batchSize * x.cols), y: new Float32Array(cfg.batchSize) };
@@ -101,26 +139,7 @@ export class DenseNetwork implements Model {
           await checkpoint();
           const e = Math.min(x.rows, s + cfg.batchSize);
           const prev = lossSum;
-          const next = tf.tidy(() => {
-            const [xb, yb] = batchTensors(x, y, order, s, e, buf);
-            const masks = cfg.dropout > 0 ? dropoutMasks(e - s, cfg.hiddenLayers, cfg.dropout, rng) : undefined;
-            // The reported loss is the data loss alone (without the L2 term), comparable with valLoss.
-            let dataLoss: tf.Scalar | null = null;
-            optimizer.minimize(
-              () => {
-                const bce = sigmoidCrossEntropy(forward(weights, xb, masks), yb);
-                dataLoss = tf.keep(tf.clone(bce));
-                if (cfg.l2 === 0) return bce;
-                return tf.add(bce, tf.mul(cfg.l2, tf.addN(weights.map((w) => tf.sum(tf.square(w.kernel)))))) as tf.Scalar;
-              },
-              false,
-              vars,
-            );
-            const kept = dataLoss as tf.Scalar | null;
-            const sum = tf.add(prev, tf.mul(kept!, e - s));
-            kept!.dispose();
-            return sum;
-          });
+          const next = trainStep({ cfg, optimizer, weights, vars, x, y, order, buf, rng }, s, e, prev);
           prev.dispose();
           lossSum = next;
         }
