@@ -65,7 +65,10 @@ export default defineConfig({
   ],
   // Served through the plugins in dev too, so uplotSafeLocale applies there as in the build.
   optimizeDeps: { exclude: ['uplot'] },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'tfjs', test: /node_modules[\\/]@tensorflow/ }] } } },
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
