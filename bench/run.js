@@ -978,7 +978,8 @@ function peerPython() {
 function benchPeers() {
   const wanted = process.env.BENCH_PEERS;
   if (wanted === '0') return;
-  if (!PEER_TARGETS.some(({ bench }) => emitted.some((l) => l.bench === bench && l.dataset === 'secondary'))) return log('peers: no app figure with a peer ran');
+  const appCv = emitted.find((l) => l.bench === 'cv_false_edible' && l.dataset === 'secondary');
+  if (!appCv && !PEER_TARGETS.some(({ bench }) => emitted.some((l) => l.bench === bench && l.dataset === 'secondary'))) return log('peers: no app figure with a peer ran');
   const py = peerPython();
   if (!py) {
     if (wanted === '1') throw new Error('BENCH_PEERS=1 but no python3 with scikit-learn, SciPy and pandas was found (set PEERS_PYTHON)');
@@ -989,18 +990,16 @@ function benchPeers() {
   log(`peers: ${py} bench/python/peers.py (${RUNS} run(s) each)`);
   const r = spawnSync(py, [join(ROOT, 'bench/python/peers.py'), file], {
     encoding: 'utf8',
-    env: { ...process.env, BENCH_RUNS: String(RUNS) },
+    env: { ...process.env, BENCH_RUNS: String(RUNS), PEERS_CV: appCv ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
   });
   if (r.status !== 0) throw new Error(`bench/python/peers.py exited with ${r.status ?? r.signal}`);
-  const peers = new Map(
-    r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l))
-      .map((l) => [l.bench, l]),
-  );
+  const lines = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
+  const peers = new Map(lines.map((l) => [l.bench, l]));
   for (const { bench, family, peerBench, target } of PEER_TARGETS) {
     const app = emitted.find((l) => l.bench === bench && l.dataset === 'secondary' && (!family || l.family === family));
     const peer = peers.get(peerBench ?? bench);
@@ -1015,6 +1014,12 @@ function benchPeers() {
       { app: app.work, peer: peer.work },
       { app_ms: app.value, peer_ms: peer.value, peer: peer.peer, target, met: target === null ? null : ratio <= target },
     );
+  } // The 5-fold check counts rows, so it is set beside the peers' counts on the very same folds, not divided.
+  for (const peer of lines.filter((l) => l.bench === 'cv_false_edible' || l.bench === 'cv_uncertain_share')) {
+    const app = emitted.find((l) => l.bench === peer.bench && l.dataset === 'secondary');
+    if (!app) continue;
+    log(`peer_${peer.bench}: app ${app.value} (${app.work.model}), ${peer.work.model} ${peer.value} on the same folds`);
+    emit(`peer_${peer.bench}`, 'secondary', peer.value, peer.unit, { app: app.work, peer: peer.work }, { app_value: app.value, peer: peer.peer });
   }
 }
 
