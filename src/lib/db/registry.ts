@@ -332,14 +332,8 @@ export async function exportBundle(db: SporeprintDb, versionId: number): Promise
   };
 }
 
-/**
- * Imports an exported model (the export object, its JSON text, a File/Blob of it, or a bare bundle)
- * into `workspace` as a new 'staging' version with source 'imported'. Refuses, with a message
- * saying what is wrong, anything that is not a valid export, is for another workspace or column
- * layout, holds an unknown model kind, or fails `verify` (it must load and answer: the worker
- * passes engine/ml/verify.ts, which the page's code here must not import: it holds tfjs).
- */
-export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget, verify: (b: ModelBundle) => Promise<VerifiedBundle>): Promise<ModelVersionRow> {
+/** The file's JSON: a model export (a bundle with its version's card) or a bare bundle; anything else refused with what it is. */
+async function readModelFile(file: unknown): Promise<{ exported?: ModelExport; bundleData: unknown }> {
   let data = file;
   if (typeof Blob !== 'undefined' && data instanceof Blob) data = await data.text();
   if (typeof data === 'string') {
@@ -350,24 +344,29 @@ export async function importBundle(db: SporeprintDb, file: unknown, workspace: I
     }
   }
   if (!isObject(data)) throw invalid('This file is not a Sporeprint model export.');
-
-  let exported: ModelExport | undefined;
-  let bundleData: unknown;
   if (data.format === 'sporeprint-model-export') {
     if (data.formatVersion !== 1) {
       throw invalid(`This model export has format version ${JSON.stringify(data.formatVersion ?? null)}; this app reads version 1. It may come from a newer Sporeprint.`);
     }
-    exported = data as unknown as ModelExport;
-    bundleData = data.bundle;
-  } else if (data.format === 'sporeprint-model') {
-    bundleData = data;
-  } else {
-    throw invalid(
-      data.format === undefined
-        ? 'This file is not a Sporeprint model export (it has no "format" field).'
-        : `This file is not a Sporeprint model export (its format is ${JSON.stringify(data.format)}).`,
-    );
+    return { exported: data as unknown as ModelExport, bundleData: data.bundle };
   }
+  if (data.format === 'sporeprint-model') return { bundleData: data };
+  throw invalid(
+    data.format === undefined
+      ? 'This file is not a Sporeprint model export (it has no "format" field).'
+      : `This file is not a Sporeprint model export (its format is ${JSON.stringify(data.format)}).`,
+  );
+}
+
+/**
+ * Imports an exported model (the export object, its JSON text, a File/Blob of it, or a bare bundle)
+ * into `workspace` as a new 'staging' version with source 'imported'. Refuses, with a message
+ * saying what is wrong, anything that is not a valid export, is for another workspace or column
+ * layout, holds an unknown model kind, or fails `verify` (it must load and answer: the worker
+ * passes engine/ml/verify.ts, which the page's code here must not import: it holds tfjs).
+ */
+export async function importBundle(db: SporeprintDb, file: unknown, workspace: ImportTarget, verify: (b: ModelBundle) => Promise<VerifiedBundle>): Promise<ModelVersionRow> {
+  const { exported, bundleData } = await readModelFile(file);
   const bundle = validateBundle(bundleData);
 
   const names = await workspaceNames(db);

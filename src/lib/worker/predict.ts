@@ -90,23 +90,8 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
     const { pPoisonous, contributions, unknown, path } = await explainOne(schema, m.preprocessor, m.model, input);
     // Never served: an answer that is not a probability makes the version unusable (serving.ts falls back).
     assertProbabilities([pPoisonous], `v${m.version}`, { versionId: m.versionId });
-    let decision = decide(pPoisonous, m.bundle.threshold);
-    // The worst case over the fields not given, and the reference mushrooms sharing the answers
-    // (answerRule.ts): both shown, and either can hold an "edible" back.
-    const worst =
-      decision === 'poisonous'
-        ? null
-        : await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), candidates(schema, m), {
-            stopAt: 1 - m.bundle.threshold.edibleAbove,
-          });
-    const reference = decision === 'poisonous' ? null : await referenceData(db, m);
-    const match = reference ? matchReference(schema, reference, input) : null;
-    if (heldBack(decision, worst?.pPoisonous ?? null, match, m.bundle.threshold)) decision = 'uncertain';
-    let shadow: { versionId: number; version: number; pPoisonous: number; decision: ReturnType<typeof decide> } | undefined;
-    if (test?.mode === 'shadow' && challenger) {
-      const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
-      shadow = { versionId: challenger.versionId, version: challenger.version, pPoisonous: p, decision: decide(p, challenger.bundle.threshold) };
-    }
+    const { decision, worst, match } = await answerWithRule(db, schema, m, input, pPoisonous);
+    const shadow = test?.mode === 'shadow' && challenger ? await shadowAnswer(schema, challenger, input) : undefined;
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const clean = Object.fromEntries(schema.features.map((f) => [f.name, input[f.name] === undefined || input[f.name] === '' ? null : input[f.name]!]));
     const predictionId = await logPrediction(db, {
@@ -141,6 +126,26 @@ export async function predictOne(db: SporeprintDb, workspaceId: string, input: F
       latencyMs,
     };
   });
+}
+
+/**
+ * The answer rule of a form prediction (answerRule.ts): the worst case over the fields not given and
+ * the reference mushrooms sharing the answers are both shown, and either can hold an "edible" back.
+ */
+async function answerWithRule(db: SporeprintDb, schema: WorkspaceSchema, m: LiveModel, input: FeatureInput, pPoisonous: number) {
+  let decision = decide(pPoisonous, m.bundle.threshold);
+  if (decision === 'poisonous') return { decision, worst: null, match: null };
+  const worst = await worstCase(schema, m.preprocessor, m.model, input, datasetFromInput(schema, input), candidates(schema, m), { stopAt: 1 - m.bundle.threshold.edibleAbove });
+  const reference = await referenceData(db, m);
+  const match = reference ? matchReference(schema, reference, input) : null;
+  if (heldBack(decision, worst?.pPoisonous ?? null, match, m.bundle.threshold)) decision = 'uncertain';
+  return { decision, worst, match };
+}
+
+/** A shadow test's challenger answers the same input beside the champion, unseen by the user. */
+async function shadowAnswer(schema: WorkspaceSchema, challenger: LiveModel, input: FeatureInput) {
+  const [p] = await challenger.model.predictProba(challenger.preprocessor.transform(datasetFromInput(schema, input)).x);
+  return { versionId: challenger.versionId, version: challenger.version, pPoisonous: p, decision: decide(p, challenger.bundle.threshold) };
 }
 
 /** Rows held back by each reason, after an A/B split mixed the two versions' rows. */

@@ -117,23 +117,7 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes: string
       { extraRows: feedback, reason, feedbackCount: pending.count, notes, onRun: (id) => (runId = id) },
     );
 
-    // The gate compares both versions on the reference data's held-out test split (feedback only ever
-    // joins the training split) and on the feedback rows.
-    const idx = stratifiedSplit(out.dataset.label, DEFAULT_SPLIT, prodBundle.seed);
-    const test = takeDatasetRows(out.dataset, idx.test);
-    const [oldScores, newScores] = [await score(schema, prodBundle, test, feedback), await score(schema, out.bundle, test, feedback)];
-    const verdict = gateRetrained(oldScores, newScores);
-    await appendLog(db, out.runId, `Gate: ${verdict.reason}`);
-    const abTest = await getRunningTest(db, workspaceId);
-    if (verdict.passed && abTest) {
-      // Neither arm of a running A/B test is replaced mid-test: the new version waits.
-      await noteStage(db, out.versionId, `${reason}: ${verdict.reason}; waits in staging while A/B test #${abTest.id} runs`, 'auto', { waitsForAbTest: abTest.id });
-    } else if (verdict.passed) {
-      // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
-      await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
-    } else {
-      await noteStage(db, out.versionId, `${reason}: ${verdict.reason}`, 'auto');
-    }
+    await gateAndStage(db, schema, workspaceId, prodBundle, out, feedback, reason);
     // Last: until the verdict is recorded, a crash leaves the feedback waiting and the next start retries.
     await completeRetraining(db, workspaceId, pending, out.runId);
     return { ran: true, runId: out.runId, failed: false };
@@ -144,6 +128,36 @@ async function retrainIfDue(db: SporeprintDb, workspaceId: string, notes: string
     if (runId !== null) await appendLog(db, runId, holdNote(pending.count)).catch(() => {});
     console.error('retraining failed', e);
     return { ran: true, runId, failed: true };
+  }
+}
+
+/**
+ * The gate compares both versions on the reference data's held-out test split (feedback only ever
+ * joins the training split) and on the feedback rows; a pass promotes the new version, unless an A/B
+ * test runs: neither arm is replaced mid-test, so the new version waits in staging.
+ */
+async function gateAndStage(
+  db: SporeprintDb,
+  schema: WorkspaceSchema,
+  workspaceId: string,
+  prodBundle: ModelBundle,
+  out: { runId: number; versionId: number; bundle: ModelBundle; dataset: Dataset },
+  feedback: Dataset,
+  reason: string,
+): Promise<void> {
+  const idx = stratifiedSplit(out.dataset.label, DEFAULT_SPLIT, prodBundle.seed);
+  const test = takeDatasetRows(out.dataset, idx.test);
+  const [oldScores, newScores] = [await score(schema, prodBundle, test, feedback), await score(schema, out.bundle, test, feedback)];
+  const verdict = gateRetrained(oldScores, newScores);
+  await appendLog(db, out.runId, `Gate: ${verdict.reason}`);
+  const abTest = await getRunningTest(db, workspaceId);
+  if (verdict.passed && abTest) {
+    await noteStage(db, out.versionId, `${reason}: ${verdict.reason}; waits in staging while A/B test #${abTest.id} runs`, 'auto', { waitsForAbTest: abTest.id });
+  } else if (verdict.passed) {
+    // The serving worker (in every tab) sees the new production version in IndexedDB and swaps to it.
+    await setStage(db, out.versionId, 'production', `${reason}: ${verdict.reason}`, 'auto');
+  } else {
+    await noteStage(db, out.versionId, `${reason}: ${verdict.reason}`, 'auto');
   }
 }
 

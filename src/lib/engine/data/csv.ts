@@ -43,6 +43,13 @@ export interface CsvHandlers {
 
 const CHUNK_BYTES = 512 * 1024;
 
+/** A byte-order mark left at the start of the first cell is taken off; says whether there was one. */
+function dropBom(rows: string[][]): boolean {
+  if (!rows.length || !rows[0].length || rows[0][0].charCodeAt(0) !== 0xfeff) return false;
+  rows[0][0] = rows[0][0].slice(1);
+  return true;
+}
+
 /**
  * Streams a CSV through PapaParse chunk by chunk (from a File in the worker, from a download as its
  * bytes arrive, from a string in Node). The delimiter (comma, semicolon, tab, pipe), line endings
@@ -76,14 +83,8 @@ export function parseCsvStream(input: CsvInput, h: CsvHandlers): Promise<CsvForm
         try {
           throwIfCancelled(h.signal);
           const rows = results.data;
-          if (nextRow === 1 && rows.length && rows[0].length) {
-            if (rows[0][0].charCodeAt(0) === 0xfeff) {
-              hadBom = true;
-              rows[0][0] = rows[0][0].slice(1);
-            }
-          }
+          if (nextRow === 1) hadBom = dropBom(rows);
           format ??= { delimiter: results.meta.delimiter, linebreak: results.meta.linebreak, hadBom };
-          format.hadBom = hadBom;
           h.onRows(rows, nextRow, format);
           nextRow += rows.length;
           h.onProgress?.(consumed(results.meta.cursor), total());
