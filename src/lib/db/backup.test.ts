@@ -1,7 +1,6 @@
 // Browser globals the library needs, then fake IndexedDB, before Dexie and the library load.
 import '$lib/testing/libraryGlobals';
 import 'fake-indexeddb/auto';
-import Dexie from 'dexie';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { logPrediction } from './predictions';
 import { pendingFeedback, setBatchFeedback, setFeedback, setRetrainEvery } from './feedback';
 import { exportScope } from './backupExport';
 import { countScope, deleteScope, scopeKeys } from './backupScope';
-import { dropStaging, readHereSide, readMergeSide, stageBackup, STAGING_DB } from './backupStage';
+import { dropStaging, readHereSide, readMergeSide, stageBackup } from './backupStage';
 import { mergeFromStaging, restoreFromStaging } from './backupApply';
 import { assembleBackup, verifyBackup } from '$lib/engine/backup/file';
 import { conflictSignature, planMerge } from '$lib/engine/backup/mergePlan';
@@ -37,7 +36,7 @@ function freshDb(): SporeprintDb {
 }
 afterEach(async () => {
   for (const db of open.splice(0)) await db.delete();
-  await Dexie.delete(STAGING_DB);
+  await dropStaging(null);
 });
 
 const limits = (db: SporeprintDb) => ({ formatVersion: 1, dbVersion: db.verno });

@@ -27,7 +27,7 @@ export async function recordBackup(db: SporeprintDb, backup: LastBackup, workspa
   });
 }
 
-export function getWorkspaceBackupAt(db: SporeprintDb, workspaceId: string): Promise<number | null> {
+function getWorkspaceBackupAt(db: SporeprintDb, workspaceId: string): Promise<number | null> {
   return getSetting<number | null>(db, lastBackupKey(workspaceId), null);
 }
 

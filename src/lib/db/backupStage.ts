@@ -17,7 +17,7 @@ import { peekNextVersionNumber } from './registry';
  * app's database changes until the user has seen what the file holds and confirmed. Deleted when the
  * restore or merge ends, or is given up; the next one starts by deleting any left behind.
  */
-export const STAGING_DB = 'sporeprint-backup-staging';
+const STAGING_DB = 'sporeprint-backup-staging';
 
 /** Bytes the library parses per step (it reads the file synchronously in a worker). */
 const CHUNK_BYTES = 1024 * 1024;

@@ -7,7 +7,8 @@ import type { VerifiedBundle } from '$lib/engine/ml/bundle';
 import { builtinSchema } from '$lib/engine/data/builtinSchemas';
 import { customWorkspace } from '$lib/db/workspaces';
 import { assertProbabilities } from '$lib/engine/ml/verify';
-import { fallbackOrder } from './fallback';
+import { fallBack } from './fallback';
+import { EngineError } from '$lib/engine/errors';
 import { installShippedModels } from './install';
 import { liveModel, servePrediction } from './serving';
 import { predictOne } from './predict';
@@ -194,11 +195,18 @@ describe('an A/B test whose challenger cannot be loaded', () => {
   });
 });
 
-describe('fallbackOrder', () => {
+describe('the order fallbacks are tried in', () => {
   const row = (id: number, stage: ModelVersionRow['stage'], history: Partial<StageChange>[]): ModelVersionRow =>
-    ({ id, version: id, stage, history: history.map((h) => ({ from: null, to: stage, reason: '', actor: 'user', at: 0, ...h })) }) as ModelVersionRow;
+    ({
+      id,
+      workspaceId: ws,
+      version: id,
+      stage,
+      createdAt: id,
+      history: history.map((h) => ({ from: null, to: stage, reason: '', actor: 'user', at: 0, ...h })),
+    }) as ModelVersionRow;
 
-  it('tries the versions that served, most recently first, then the shipped bundle, then the others newest first; never one found unloadable', () => {
+  it('tries the versions that served, most recently first, then the shipped bundle, then the others newest first; never one found unloadable', async () => {
     const versions = [
       row(1, 'archived', [
         { to: 'production', at: 1 },
@@ -216,6 +224,22 @@ describe('fallbackOrder', () => {
       row(5, 'staging', [{ to: 'staging', at: 11 }]),
       row(6, 'production', [{ from: 'archived', to: 'production', at: 10 }]),
     ];
-    expect(fallbackOrder(versions, 6).map((s) => (s === 'shipped' ? s : s.version.version))).toEqual([2, 1, 'shipped', 5, 3]);
+    await db.modelVersions.bulkPut(versions);
+    // Nothing loads, so every candidate is tried in turn and the registry is left as it was.
+    const tried: (number | 'shipped')[] = [];
+    const why = new EngineError('unusable-model', 'v6 does not load.', { reason: 'it does not load.' });
+    const attempt = fallBack(db, ws, versions[5], why, {
+      load: async (v) => {
+        tried.push(v.version);
+        throw new EngineError('unusable-model', `v${v.version} does not load.`);
+      },
+      shipped: async () => {
+        tried.push('shipped');
+        return null;
+      },
+    });
+    await expect(attempt).rejects.toThrow(/No other version of this workspace loads either/);
+    expect(tried).toEqual([2, 1, 'shipped', 5, 3]);
+    expect(await stages()).toEqual({ v1: 'archived', v2: 'archived', v3: 'staging', v4: 'archived', v5: 'staging', v6: 'production' });
   });
 });

@@ -9,7 +9,7 @@ export function isUnusable(e: unknown): e is EngineError {
 }
 
 /** The reason phrase of an unusable-model error ("it does not load (…)."). */
-export function unusableReason(e: EngineError): string {
+function unusableReason(e: EngineError): string {
   return typeof e.details.reason === 'string' ? e.details.reason : e.message;
 }
 
@@ -29,7 +29,7 @@ export type FallbackStep = { version: ModelVersionRow } | 'shipped';
  * app, registered anew (built-in workspaces); then the versions that never served, newest first. A
  * version taken out of production because it could not be loaded is not tried again.
  */
-export function fallbackOrder(versions: ModelVersionRow[], brokenId: number): FallbackStep[] {
+function fallbackOrder(versions: ModelVersionRow[], brokenId: number): FallbackStep[] {
   const unloadable = (v: ModelVersionRow) => v.history.some((h) => h.unloadable !== undefined);
   const candidates = versions.filter((v) => v.id !== brokenId && v.stage !== 'production' && !unloadable(v));
   const served = candidates.filter((v) => lastServedAt(v) >= 0).sort((a, b) => lastServedAt(b) - lastServedAt(a));
