@@ -4,7 +4,7 @@ import { test, expect, hasSharedData, NO_DATA_REASON, sharedFile, sharedText } f
 
 // The results of a big batch download without freezing the page: the file is written in the serving
 // worker, the page only hands it to the browser. (The UCI batch download of predict.spec.ts checks
-// the same file on 8k rows with filters.)
+// the same file on 8k rows with filters; batch-pages.spec.ts pages through the rows.)
 
 test.skip(!hasSharedData, NO_DATA_REASON);
 
@@ -70,4 +70,10 @@ test('the 61k-row Secondary batch downloads with no main-thread task over 200 ms
   }
   const p = out.map((r) => Number(r[head.indexOf('P(edible)')]));
   expect(p.every((x) => x >= 0 && x <= 1)).toBe(true);
+
+  // The page reads the rows a page at a time from the worker: the last page is the file's last 19 rows.
+  await batch.getByTestId('batch-pager').getByRole('button', { name: 'Last' }).click();
+  await expect(batch.getByTestId('batch-range')).toHaveText('Rows 61,051–61,069 of 61,069');
+  const cells = await batch.getByTestId('batch-result-row').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => (td as HTMLElement).innerText.trim())));
+  expect(cells).toEqual(out.slice(61050));
 });

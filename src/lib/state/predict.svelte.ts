@@ -5,9 +5,8 @@ import { LiveQuery } from './liveQuery.svelte';
 import { asActionError, type ActionError } from './actionError';
 import { dataWorthKeeping } from './storage.svelte';
 import type { FeatureInput } from '$lib/engine/ml/explain';
-import type { BatchResult, PredictOneResult } from '$lib/worker/api';
-import type { Progress } from '$lib/engine/progress';
-import { engine, trainer, Comlink } from '$lib/worker/client';
+import type { PredictOneResult } from '$lib/worker/api';
+import { engine, trainer } from '$lib/worker/client';
 import { WorkspaceQuery } from './liveQuery.svelte';
 import type { WorkspaceState } from './workspace.svelte';
 
@@ -114,100 +113,5 @@ export class PredictState {
     } finally {
       this.#busy = false;
     }
-  }
-}
-
-/** Batch prediction of one file: progress and cancel while the worker runs, then the result columns. */
-export class BatchState {
-  #phase = $state<'idle' | 'running' | 'done' | 'error'>('idle');
-  #progress = $state<Progress | null>(null);
-  #result = $state.raw<BatchResult | null>(null);
-  #error = $state<ActionError | null>(null);
-  #jobId: string | null = null;
-  #workspaceId = $state('');
-  #feedbackRows = $state<number | null>(null);
-
-  constructor(
-    private readonly workspace: WorkspaceState,
-    private readonly ready: () => Promise<void>,
-    /** Called with each finished batch: monitoring checks its drift and raises alerts. */
-    private readonly onBatch: (workspaceId: string, batchId: number) => void = () => {},
-  ) {}
-
-  /** A batch belongs to the workspace it ran in: another workspace sees an empty panel. */
-  get #here() {
-    return this.#workspaceId === this.workspace.currentId;
-  }
-  get phase() {
-    return this.#here ? this.#phase : 'idle';
-  }
-  get progress() {
-    return this.#progress;
-  }
-  get result() {
-    return this.#here ? this.#result : null;
-  }
-  get error() {
-    return this.#here ? this.#error : null;
-  }
-  /** Rows whose file labels were submitted as feedback, or null before. */
-  get feedbackRows() {
-    return this.#here ? this.#feedbackRows : null;
-  }
-
-  /** The file's class column becomes expert feedback for each row (and may start a retraining). */
-  async submitLabels(): Promise<void> {
-    const r = this.#result;
-    if (!r?.label) return;
-    try {
-      this.#feedbackRows = (await trainer().submitBatchFeedback(r.batchId)).rows;
-      dataWorthKeeping('feedback');
-    } catch (e) {
-      this.#error = asActionError(e);
-    }
-  }
-
-  async run(file: File): Promise<void> {
-    if (this.#phase === 'running') return; // one batch at a time, whichever workspace it runs in
-    const jobId = (this.#jobId = crypto.randomUUID());
-    this.#workspaceId = this.workspace.currentId;
-    this.#phase = 'running';
-    this.#result = null;
-    this.#error = null;
-    this.#feedbackRows = null;
-    this.#progress = { phase: 'Starting', done: 0, total: 1 };
-    try {
-      await this.ready();
-      const result = await engine().predictBatch(
-        jobId,
-        this.workspace.currentId,
-        { kind: 'file', file },
-        Comlink.proxy((p: Progress) => {
-          if (this.#jobId === jobId) this.#progress = p;
-        }),
-      );
-      if (this.#jobId !== jobId) return;
-      this.#result = result;
-      this.#phase = 'done';
-      this.onBatch(this.#workspaceId, result.batchId);
-    } catch (e) {
-      if (this.#jobId !== jobId) return;
-      this.#error = asActionError(e);
-      this.#phase = 'error';
-    } finally {
-      if (this.#jobId === jobId) this.#progress = null;
-    }
-  }
-
-  async cancel(): Promise<void> {
-    if (this.#jobId && this.#phase === 'running') await engine().cancelJob(this.#jobId);
-  }
-
-  clear(): void {
-    this.#jobId = null;
-    this.#phase = 'idle';
-    this.#result = null;
-    this.#error = null;
-    this.#feedbackRows = null;
   }
 }

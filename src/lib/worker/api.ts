@@ -19,8 +19,7 @@ import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { FiredAlert } from '$lib/engine/monitor/alerts';
 import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
-import type { ColumnData } from '$lib/engine/data/dataset';
-import type { BatchFilter } from '$lib/engine/ml/batchTable';
+import type { BatchCounts, BatchFilter, BatchRowsPage } from '$lib/engine/ml/batchTable';
 import type { BackupScope, BackupWorkspace } from '$lib/engine/backup/format';
 import type { FeedbackPolicy, MergeConflict, MergeSummary } from '$lib/engine/backup/mergePlan';
 import type { TableCounts } from '$lib/engine/backup/tables';
@@ -170,7 +169,12 @@ export interface PredictOneResult {
   latencyMs: number;
 }
 
-export interface BatchResult {
+/**
+ * What the page holds of a predicted batch: its numbers and its report, never its rows. The rows stay
+ * in the serving worker (and in IndexedDB); the page reads them a page at a time (`readBatchPage`),
+ * so a million-row batch costs the page what fifty rows cost.
+ */
+export interface BatchSummary {
   batchId: number;
   report: ImportReport;
   versionId: number;
@@ -178,23 +182,27 @@ export interface BatchResult {
   kind: ModelKind;
   edibleAbove: number;
   rows: number;
-  columns: ColumnData[];
-  label: Uint8Array | null;
-  pPoisonous: Float32Array;
-  /** 0 = edible, 1 = uncertain (treat as poisonous), 2 = poisonous. */
-  decision: Uint8Array;
-  /** Why a model's "edible" was held back as uncertain (answerRule.ts: HELD_NONE, blank field index + 1, HELD_BY_REFERENCE). */
-  held: Uint16Array;
+  /** The file had a class column (its labels can be submitted as feedback). */
+  hasLabel: boolean;
+  /** The table's columns, as the download writes them. */
+  columns: string[];
+  counts: BatchCounts;
   heldCounts: { unknownFields: number; reference: number };
   /** The model alone, all rows. */
   predictMs: number;
   /** The model and the answer rule (worst case over blank fields, reference look-up): what the user waited for. */
   answerMs: number;
   rowsPerSecond: number;
-  /** Split A/B test: 1 where the challenger (challengerVersion) answered the row. */
-  ab?: { testId: number; challengerVersion: number; arm: Uint8Array };
-  /** Shadow A/B test: the challenger's decisions on every row (not the ones shown). */
-  shadow?: { testId: number; version: number; decision: Uint8Array };
+  /** Split A/B test: the rows the challenger (challengerVersion) answered. */
+  ab?: { testId: number; challengerVersion: number; challengerRows: number };
+  /** Shadow A/B test: the challenger answered every row too (its answers are a column of the rows). */
+  shadow?: { testId: number; version: number };
+}
+
+/** One page of a batch's rows under a filter (engine/ml/batchTable.ts `BatchRowsPage`). */
+export interface BatchPage extends BatchRowsPage {
+  batchId: number;
+  filter: BatchFilter;
 }
 
 /**
@@ -213,7 +221,11 @@ export interface ServingApi {
   /** One mushroom through the production model; logged as production data. */
   predictOne(workspaceId: string, input: FeatureInput): Promise<PredictOneResult>;
   /** A whole CSV through the production model (validated like an import; class column optional); logged. */
-  predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchResult>;
+  predictBatch(jobId: string, workspaceId: string, source: ImportSource, onProgress?: ProgressCallback): Promise<BatchSummary>;
+  /** Rows `offset`… of a logged batch under a filter, at most `limit` (≤ 500); an offset past the end gives the last page. */
+  readBatchPage(batchId: number, filter: BatchFilter, offset: number, limit: number): Promise<BatchPage>;
+  /** The page no longer shows the batch: the worker need not keep its rows in memory. */
+  releaseBatch(batchId: number): Promise<void>;
   /** A logged batch's results as a CSV file (the rows `filter` keeps), written in the worker in parts. */
   exportBatchCsv(jobId: string, batchId: number, filter: BatchFilter, onProgress?: ProgressCallback): Promise<{ fileName: string; blob: Blob }>;
   /** The version serving predictions in this worker, or null. */

@@ -1,7 +1,7 @@
 import type { SporeprintDb } from '$lib/db/db';
-import { workspaceSchema } from '$lib/db/workspaces';
-import { EngineError, throwIfCancelled } from '$lib/engine/errors';
-import { BatchTableView, type BatchFilter } from '$lib/engine/ml/batchTable';
+import { throwIfCancelled } from '$lib/engine/errors';
+import type { BatchFilter } from '$lib/engine/ml/batchTable';
+import { heldBatch, shownRows } from './batchRows';
 import type { ProgressCallback } from '$lib/engine/progress';
 import { throttleProgress } from '$lib/engine/progress';
 
@@ -9,8 +9,9 @@ import { throttleProgress } from '$lib/engine/progress';
 const ROWS_PER_PART = 5000;
 
 /**
- * A logged batch's results as a CSV file, written here rather than on the page: a million rows take
- * seconds to write, which on the page froze it. Each part becomes a Blob at once (the browser keeps
+ * A logged batch's results as a CSV file (the rows the page pages through, from the same held
+ * batch), written here rather than on the page: a million rows take seconds to write, which on the
+ * page froze it. Each part becomes a Blob at once (the browser keeps
  * it, not this worker's heap), and the file is a Blob of those parts, which crosses to the page
  * without a copy of its bytes.
  */
@@ -21,11 +22,9 @@ export async function exportBatchCsv(
   signal: AbortSignal,
   onProgress?: ProgressCallback,
 ): Promise<{ fileName: string; blob: Blob }> {
-  const batch = await db.predictionBatches.get(batchId);
-  const schema = batch && (await workspaceSchema(db, batch.workspaceId));
-  if (!batch || !schema) throw new EngineError('not-found', `Batch #${batchId} is no longer stored on this device.`);
-  const view = new BatchTableView(schema, batch);
-  const shown = view.shown(filter);
+  const batch = await heldBatch(db, batchId);
+  const view = batch.view;
+  const shown = shownRows(batch, filter);
   const progress = throttleProgress(onProgress);
   const parts: Blob[] = [];
   let written = 0;
@@ -37,6 +36,6 @@ export async function exportBatchCsv(
     await new Promise((r) => setTimeout(r, 0));
     throwIfCancelled(signal);
   }
-  const fileName = `${batch.source.replace(/\.[^.]+$/, '')}-predictions-v${batch.version}.csv`;
+  const fileName = `${batch.source.replace(/\.[^.]+$/, '')}-predictions-v${view.batch.version}.csv`;
   return { fileName, blob: new Blob(parts, { type: 'text/csv' }) };
 }

@@ -13,11 +13,12 @@ import { matchReference } from '$lib/engine/ml/referenceMatch';
 import { applyAnswerRuleToBatch, heldBack, HELD_BY_REFERENCE, HELD_NONE, type BatchHeldBack } from '$lib/engine/ml/answerRule';
 import { findDatasetVersion, loadDataset } from '$lib/db/datasets';
 import type { DatasetProfile } from '$lib/engine/data/profile';
-import type { BatchResult, PredictOneResult } from './api';
+import type { BatchSummary, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { CsvInput } from '$lib/engine/data/csv';
 import type { ProgressCallback } from '$lib/engine/progress';
-import * as Comlink from 'comlink';
+import { BatchTableView } from '$lib/engine/ml/batchTable';
+import { holdBatch } from './batchRows';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
 import { isUnusable } from './fallback';
 
@@ -184,7 +185,8 @@ async function answerAll(
 /**
  * A whole file: the same parsing and validation as an import (class column optional), every valid
  * row through the production model in one batched call (and the challenger's, during an A/B test),
- * and one log entry holding the batch as typed columns. The arrays cross back by transfer.
+ * and one log entry holding the batch as typed columns. The page gets a summary; the rows stay in
+ * this worker for `readBatchPage`.
  */
 export async function predictBatch(
   db: SporeprintDb,
@@ -193,7 +195,7 @@ export async function predictBatch(
   sourceName: string,
   signal: AbortSignal,
   onProgress?: ProgressCallback,
-): Promise<BatchResult> {
+): Promise<BatchSummary> {
   const { schema } = await workspaceSnapshot(db, workspaceId);
   const analysis = await analyzeCsv(input, { sourceName, schemas: [schema], signal, onProgress, classOptional: true });
   const ds = analysis.dataset;
@@ -209,7 +211,6 @@ export async function predictBatch(
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
     const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
-    // What the stored batch and the page's result both carry.
     const answers = {
       versionId: m.versionId,
       version: m.version,
@@ -223,21 +224,34 @@ export async function predictBatch(
       held: held.held,
     };
     const batchId = await logBatch(db, { ...answers, workspaceId, createdAt: Date.now(), source: sourceName, predictMs, uid, ...extra });
-    const result: BatchResult = {
-      ...answers,
+    // The rows stay here (batchRows.ts): the page gets the numbers, then reads a page of rows at a time.
+    const view = new BatchTableView(schema, { ...answers, ...extra });
+    holdBatch(batchId, sourceName, view);
+    return {
       batchId,
       report: analysis.report,
+      versionId: m.versionId,
+      version: m.version,
+      kind: m.bundle.kind,
+      edibleAbove: m.bundle.threshold.edibleAbove,
+      rows: ds.rows,
+      hasLabel: !!label,
+      columns: view.columns,
+      counts: view.counts(),
       heldCounts,
       predictMs: Math.round(predictMs),
       answerMs: Math.round(answerMs),
       rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
-      ...(extra.ab ? { ab: { testId: extra.ab.testId, challengerVersion: extra.ab.challengerVersion, arm: extra.ab.arm } } : {}),
-      ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version, decision: extra.shadow.decision } } : {}),
+      ...(extra.ab ? { ab: { testId: extra.ab.testId, challengerVersion: extra.ab.challengerVersion, challengerRows: countOnes(extra.ab.arm) } } : {}),
+      ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version } } : {}),
     };
-    const buffers = [pPoisonous.buffer, decision.buffer, held.held.buffer, ...ds.columns.map((c) => c.values.buffer), ...(label ? [label.buffer] : [])] as ArrayBuffer[];
-    // The A/B arrays stay copied: the same buffers were just stored and may be read again here.
-    return Comlink.transfer(result, [...new Set(buffers)]);
   });
+}
+
+function countOnes(a: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) n += a[i];
+  return n;
 }
 
 /**

@@ -12,6 +12,7 @@ import { exportModel, importModel, setModelStage } from './models';
 import { installShippedModels } from './install';
 import { predictBatch, predictOne } from './predict';
 import { exportBatchCsv } from './batchExport';
+import { readBatchPage, releaseBatch } from './batchRows';
 
 registerErrorTransfer();
 
@@ -29,6 +30,8 @@ const api: ServingApi = {
   predictBatch: (jobId, workspaceId, source, onProgress) =>
     withJob(jobId, (signal) => withSource(source, signal, (input, name) => predictBatch(getDb(), workspaceId, input, name, signal, onProgress))),
   exportBatchCsv: (jobId, batchId, filter, onProgress) => withJob(jobId, (signal) => exportBatchCsv(getDb(), batchId, filter, signal, onProgress)),
+  readBatchPage: (batchId, filter, offset, limit) => readBatchPage(getDb(), batchId, filter, offset, limit),
+  releaseBatch: async (batchId) => releaseBatch(batchId),
   getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
   installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
   setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),

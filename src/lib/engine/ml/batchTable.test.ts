@@ -76,4 +76,32 @@ describe('BatchTableView: the rows of a batch as the page shows them and the fil
     const diameter = v.columns.indexOf('cap-diameter');
     expect(table.slice(1).map((r) => r[diameter])).toEqual(['15.26', '0.5', '']);
   });
+
+  it('counts the answers once, and against the file’s class only when it has one', () => {
+    expect(new BatchTableView(uci, uciBatch()).counts()).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 0, falseEdible: 0 });
+    // Row 0 is poisonous by its class and called edible; row 3 edible by its class and called uncertain.
+    expect(new BatchTableView(uci, uciBatch({ label: Uint8Array.of(1, 1, 1, 0) })).counts()).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 2, falseEdible: 1 });
+  });
+
+  it('gives one page of a filter’s rows with their place in the batch, the last page for an offset past the end', () => {
+    const rows = 123;
+    const columns: ColumnData[] = uci.features.map((f) => ({ name: f.name, kind: 'categorical', values: new Uint8Array(rows) }));
+    const decision = Uint8Array.from({ length: rows }, (_, i) => i % 3);
+    const v = new BatchTableView(uci, { rows, columns, label: null, pPoisonous: new Float32Array(rows).fill(0.5), decision, version: 1 });
+    const all = v.shown('all');
+    const second = v.page(all, 50, 50);
+    expect(second).toMatchObject({ total: 123, offset: 50 });
+    expect(second.rowIndex).toEqual(Array.from({ length: 50 }, (_, k) => 50 + k));
+    expect(second.cells[0]).toEqual(v.columns.map((_, c) => v.cell(50, c)));
+    expect(second.decision.slice(0, 3)).toEqual([2, 0, 1]);
+    const last = v.page(all, 10_000, 50);
+    expect([last.offset, last.rowIndex.length, last.rowIndex.at(-1)]).toEqual([100, 23, 122]);
+    expect(v.page(all, -5, 50).offset).toBe(0);
+
+    const poisonous = v.page(v.shown('poisonous'), 0, 50);
+    expect(poisonous.total).toBe(41);
+    expect(poisonous.rowIndex.slice(0, 3)).toEqual([2, 5, 8]);
+    expect(poisonous.cells.every((r) => r[0] === 'poisonous')).toBe(true);
+    expect(v.page(v.shown('disagree'), 0, 50)).toEqual({ total: 0, offset: 0, rowIndex: [], decision: [], cells: [] });
+  });
 });

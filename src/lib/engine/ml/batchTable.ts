@@ -21,6 +21,31 @@ export interface BatchTable {
 
 export type BatchFilter = 'all' | 'edible' | 'uncertain' | 'poisonous' | 'disagree';
 
+/** A batch's answers counted: by decision, against the file's class (zero without one). */
+export interface BatchCounts {
+  edible: number;
+  uncertain: number;
+  poisonous: number;
+  /** Rows whose answer (uncertain counting as poisonous) is not the file's class. */
+  disagree: number;
+  /** Poisonous in the file's class, called edible. */
+  falseEdible: number;
+}
+
+/** Rows `offset` to `offset + limit` of the rows a filter keeps, as the table shows them. */
+export interface BatchRowsPage {
+  /** Rows the filter keeps in all. */
+  total: number;
+  /** The first row's place among them (0-based), moved back to the last page when past the end. */
+  offset: number;
+  /** Each row's place in the batch (0-based, file order of the predicted rows). */
+  rowIndex: number[];
+  /** Each row's decision code (0 edible, 1 uncertain, 2 poisonous). */
+  decision: number[];
+  /** Each row's cells, one per column. */
+  cells: string[][];
+}
+
 /** A decision code's words (threshold.ts). */
 const word = (code: number) => DECISION_WORDS[DECISIONS[code]];
 
@@ -70,6 +95,34 @@ export class BatchTableView {
     const out = new Uint32Array(b.rows);
     for (let i = 0; i < b.rows; i++) if (keep(i)) out[n++] = i;
     return out.slice(0, n);
+  }
+
+  /** Every row counted once: the summary the page shows instead of holding the rows. */
+  counts(): BatchCounts {
+    const b = this.batch;
+    const c: BatchCounts = { edible: 0, uncertain: 0, poisonous: 0, disagree: 0, falseEdible: 0 };
+    for (let i = 0; i < b.rows; i++) {
+      c[DECISIONS[b.decision[i]]]++;
+      if (this.disagrees(i)) c.disagree++;
+      if (b.label && b.label[i] === 1 && b.decision[i] === 0) c.falseEdible++;
+    }
+    return c;
+  }
+
+  /** One page of the rows `shown` (a filter's rows): an offset past the end gives the last page. */
+  page(shown: Uint32Array, offset: number, limit: number): BatchRowsPage {
+    const size = Math.max(1, Math.floor(limit));
+    const last = shown.length ? Math.floor((shown.length - 1) / size) * size : 0;
+    const from = Math.min(Math.max(0, Math.floor(offset) || 0), last);
+    const to = Math.min(shown.length, from + size);
+    const page: BatchRowsPage = { total: shown.length, offset: from, rowIndex: [], decision: [], cells: [] };
+    for (let k = from; k < to; k++) {
+      const i = shown[k];
+      page.rowIndex.push(i);
+      page.decision.push(this.batch.decision[i]);
+      page.cells.push(this.columns.map((_, c) => this.cell(i, c)));
+    }
+    return page;
   }
 
   /** The text of row `i` (in file order), column `col`. */
