@@ -1,6 +1,6 @@
 import type { PredictionBatchRow, PredictionRow, SporeprintDb } from './db';
 import { storageError } from './storageErrors';
-import { DECISIONS } from '$lib/engine/ml/threshold';
+import type { BatchDigest } from '$lib/engine/ml/batchTable';
 
 /** Logs one served prediction; a full disk must not lose the answer, so the caller shows it either way. */
 export async function logPrediction(db: SporeprintDb, row: Omit<PredictionRow, 'id'>): Promise<number> {
@@ -85,30 +85,40 @@ export interface BatchSummary {
   feedback: { at: number; usedByRun?: number } | null;
 }
 
-/** The newest batches of a workspace, summarised (the columns are read and dropped here, never kept). */
-export async function listBatchSummaries(db: SporeprintDb, workspaceId: string, limit = 20): Promise<BatchSummary[]> {
-  const batches = await db.predictionBatches.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().limit(limit).toArray();
-  const feedback = await db.batchFeedback.bulkGet(batches.map((b) => b.id!));
-  return batches.map((b, i) => {
-    const counts = { edible: 0, uncertain: 0, poisonous: 0 };
-    let falseEdible = 0;
-    for (let r = 0; r < b.rows; r++) {
-      counts[DECISIONS[b.decision[r]]]++;
-      if (b.label && b.label[r] === 1 && b.decision[r] === 0) falseEdible++;
-    }
+/**
+ * The newest batches of a workspace, summarised. Only their keys and feedback are read here; the
+ * counts come from `digest` (the serving worker's batchDigests), which reads each batch once.
+ */
+export async function listBatchSummaries(
+  db: SporeprintDb,
+  workspaceId: string,
+  digest: (refs: { id: number; createdAt: number }[]) => Promise<BatchDigest[]>,
+  limit = 20,
+): Promise<BatchSummary[]> {
+  const newest = () => db.predictionBatches.where('[workspaceId+createdAt]').between([workspaceId, -Infinity], [workspaceId, Infinity]).reverse().limit(limit);
+  // The [workspaceId+createdAt] keys beside the ids: each batch's time, without reading the batch.
+  const [ids, keys] = (await Promise.all([newest().primaryKeys(), newest().keys()])) as unknown as [number[], [string, number][]];
+  const feedback = await db.batchFeedback.bulkGet(ids);
+  const refs = ids.map((id, i) => ({ id, createdAt: keys[i][1] }));
+  const byId = new Map((await digest(refs)).map((d) => [d.id, d]));
+  return refs.flatMap(({ id }, i) => {
+    const d = byId.get(id);
+    if (!d) return [];
     const fb = feedback[i];
-    return {
-      id: b.id!,
-      source: b.source,
-      createdAt: b.createdAt,
-      version: b.version,
-      kind: b.kind,
-      rows: b.rows,
-      counts,
-      hasClass: !!b.label,
-      poisonousCalledEdible: b.label ? falseEdible : null,
-      feedback: fb ? { at: fb.at, ...(fb.usedByRun !== undefined ? { usedByRun: fb.usedByRun } : {}) } : null,
-    };
+    return [
+      {
+        id,
+        source: d.source,
+        createdAt: d.createdAt,
+        version: d.version,
+        kind: d.kind as PredictionBatchRow['kind'],
+        rows: d.rows,
+        counts: { edible: d.counts.edible, uncertain: d.counts.uncertain, poisonous: d.counts.poisonous },
+        hasClass: d.hasClass,
+        poisonousCalledEdible: d.hasClass ? d.counts.falseEdible : null,
+        feedback: fb ? { at: fb.at, ...(fb.usedByRun !== undefined ? { usedByRun: fb.usedByRun } : {}) } : null,
+      },
+    ];
   });
 }
 

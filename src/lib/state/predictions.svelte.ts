@@ -1,6 +1,6 @@
 import { getDb, type PredictionRow } from '$lib/db/db';
 import { listBatchSummaries, queryPredictions, type BatchSummary, type PredictionFilter } from '$lib/db/predictions';
-import { trainer } from '$lib/worker/client';
+import { engine, trainer } from '$lib/worker/client';
 import { asActionError, type ActionError } from './actionError';
 import { dataWorthKeeping } from './storage.svelte';
 import { WorkspaceQuery } from './liveQuery.svelte';
@@ -25,7 +25,7 @@ export class PredictionsState {
     );
     this.#batches = new WorkspaceQuery(
       () => workspace.currentId,
-      (id) => listBatchSummaries(getDb(), id),
+      (id) => listBatchSummaries(getDb(), id, (refs) => engine().batchDigests(refs)),
       [],
     );
   }

@@ -19,7 +19,7 @@ import type { Objection } from '$lib/engine/abtest/conclusion';
 import type { AbTestStatus } from '$lib/engine/abtest/analysis';
 import type { FiredAlert } from '$lib/engine/monitor/alerts';
 import type { MonitorReport, WindowRequest } from '$lib/engine/monitor/report';
-import type { BatchCounts, BatchFilter, BatchRowsPage } from '$lib/engine/ml/batchTable';
+import type { BatchCounts, BatchDigest, BatchFilter, BatchRowsPage } from '$lib/engine/ml/batchTable';
 import type { BackupScope, BackupWorkspace } from '$lib/engine/backup/format';
 import type { FeedbackPolicy, MergeConflict, MergeSummary } from '$lib/engine/backup/mergePlan';
 import type { TableCounts } from '$lib/engine/backup/tables';
@@ -226,6 +226,8 @@ export interface ServingApi {
   readBatchPage(batchId: number, filter: BatchFilter, offset: number, limit: number): Promise<BatchPage>;
   /** The page no longer shows the batch: the worker need not keep its rows in memory. */
   releaseBatch(batchId: number): Promise<void>;
+  /** Logged batches' counts, each worked out once in this worker (batchDigests.ts); a batch no longer stored is left out. */
+  batchDigests(refs: { id: number; createdAt: number }[]): Promise<BatchDigest[]>;
   /** A logged batch's results as a CSV file (the rows `filter` keeps), written in the worker in parts. */
   exportBatchCsv(jobId: string, batchId: number, filter: BatchFilter, onProgress?: ProgressCallback): Promise<{ fileName: string; blob: Blob }>;
   /** The version serving predictions in this worker, or null. */

@@ -17,8 +17,9 @@ import type { BatchSummary, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { CsvInput } from '$lib/engine/data/csv';
 import type { ProgressCallback } from '$lib/engine/progress';
-import { BatchTableView } from '$lib/engine/ml/batchTable';
+import { BatchTableView, countBatch } from '$lib/engine/ml/batchTable';
 import { holdBatch } from './batchRows';
+import { rememberDigest } from './batchDigests';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
 import { isUnusable } from './fallback';
 
@@ -223,10 +224,13 @@ export async function predictBatch(
       decision,
       held: held.held,
     };
-    const batchId = await logBatch(db, { ...answers, workspaceId, createdAt: Date.now(), source: sourceName, predictMs, uid, ...extra });
+    const createdAt = Date.now();
+    const batchId = await logBatch(db, { ...answers, workspaceId, createdAt, source: sourceName, predictMs, uid, ...extra });
     // The rows stay here (batchRows.ts): the page gets the numbers, then reads a page of rows at a time.
     const view = new BatchTableView(schema, { ...answers, ...extra });
     holdBatch(batchId, sourceName, view);
+    const counts = countBatch(answers);
+    rememberDigest({ id: batchId, source: sourceName, createdAt, version: m.version, kind: m.bundle.kind, rows: ds.rows, hasClass: !!label, counts });
     return {
       batchId,
       report: analysis.report,
@@ -237,7 +241,7 @@ export async function predictBatch(
       rows: ds.rows,
       hasLabel: !!label,
       columns: view.columns,
-      counts: view.counts(),
+      counts,
       heldCounts,
       predictMs: Math.round(predictMs),
       answerMs: Math.round(answerMs),

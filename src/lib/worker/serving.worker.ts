@@ -13,6 +13,7 @@ import { installShippedModels } from './install';
 import { predictBatch, predictOne } from './predict';
 import { exportBatchCsv } from './batchExport';
 import { readBatchPage, releaseBatch } from './batchRows';
+import { batchDigests } from './batchDigests';
 
 registerErrorTransfer();
 
@@ -32,6 +33,7 @@ const api: ServingApi = {
   exportBatchCsv: (jobId, batchId, filter, onProgress) => withJob(jobId, (signal) => exportBatchCsv(getDb(), batchId, filter, signal, onProgress)),
   readBatchPage: (batchId, filter, offset, limit) => readBatchPage(getDb(), batchId, filter, offset, limit),
   releaseBatch: async (batchId) => releaseBatch(batchId),
+  batchDigests: (refs) => batchDigests(getDb(), refs),
   getLiveModel: (workspaceId) => liveModelInfo(getDb(), workspaceId),
   installShippedModels: (bundleUrls) => installShippedModels(getDb(), bundleUrls),
   setModelStage: (versionId, stage, reason) => setModelStage(getDb(), versionId, stage, reason),

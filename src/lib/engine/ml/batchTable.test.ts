@@ -4,7 +4,7 @@ import { builtinSchema } from '../data/builtinSchemas';
 import { MISSING_CODE, type ColumnData } from '../data/dataset';
 import type { CategoricalColumn } from '../data/schema';
 import { HELD_BY_REFERENCE, HELD_NONE } from './answerRule';
-import { BatchTableView, type BatchTable } from './batchTable';
+import { BatchTableView, countBatch, type BatchTable } from './batchTable';
 
 const uci = builtinSchema('uci')!;
 const secondary = builtinSchema('secondary')!;
@@ -78,9 +78,9 @@ describe('BatchTableView: the rows of a batch as the page shows them and the fil
   });
 
   it('counts the answers once, and against the file’s class only when it has one', () => {
-    expect(new BatchTableView(uci, uciBatch()).counts()).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 0, falseEdible: 0 });
+    expect(countBatch(uciBatch())).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 0, falseEdible: 0 });
     // Row 0 is poisonous by its class and called edible; row 3 edible by its class and called uncertain.
-    expect(new BatchTableView(uci, uciBatch({ label: Uint8Array.of(1, 1, 1, 0) })).counts()).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 2, falseEdible: 1 });
+    expect(countBatch(uciBatch({ label: Uint8Array.of(1, 1, 1, 0) }))).toEqual({ edible: 1, uncertain: 2, poisonous: 1, disagree: 2, falseEdible: 1 });
   });
 
   it('gives one page of a filter’s rows with their place in the batch, the last page for an offset past the end', () => {

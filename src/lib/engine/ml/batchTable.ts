@@ -32,6 +32,34 @@ export interface BatchCounts {
   falseEdible: number;
 }
 
+/** A logged batch without its columns: what a list of batches shows, worked out once per batch. */
+export interface BatchDigest {
+  id: number;
+  source: string;
+  createdAt: number;
+  version: number;
+  kind: string;
+  rows: number;
+  hasClass: boolean;
+  counts: BatchCounts;
+}
+
+/** Called edible = decision 0; anything else is treated as poisonous, so that is what "disagrees" compares. */
+function disagrees(b: Pick<BatchTable, 'decision' | 'label'>, i: number): boolean {
+  return !!b.label && (b.decision[i] === 0 ? 0 : 1) !== b.label[i];
+}
+
+/** Every row of a batch counted once: by decision, and against the file's class when it has one. */
+export function countBatch(b: Pick<BatchTable, 'rows' | 'decision' | 'label'>): BatchCounts {
+  const c: BatchCounts = { edible: 0, uncertain: 0, poisonous: 0, disagree: 0, falseEdible: 0 };
+  for (let i = 0; i < b.rows; i++) {
+    c[DECISIONS[b.decision[i]]]++;
+    if (disagrees(b, i)) c.disagree++;
+    if (b.label && b.label[i] === 1 && b.decision[i] === 0) c.falseEdible++;
+  }
+  return c;
+}
+
 /** Rows `offset` to `offset + limit` of the rows a filter keeps, as the table shows them. */
 export interface BatchRowsPage {
   /** Rows the filter keeps in all. */
@@ -81,32 +109,14 @@ export class BatchTableView {
     this.#ds = { rows: batch.rows, label: batch.label ?? new Uint8Array(batch.rows), columns: batch.columns };
   }
 
-  /** Called edible = decision 0; anything else is treated as poisonous, so that is what "disagrees" compares. */
-  disagrees(i: number): boolean {
-    const b = this.batch;
-    return !!b.label && (b.decision[i] === 0 ? 0 : 1) !== b.label[i];
-  }
-
   /** The rows a filter keeps, in file order. */
   shown(filter: BatchFilter): Uint32Array {
     const b = this.batch;
-    const keep = filter === 'all' ? () => true : filter === 'disagree' ? (i: number) => this.disagrees(i) : (i: number) => word(b.decision[i]).startsWith(filter);
+    const keep = filter === 'all' ? () => true : filter === 'disagree' ? (i: number) => disagrees(b, i) : (i: number) => word(b.decision[i]).startsWith(filter);
     let n = 0;
     const out = new Uint32Array(b.rows);
     for (let i = 0; i < b.rows; i++) if (keep(i)) out[n++] = i;
     return out.slice(0, n);
-  }
-
-  /** Every row counted once: the summary the page shows instead of holding the rows. */
-  counts(): BatchCounts {
-    const b = this.batch;
-    const c: BatchCounts = { edible: 0, uncertain: 0, poisonous: 0, disagree: 0, falseEdible: 0 };
-    for (let i = 0; i < b.rows; i++) {
-      c[DECISIONS[b.decision[i]]]++;
-      if (this.disagrees(i)) c.disagree++;
-      if (b.label && b.label[i] === 1 && b.decision[i] === 0) c.falseEdible++;
-    }
-    return c;
   }
 
   /** One page of the rows `shown` (a filter's rows): an offset past the end gives the last page. */
