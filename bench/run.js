@@ -31,10 +31,15 @@
 //                          set imported, its shipped model and the 61k file predicted as a batch, backed up
 //                          from Settings, then restored into an empty browser (see benchBackup); each line
 //                          carries the page's longest main-thread task meanwhile.
+//   phone_predict_one_ms   predict_one_ms's form inputs with the renderer process (page and workers)
+//                          slowed 4× by SIGSTOP/SIGCONT; see benchPhone.
+//   scale_* (BENCH_ONLY=scale, opt-in): the Secondary data resampled to 250k and 1M rows; import,
+//                          training, batch, Monitor and the peak memory of each step; see benchScale.
 //
 // Environment: CHROMIUM_PATH (default /usr/bin/chromium), SPOREPRINT_SHARED (the shared folder that
 // holds data/; default ../shared next to the repository), BENCH_RUNS (default 3), BENCH_BUILD_DIR
-// (default build: the folder served).
+// (default build: the folder served), BENCH_SCALE_SIZES (default 250000,1000000), BENCH_SCALE_TIMEOUT
+// (ms per step, default 30 minutes).
 import { chromium } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
