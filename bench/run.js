@@ -1101,7 +1101,30 @@ async function scaleOnce(serverUrl, file, rows) {
       from: 'stored rows',
       steps: `from the click on Monitor to the report on screen: the last ${DEFAULT_MONITOR_WINDOW} production rows of ${rows} stored, read from IndexedDB, the drift tests against the production version's reference (computed on this first report), the report drawn`,
     };
-    emit('scale_monitor_ms', 'secondary', round1(monitorMs), 'ms', monitorWork, { status });
+    emit('scale_monitor_ms', 'secondary', round1(monitorMs), 'ms', monitorWork, { report: 'first', status });
+    // The first report may wait behind the batch's own alert check (a report over the whole batch, in
+    // the same worker); a second window, once that is done, shows the report's own cost.
+    const again = await withMemory(cdp, serverUrl, 'monitor again', rows, async () => {
+      await page.getByTestId('window-n').fill(String(DEFAULT_MONITOR_WINDOW + 1));
+      const t0 = performance.now();
+      await page.getByTestId('apply-window').click();
+      await page.locator('#drift-h', { hasText: `the last ${DEFAULT_MONITOR_WINDOW + 1} production rows` }).waitFor({ timeout: SCALE_TIMEOUT });
+      return performance.now() - t0;
+    });
+    const againStatus = (await page.getByTestId('monitor-status').textContent()).replace(/\s+/g, ' ').trim();
+    log(`scale_monitor_ms/${rows} (second window): ${round1(again)} ms; "${againStatus}"`);
+    emit(
+      'scale_monitor_ms',
+      'secondary',
+      round1(again),
+      'ms',
+      {
+        ...monitorWork,
+        rows: DEFAULT_MONITOR_WINDOW + 1,
+        steps: `the page open, from Show to the report on screen: the last ${DEFAULT_MONITOR_WINDOW + 1} production rows of ${rows} stored`,
+      },
+      { report: 'second', status: againStatus },
+    );
     await context.close();
   } finally {
     await cdp.close();
