@@ -9,7 +9,7 @@ import { storageError } from './storageErrors';
 import { customWorkspace, listWorkspaces } from './workspaces';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import { BUILTIN_SCHEMAS, builtinSchema } from '$lib/engine/data/builtinSchemas';
-import { MISSING_CODE, type Dataset } from '$lib/engine/data/dataset';
+import { MISSING_CODE, splitIntoChunks, type Dataset } from '$lib/engine/data/dataset';
 import { EngineError } from '$lib/engine/errors';
 
 const schemas = [...BUILTIN_SCHEMAS];
@@ -122,6 +122,52 @@ describe('storeDatasetVersion / loadDataset', () => {
     expect(Number.isNaN(capDiameter[1])).toBe(true);
     expect(capDiameter[2]).toBe(2.25);
     expect(loaded.columns[sec.features.findIndex((f) => f.name === 'stem-root')].values[2]).toBe(MISSING_CODE);
+  });
+
+  it('reads a million stored rows back chunk by chunk, in index order, into one set of typed columns', async () => {
+    const { version } = await storeDatasetVersion(db, 'secondary', await analyze(secCsv(3), 'small.csv'));
+    const n = 1_000_000;
+    // Every cell follows from its row number, so any chunk out of place shows.
+    const big: Dataset = {
+      rows: n,
+      label: Uint8Array.from({ length: n }, (_, i) => ((i * 7) % 3 === 0 ? 1 : 0)),
+      columns: sec.features.map((f, j) =>
+        f.kind === 'numeric'
+          ? { name: f.name, kind: 'numeric', values: Float64Array.from({ length: n }, (_, i) => (i % 1000 === 5 ? NaN : i + j / 100)) }
+          : { name: f.name, kind: 'categorical', values: Uint8Array.from({ length: n }, (_, i) => (i + j) % f.codes.length) },
+      ),
+    };
+    const chunks = splitIntoChunks(big);
+    expect(chunks.length).toBe(Math.ceil(n / 16384));
+    const id = (await db.datasetVersions.add({ ...version, id: undefined, sha256: 'million', rows: n, chunkCount: chunks.length })) as number;
+    // Stored last chunk first: the order read must come from the chunk index, not from insertion.
+    await db.datasetChunks.bulkAdd(chunks.reverse().map((c) => ({ ...c, versionId: id })));
+
+    const loaded = await loadDataset(db, id);
+    expect(loaded.rows).toBe(n);
+    // A plain loop: a deep equality over 21 million cells takes minutes.
+    const firstDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+      if (a.length !== b.length) return -2;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return i;
+      return -1;
+    };
+    expect(loaded.label).toBeInstanceOf(Uint8Array);
+    expect(firstDifference(loaded.label, big.label)).toBe(-1);
+    loaded.columns.forEach((c, j) => {
+      expect(c.values, c.name).toBeInstanceOf(c.kind === 'numeric' ? Float64Array : Uint8Array);
+      expect(firstDifference(c.values, big.columns[j].values), c.name).toBe(-1);
+    });
+    expect(loaded.columns[0].values[999_999]).toBe(999_999);
+  }, 120_000);
+
+  it('says a version is damaged, naming it, when its chunks do not add up to its rows', async () => {
+    const { version } = await storeDatasetVersion(db, 'uci', await analyze(uciCsv(16384 + 3), 'big.csv'));
+    await db.datasetChunks.delete([version.id!, 1]);
+    const err = await loadDataset(db, version.id!).catch((e) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(err.code).toBe('storage-failed');
+    expect(err.message).toBe(`Data version #${version.id} is damaged: 16384 rows in the chunks, 16387 expected. Import its file again.`);
+    await expect(loadDataset(db, 999)).rejects.toThrow('Data version #999 does not exist');
   });
 
   it('splits more than 16384 rows into two chunks and joins them back in order', async () => {

@@ -20,6 +20,7 @@ import { summariseColumn, summariseReference } from './monitor/columnSummary';
 import { driftReport } from './monitor/datasetDrift';
 import { DRIFT_TESTS } from './monitor/driftTests';
 import { miniDistribution } from './monitor/miniDistribution';
+import { PROJECT_BLOCK_ROWS, projectColumns, projectRows } from './monitor/projection';
 import { equalWidthEdges, histogramCounts, sturgesEdges } from './stats/histogram';
 import { ksTwoSample } from './stats/kolmogorovSmirnov';
 import { wassersteinDistance } from './stats/wasserstein';
@@ -160,6 +161,31 @@ function pcaCheck(): string {
   [0, 0, 1, 0].forEach((c, j) => close(pca.components[1][j], c, `second component [${j}]`, 1e-9));
   assert.deepEqual(pca.mean, [499.5, 999, 499.5, 7]);
   return `pca ratios ${pca.explainedVarianceRatio.map((r) => r.toFixed(4)).join(', ')}`;
+}
+
+/**
+ * A million-row window projected on a PCA a block at a time (the Monitor's map and reconstruction
+ * error): rows on both sides of a block edge, and the last, as projecting that row alone gives.
+ */
+function projectionCheck(): string {
+  const colour = (i: number) => (i % 7 === 6 ? MISSING_CODE : i % 3);
+  const window = encodeData(colour);
+  const pre = Preprocessor.fit(ENCODE_SCHEMA, window);
+  const sample = takeDatasetRows(
+    window,
+    Uint32Array.from({ length: 5000 }, (_, i) => i * 199),
+  );
+  const pca = fitPca(pre.transform(sample).x, 2);
+  const { pcs, k, reconstruction } = projectColumns(pre, pca, window.columns, N);
+  assert.equal(k, 2);
+  assert.equal(pcs.length, N * 2);
+  assert.equal(reconstruction.length, N);
+  for (const i of [0, PROJECT_BLOCK_ROWS - 1, PROJECT_BLOCK_ROWS, 3 * PROJECT_BLOCK_ROWS + 5, N - 1]) {
+    const alone = projectRows(pca, pre.transform(takeDatasetRows(window, Uint32Array.of(i))).x);
+    assert.deepEqual([pcs[2 * i], pcs[2 * i + 1]], Array.from(alone.pcs), `PC scores of row ${i}`);
+    assert.equal(reconstruction[i], alone.reconstruction[0], `reconstruction error of row ${i}`);
+  }
+  return `projected ${N} rows in blocks of ${PROJECT_BLOCK_ROWS}`;
 }
 
 /** Scores (i + 0.5) / N, all distinct and rising with i; labels that favour high scores without separating them. */
@@ -339,6 +365,7 @@ export const MILLION_ROW_CHECKS = {
   metrics: metricsCheck,
   threshold: thresholdCheck,
   drift: driftCheck,
+  projection: projectionCheck,
 } satisfies Record<string, () => string>;
 
 export type MillionRowCheck = keyof typeof MILLION_ROW_CHECKS;

@@ -60,21 +60,34 @@ export function splitIntoChunks(ds: Dataset, chunkRows = CHUNK_ROWS): DatasetChu
 
 export function joinChunks(chunks: DatasetChunk[]): Dataset {
   const sorted = [...chunks].sort((a, b) => a.index - b.index);
-  const rows = sorted.reduce((n, c) => n + c.rows, 0);
+  const filler = datasetFiller(sorted.reduce((n, c) => n + c.rows, 0));
+  for (const chunk of sorted) filler.add(chunk);
+  return filler.done();
+}
+
+/**
+ * Builds a data set of a known size from its chunks, one chunk at a time and in order: the columns are
+ * allocated once, so rows read from storage in chunks are never held twice (as chunks and joined).
+ */
+export function datasetFiller(rows: number): { add(chunk: DatasetChunk): void; done(): Dataset } {
   const label = new Uint8Array(rows);
-  const first = sorted[0];
-  const columns: ColumnData[] = (first?.columns ?? []).map((c) =>
-    c.kind === 'numeric'
-      ? { name: c.name, kind: 'numeric', values: new Float64Array(rows) }
-      : { name: c.name, kind: 'categorical', values: new Uint8Array(rows) },
-  );
+  let columns: ColumnData[] | null = null;
   let offset = 0;
-  for (const chunk of sorted) {
-    label.set(chunk.label, offset);
-    chunk.columns.forEach((c, i) => (columns[i].values as Uint8Array | Float64Array).set(c.values as never, offset));
-    offset += chunk.rows;
-  }
-  return { rows, label, columns };
+  return {
+    add(chunk) {
+      if (offset + chunk.rows > rows) throw new RangeError(`chunk ${chunk.index} goes past the ${rows} rows expected`);
+      columns ??= chunk.columns.map((c) =>
+        c.kind === 'numeric' ? { name: c.name, kind: 'numeric', values: new Float64Array(rows) } : { name: c.name, kind: 'categorical', values: new Uint8Array(rows) },
+      );
+      label.set(chunk.label, offset);
+      chunk.columns.forEach((c, i) => (columns![i].values as Uint8Array | Float64Array).set(c.values as never, offset));
+      offset += chunk.rows;
+    },
+    done() {
+      if (offset !== rows) throw new RangeError(`${offset} rows in the chunks, ${rows} expected`);
+      return { rows, label, columns: columns ?? [] };
+    },
+  };
 }
 
 /** The human text of one cell: the code's label, the number, or '' when missing. */

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { matrix, type Matrix } from '../ml/matrix';
 import { fitPca } from '../ml/pca';
 import { seededRng } from '../ml/rng';
-import { projectRows, thinPoints } from './projection';
+import { projectColumns, projectRows, thinPoints } from './projection';
+import { Preprocessor } from '../ml/preprocess';
+import type { Dataset } from '../data/dataset';
+import type { WorkspaceSchema } from '../data/schema';
 import { explicitReconstructionError } from './reconstruction.testing';
 
 /** Rows with correlated columns, so the components are far from the axes and the first two carry most variance. */
@@ -88,5 +91,39 @@ describe('thinPoints', () => {
       }
     }
     expect(thinPoints(scores(4100, 2), 2, 2000).x.length).toBe(1367); // step 3
+  });
+});
+
+describe('projectColumns', () => {
+  const schema: WorkspaceSchema = {
+    id: 'custom-projection',
+    name: 'Projection',
+    schemaVersion: 1,
+    features: [
+      { name: 'width', label: 'Width', kind: 'numeric' },
+      { name: 'colour', label: 'Colour', kind: 'categorical', codes: ['r', 'g', 'b'].map((c) => ({ code: c, label: c })) },
+    ],
+  } as WorkspaceSchema;
+  const rows = 30;
+  const data: Dataset = {
+    rows,
+    label: new Uint8Array(rows),
+    columns: [
+      { name: 'width', kind: 'numeric', values: Float64Array.from({ length: rows }, (_, i) => (i % 5 === 4 ? NaN : (i * 37) % 11)) },
+      { name: 'colour', kind: 'categorical', values: Uint8Array.from({ length: rows }, (_, i) => (i * i) % 3) },
+    ],
+  };
+
+  it('gives, block by block, exactly what projecting the whole encoded matrix gives', () => {
+    const pre = Preprocessor.fit(schema, data);
+    const pca = fitPca(pre.transform(data).x, 2);
+    const whole = projectRows(pca, pre.transform(data).x);
+    for (const block of [1, 7, rows, 1000]) {
+      const blocked = projectColumns(pre, pca, data.columns, rows, block);
+      expect(blocked.k).toBe(2);
+      expect(Array.from(blocked.pcs), `blocks of ${block}`).toEqual(Array.from(whole.pcs));
+      expect(Array.from(blocked.reconstruction), `blocks of ${block}`).toEqual(Array.from(whole.reconstruction));
+    }
+    expect(projectColumns(pre, pca, data.columns, 0).pcs.length).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
+import type { ColumnData } from '../data/dataset';
 import type { Matrix } from '../ml/matrix';
 import type { Pca } from '../ml/pca';
+import type { Preprocessor } from '../ml/preprocess';
 
 /** PC1/PC2 coordinates for a scatter plot. */
 export interface Points {
@@ -37,4 +39,33 @@ export function thinPoints(pcs: ArrayLike<number>, k: number, max: number): Poin
     out.y.push(k > 1 ? pcs[r * k + 1] : 0);
   }
   return out;
+}
+
+/** Rows encoded at a time by projectColumns: 16,384 × ~160 encoded columns is 10 MB of float32. */
+export const PROJECT_BLOCK_ROWS = 16_384;
+
+/**
+ * projectRows over typed columns, encoded and projected a block of rows at a time: a window of a
+ * million rows never holds its encoded matrix whole (rows × encoded columns float32, 600 MB for
+ * Secondary), only its k coordinates and its reconstruction error per row. Each row's result is the
+ * same as projecting the whole matrix at once.
+ */
+export function projectColumns(
+  pre: Preprocessor,
+  pca: Pca,
+  columns: ColumnData[],
+  rows: number,
+  blockRows = PROJECT_BLOCK_ROWS,
+): { pcs: Float32Array; k: number; reconstruction: Float64Array } {
+  const k = pca.components.length;
+  const pcs = new Float32Array(rows * k);
+  const reconstruction = new Float64Array(rows);
+  for (let start = 0; start < rows; start += blockRows) {
+    const end = Math.min(rows, start + blockRows);
+    const block = { rows: end - start, label: new Uint8Array(end - start), columns: columns.map((c) => ({ ...c, values: c.values.subarray(start, end) }) as ColumnData) };
+    const part = projectRows(pca, pre.transform(block).x);
+    pcs.set(part.pcs, start * k);
+    reconstruction.set(part.reconstruction, start);
+  }
+  return { pcs, k, reconstruction };
 }

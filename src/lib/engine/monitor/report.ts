@@ -8,7 +8,7 @@ import { driftReport, type DatasetDrift } from './datasetDrift';
 import type { ColumnDriftResult, DriftOptions } from './driftTypes';
 import { answeringVersions, type AnsweringVersion } from './answeredBy';
 import { estimateShownAccuracy, type EstimatedAccuracy } from './estimatedAccuracy';
-import { projectRows, thinPoints, type Points } from './projection';
+import { projectColumns, thinPoints, type Points } from './projection';
 import { quality, type QualityMetrics } from './quality';
 import { CHUNK_ROWS, MAX_MAP_POINTS, type MonitorReference } from './reference';
 
@@ -198,8 +198,7 @@ function labelledPoisonous(rows: ProductionRows): number {
 
 function pcaSection({ reference, pre, pca, current, options }: MonitorInput): MonitorReport['pca'] {
   if (!current.rows) return null;
-  const x = pre.transform({ rows: current.rows, label: new Uint8Array(current.rows), columns: current.columns }).x;
-  const { pcs, k } = projectRows(pca, x);
+  const { pcs, k } = projectColumns(pre, pca, current.columns, current.rows);
   const components = reference.pca
     ? reference.pca.components.map((ref, j) =>
         columnDrift(ref, { name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: current.rows }, (_, r) => pcs[r * k + j]) }, options),
@@ -222,7 +221,7 @@ function historySection({ history, reference, pre, pca }: MonitorInput): Monitor
   const n = history.totalRows;
   const at = (i: number) => (history.positions ? history.positions[i] : i);
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
-  const recon = m ? projectRows(pca, pre.transform({ rows: m, label: new Uint8Array(m), columns: history.columns }).x).reconstruction : new Float64Array(0);
+  const recon = projectColumns(pre, pca, history.columns, m).reconstruction;
   const buckets: QualityBucket[] = [];
   // Buckets cut the whole history (n rows); each is measured on the rows of `history` that fall in it.
   for (let start = 0, a = 0; start < n;) {
