@@ -3,6 +3,7 @@ import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { readFileSync } from 'node:fs';
 import { uplotSafeLocale } from './scripts/uplotSafeLocale.js';
+import { tfjsThreadedSafe } from './scripts/tfjsThreadedSafe.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -56,8 +57,9 @@ export default defineConfig({
         // The first install takes control at once (so the first visit is enough for offline); later
         // versions wait for the user's "reload" (registerType: 'prompt').
         clientsClaim: true,
-        // The share target's POST handler (static/share-target.js), run before Workbox's routes.
-        importScripts: ['share-target.js'],
+        // The share target's POST handler (static/share-target.js), run before Workbox's routes, and
+        // the cross-origin isolation headers on what the service worker serves (static/coi-headers.js).
+        importScripts: ['coi-headers.js', 'share-target.js'],
       },
       kit: { spa: true, adapterFallback: 'index.html' },
       devOptions: { enabled: false },
@@ -67,6 +69,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['uplot'] },
   worker: {
     format: 'es',
+    plugins: () => [tfjsThreadedSafe()],
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'tfjs', test: /node_modules[\\/]@tensorflow/ }] } } },
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
