@@ -57,9 +57,8 @@ export default defineConfig({
         // The first install takes control at once (so the first visit is enough for offline); later
         // versions wait for the user's "reload" (registerType: 'prompt').
         clientsClaim: true,
-        // The share target's POST handler (static/share-target.js), run before Workbox's routes, and
-        // the cross-origin isolation headers on what the service worker serves (static/coi-headers.js).
-        importScripts: ['coi-headers.js', 'share-target.js'],
+        // The share target's POST handler (static/share-target.js), run before Workbox's routes.
+        importScripts: ['share-target.js'],
       },
       kit: { spa: true, adapterFallback: 'index.html' },
       devOptions: { enabled: false },

@@ -8,8 +8,8 @@ import sirv from 'sirv';
 /**
  * Cross-origin isolation (COOP + COEP) on every response: it gives the pages and the workers
  * SharedArrayBuffer, so tfjs-wasm loads its multi-threaded SIMD build. Same-origin files need no
- * Cross-Origin-Resource-Policy; the service worker adds the same headers to what it serves from its
- * cache when a host sends none (static/coi-headers.js).
+ * Cross-Origin-Resource-Policy. Workbox's precache keeps the headers of the responses it stored, so
+ * offline launches stay isolated; a host that sends no such headers gets a single-threaded tfjs.
  */
 const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
 

@@ -83,28 +83,6 @@ async function expectIsolated(page: Page) {
   for (const w of engineWorkers()) expect(await w.evaluate(() => self.crossOriginIsolated)).toBe(true);
 }
 
-test('on a host that sends no isolation headers, the service worker adds them: a reload is cross-origin isolated', async ({ browser }) => {
-  const server = await startStaticServer({ dir: 'build', port: 0, isolation: false });
-  const context = await browser.newContext({ serviceWorkers: 'allow' });
-  const page = await context.newPage();
-  try {
-    await page.goto(server.url + '/settings');
-    await waitForServiceWorker(page);
-    await expect(page.getByRole('status').filter({ hasText: 'Ready to work offline' })).toBeVisible();
-    // Served straight from the host: not isolated, and the Settings page says why tfjs is single-threaded.
-    expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(false);
-    await expect(page.getByText('Single-threaded: the page is not cross-origin isolated')).toBeVisible();
-
-    await page.reload();
-    await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 30_000 });
-    await expectIsolated(page);
-    await expect(page.getByText('Single-threaded')).toHaveCount(0);
-  } finally {
-    await context.close();
-    await server.close();
-  }
-});
-
 test('a new release shows "Update available — reload", and Reload switches to it', async ({ browser }) => {
   const dir = mkdtempSync(join(tmpdir(), 'sporeprint-release-'));
   cpSync('build', dir, { recursive: true });
