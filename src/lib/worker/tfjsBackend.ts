@@ -22,7 +22,7 @@ export function initTfjs(): Promise<EngineInfo> {
       'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
     });
     // tfjs's default is half the logical cores (1 on a 2-core device, i.e. no parallelism at all).
-    setThreadsCount(Math.min(4, Math.max(1, navigator.hardwareConcurrency || 1)));
+    setThreadsCount(Math.min(4, Math.max(1, globalThis.navigator?.hardwareConcurrency || 1))); // no navigator in Node 20 (the worker tests)
     let fallbackReason: string | null = null;
     try {
       if (!(await tf.setBackend('wasm'))) fallbackReason = 'the wasm backend did not initialise';
@@ -37,7 +37,7 @@ export function initTfjs(): Promise<EngineInfo> {
       tfjsVersion: tf.version.tfjs,
       fallbackReason,
       initMs: Math.round(performance.now() - started),
-      crossOriginIsolated: self.crossOriginIsolated,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
       threads: backend === 'wasm' ? getThreadsCount() : 1,
     };
   })();
