@@ -24,8 +24,9 @@ export default {
         // there tfjs runs on wasm even without 'wasm-unsafe-eval'; it is here for an engine that would
         // hand a worker the page's policy.
         'script-src': ['self', 'wasm-unsafe-eval'],
-        // The two engine workers and the service worker are files of this origin (tfjs would want blob:
-        // only for its threaded build, which needs cross-origin isolation this app does not have).
+        // The two engine workers and the service worker are files of this origin. tfjs-wasm's threaded
+        // build (the app is cross-origin isolated) starts its threads as blob: workers, but from inside
+        // the engine workers, which get no policy of the page in the engines checked (see above).
         'worker-src': ['self'],
         // Import from URL: the serving worker downloads from any https server the user names, or from
         // this origin (the bundled samples). As above, the worker is not bound by this list in the

@@ -3,6 +3,7 @@ import { SvelteKitPWA } from '@vite-pwa/sveltekit';
 import { defineConfig } from 'vitest/config';
 import { readFileSync } from 'node:fs';
 import { uplotSafeLocale } from './scripts/uplotSafeLocale.js';
+import { tfjsThreadedSafe } from './scripts/tfjsThreadedSafe.js';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -67,6 +68,7 @@ export default defineConfig({
   optimizeDeps: { exclude: ['uplot'] },
   worker: {
     format: 'es',
+    plugins: () => [tfjsThreadedSafe()],
     rolldownOptions: { output: { codeSplitting: { groups: [{ name: 'tfjs', test: /node_modules[\\/]@tensorflow/ }] } } },
   },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },

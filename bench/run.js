@@ -59,6 +59,9 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3) || 3);
 const TIMEOUT = Number(process.env.BENCH_TIMEOUT ?? 180_000);
 /** BENCH_ONLY=predict,monitor runs just those steps. */
 const ONLY = process.env.BENCH_ONLY?.split(',');
+/** BENCH_FAMILIES=mlp and BENCH_DATASETS=secondary narrow train_ms (for A/B runs of one figure). */
+const FAMILY_FILTER = process.env.BENCH_FAMILIES?.split(',');
+const DATASET_FILTER = process.env.BENCH_DATASETS?.split(',');
 
 const LAUNCH = { ...chromiumLaunchOptions(), headless: true };
 const VIEWPORT = { width: 1280, height: 900 };
@@ -312,7 +315,7 @@ function trainWork(r) {
 }
 
 async function benchTrain(browser, serverUrl) {
-  for (const { dataset, file } of TRAIN_SETS) {
+  for (const { dataset, file } of TRAIN_SETS.filter((t) => !DATASET_FILTER || DATASET_FILTER.includes(t.dataset))) {
     if (!existsSync(file)) {
       log(`train_ms/${dataset}: SKIPPED, ${file} not found`);
       continue;
@@ -325,7 +328,7 @@ async function benchTrain(browser, serverUrl) {
       const form = page.getByRole('region', { name: 'Train a model' });
       // The training step alone: the 5-fold check has its own bench (cv).
       await form.getByLabel(/Run the 5-fold check/).uncheck();
-      for (const [kind, label] of FAMILIES) {
+      for (const [kind, label] of FAMILIES.filter(([k]) => !FAMILY_FILTER || FAMILY_FILTER.includes(k))) {
         await form.getByLabel('Model family').selectOption({ label });
         const r = await trainAndWait(page, form, TIMEOUT, 200);
         if (r.status !== 'finished') throw new Error(`${kind} on ${dataset}: run ${r.status}`);
@@ -757,7 +760,8 @@ function coldStartProbe() {
 }
 
 async function coldStartOnce(browser) {
-  const server = await startStaticServer({ dir: BUILD, port: 0 });
+  // BENCH_ISOLATION=0 serves without the cross-origin isolation headers (tfjs-wasm single-threaded), to measure what they bring.
+  const server = await startStaticServer({ dir: BUILD, port: 0, isolation: process.env.BENCH_ISOLATION !== '0' });
   let serverOpen = true;
   const context = await browser.newContext({ viewport: VIEWPORT, serviceWorkers: 'allow' });
   try {
@@ -1361,7 +1365,8 @@ async function main() {
   await step('precache_bytes', () => benchPrecache());
 
   const browser = await chromium.launch(LAUNCH);
-  const server = await startStaticServer({ dir: BUILD, port: 0 });
+  // BENCH_ISOLATION=0 serves without the cross-origin isolation headers (tfjs-wasm single-threaded), to measure what they bring.
+  const server = await startStaticServer({ dir: BUILD, port: 0, isolation: process.env.BENCH_ISOLATION !== '0' });
   try {
     log(`serving ${BUILD} at ${server.url}; Chromium ${browser.version()}; ${RUNS} run(s) per timed bench`);
     await step('initial_js_gzip_bytes', () => benchInitialJs(browser, server.url));

@@ -6,13 +6,22 @@ import { resolve } from 'node:path';
 import sirv from 'sirv';
 
 /**
- * @param {{ dir?: string, port?: number, dev?: boolean, headScript?: string }} [options]
+ * Cross-origin isolation (COOP + COEP) on every response: it gives the pages and the workers
+ * SharedArrayBuffer, so tfjs-wasm loads its multi-threaded SIMD build. Same-origin files need no
+ * Cross-Origin-Resource-Policy. Workbox's precache keeps the headers of the responses it stored, so
+ * offline launches stay isolated; a host that sends no such headers gets a single-threaded tfjs.
+ */
+const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
+/**
+ * @param {{ dir?: string, port?: number, dev?: boolean, headScript?: string, isolation?: boolean }} [options]
  *   dev: re-read files on every request (tests change sw.js to simulate a new release).
  *   headScript: a script put first in every HTML page served (the cross-engine tests record the
  *   page's uncaught errors with it, in engines whose driver cannot listen for them).
+ *   isolation: send the cross-origin isolation headers (default true; false to measure without them).
  * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
  */
-export function startStaticServer({ dir = 'build', port = 0, dev = false, headScript } = {}) {
+export function startStaticServer({ dir = 'build', port = 0, dev = false, headScript, isolation = true } = {}) {
   const root = resolve(dir);
   if (!existsSync(resolve(root, 'index.html'))) {
     return Promise.reject(new Error(`No build found in ${root}. Run "npm run build" first (or "npm start", which builds).`));
@@ -38,6 +47,7 @@ export function startStaticServer({ dir = 'build', port = 0, dev = false, headSc
     return path.endsWith('.html') ? path === '/index.html' : !/\.[a-z0-9]+$/i.test(path);
   };
   const server = createServer((req, res) => {
+    if (isolation) for (const [name, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(name, value);
     if (withScript && isPage(req.url ?? '/')) {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');

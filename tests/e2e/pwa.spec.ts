@@ -1,7 +1,7 @@
 import { cpSync, mkdtempSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { test, expect, waitForServiceWorker } from '../fixtures';
 import { chromiumLaunchOptions } from '../chromium.js';
 import { startStaticServer } from '../../scripts/staticServer.js';
@@ -64,11 +64,24 @@ test('with the server gone, every page still opens, the worker imports a sample 
   await page.goto(server.url + '/models');
   await expect(page.getByTestId('model-stage').filter({ hasText: 'production' })).toHaveCount(1);
 
-  // tfjs and its .wasm files load from the precache too.
+  // tfjs and its .wasm files load from the precache too, and the precached responses keep the
+  // cross-origin isolation headers: the page and both workers are isolated, tfjs-wasm is threaded.
   await page.goto(server.url + '/settings');
   await expect(page.getByTestId('backend')).toHaveText('wasm', { timeout: 30_000 });
+  await expectIsolated(page);
   await context.close();
 });
+
+/** The page and both engine workers are cross-origin isolated, and the Settings page (open) shows tfjs-wasm on more than one thread where the device has the cores. */
+async function expectIsolated(page: Page) {
+  expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  await expect(page.getByTestId('engine-threads')).toHaveText(cores > 1 ? /^[2-4] threads$/ : '1 thread');
+  const engineWorkers = () => page.workers().filter((w) => /(serving|training)\.worker/.test(w.url()));
+  const kinds = () => [...new Set(engineWorkers().map((w) => w.url().match(/(serving|training)\.worker/)?.[1]))].sort();
+  await expect.poll(kinds).toEqual(['serving', 'training']);
+  for (const w of engineWorkers()) expect(await w.evaluate(() => self.crossOriginIsolated)).toBe(true);
+}
 
 test('a new release shows "Update available — reload", and Reload switches to it', async ({ browser }) => {
   const dir = mkdtempSync(join(tmpdir(), 'sporeprint-release-'));

@@ -97,6 +97,10 @@ export interface EngineInfo {
   /** Why the preferred backend was not used, if it was not. */
   fallbackReason: string | null;
   initMs: number;
+  /** Whether the worker is cross-origin isolated: then tfjs-wasm runs its multi-threaded SIMD build. */
+  crossOriginIsolated: boolean;
+  /** Threads tfjs-wasm computes on (1 without isolation). */
+  threads: number;
 }
 
 export type ImportSource = { kind: 'file'; file: File } | { kind: 'url'; url: string };

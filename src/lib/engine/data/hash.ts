@@ -11,12 +11,19 @@ export function canonicalRows(schema: WorkspaceSchema, ds: Dataset): string[] {
   const codeText = schema.features.map((f) => (f.kind === 'categorical' ? f.codes.map((c) => c.code) : []));
   const out = new Array<string>(ds.rows);
   const cells = new Array<string>(ds.columns.length + 1);
+  // Measured values repeat (a few thousand distinct per column in 61k rows): each is written once.
+  const numberText = ds.columns.map(() => new Map<number, string>());
+  const written = (c: number, v: number) => {
+    let t = numberText[c].get(v);
+    if (t === undefined) numberText[c].set(v, (t = String(v)));
+    return t;
+  };
   for (let r = 0; r < ds.rows; r++) {
     cells[0] = ds.label[r] === 1 ? 'p' : 'e';
     for (let c = 0; c < ds.columns.length; c++) {
       const col = ds.columns[c];
       const v = col.values[r];
-      if (col.kind === 'numeric') cells[c + 1] = Number.isNaN(v) ? '' : String(v);
+      if (col.kind === 'numeric') cells[c + 1] = Number.isNaN(v) ? '' : written(c, v);
       else cells[c + 1] = v === MISSING_CODE ? '' : codeText[c][v];
     }
     out[r] = cells.join(',');
