@@ -99,8 +99,8 @@ for (const w of WIDTHS) {
 
       await page.goto('/settings');
       await page.waitForFunction(() => typeof (window as unknown as { __launch?: unknown }).__launch === 'function');
-      await page.getByTestId('backup-workspace').click();
-      const download = await page.waitForEvent('download');
+      // Listening before the click: the download may start before the click returns.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-workspace').click()]);
       await expect(page.getByTestId('backup-done')).toBeVisible();
       expect(await violations(page), 'backup made').toEqual([]);
       await page.getByTestId('restore-file-input').setInputFiles((await download.path())!);

@@ -91,8 +91,8 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
 
   // Settings: a backup file's review (inline, before anything is written) and the erase dialog.
   await page.goto('/settings');
-  await page.getByTestId('backup-workspace').click();
-  const download = await page.waitForEvent('download');
+  // Listening before the click: the download may start before the click returns.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-workspace').click()]);
   const file = (await download.path())!;
   await expect(page.getByTestId('backup-done')).toBeVisible();
   const choose = page.getByTestId('choose-backup');
@@ -102,8 +102,7 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
     ['confirm-merge', 'backup review, Confirm merge'],
   ] as const) {
     await expect(choose).toBeEnabled();
-    await choose.focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), choose.click()]);
     await chooser.setFiles(file);
     await expect(review).toBeVisible({ timeout: 30_000 });
     await review.getByTestId(close).click();
