@@ -38,7 +38,7 @@ for (const w of WIDTHS) {
       }
     });
 
-    test('an answer with its details open, the navigation sheet and the file dialog', async ({ page }) => {
+    test('an answer with its details open and the navigation sheet', async ({ page }) => {
       await page.goto('/predict');
       const form = page.getByRole('form', { name: /Describe the mushroom/ });
       await form.getByLabel('Odour').selectOption({ label: 'none' });
@@ -54,6 +54,77 @@ for (const w of WIDTHS) {
         expect(await violations(page), 'More sheet').toEqual([]);
         await page.keyboard.press('Escape');
       }
+    });
+
+    test("the A/B conclude dialog, the pipeline log, Settings' backup review and erase dialog, a file arriving and the drop overlay", async ({ page }) => {
+      // A CSV opened with the installed app: the launch queue stood in for, as in os.spec.ts.
+      await page.addInitScript(() => {
+        Object.defineProperty(window, 'launchQueue', {
+          configurable: true,
+          value: {
+            setConsumer(consumer: (p: unknown) => void) {
+              (window as unknown as { __launch: () => void }).__launch = () =>
+                consumer({ files: [{ kind: 'file', name: 'opened.csv', getFile: async () => new File(['class,odor\np,f\n'], 'opened.csv', { type: 'text/csv' }) }] });
+            },
+          },
+        });
+      });
+      await page.goto('/data');
+      await page.getByRole('button', { name: 'UCI-style sample' }).click();
+      await page.getByRole('button', { name: /Import \d+ valid rows/ }).click();
+      await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+      await page.goto('/models');
+      await page
+        .getByRole('region', { name: 'Train a model' })
+        .getByRole('button', { name: /^Train / })
+        .click();
+      await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 90_000 });
+      await page.getByTestId('run').getByText(/^Log/).click();
+      await page.getByText('How these figures are made').first().click();
+      expect(await violations(page), 'pipeline log and model card details open').toEqual([]);
+
+      await page.goto('/abtests');
+      const form = page.getByTestId('new-test');
+      await form.getByTestId('challenger').selectOption({ index: 1 });
+      await form.getByRole('radio', { name: /Shadow:/ }).check();
+      await form.getByRole('button', { name: 'Start the test' }).click();
+      await expect(page.getByTestId('running-test')).toBeVisible();
+      expect(await violations(page), 'a running test').toEqual([]);
+      await page.getByTestId('conclude-challenger').click();
+      await expect(page.getByTestId('conclude-dialog')).toBeVisible();
+      expect(await violations(page), 'conclude dialog').toEqual([]);
+      await page.getByTestId('conclude-dialog').getByRole('button', { name: 'Confirm' }).click();
+      await expect(page.getByTestId('concluded-test')).toHaveCount(1);
+      expect(await violations(page), 'a concluded test').toEqual([]);
+
+      await page.goto('/settings');
+      await page.waitForFunction(() => typeof (window as unknown as { __launch?: unknown }).__launch === 'function');
+      // Listening before the click: the download may start before the click returns.
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-workspace').click()]);
+      await expect(page.getByTestId('backup-done')).toBeVisible();
+      expect(await violations(page), 'backup made').toEqual([]);
+      await page.getByTestId('restore-file-input').setInputFiles((await download.path())!);
+      await expect(page.getByTestId('backup-review')).toBeVisible({ timeout: 30_000 });
+      expect(await violations(page), 'backup review').toEqual([]);
+      await page.getByTestId('discard-backup').click();
+      await page.getByTestId('erase-button').click();
+      await expect(page.getByTestId('erase-dialog')).toBeVisible();
+      expect(await violations(page), 'erase dialog').toEqual([]);
+      await page.keyboard.press('Escape');
+
+      await page.evaluate(() => (window as unknown as { __launch: () => void }).__launch());
+      await expect(page.getByRole('dialog', { name: 'What should Sporeprint do with opened.csv?' })).toBeVisible();
+      expect(await violations(page), 'a file opened with the app').toEqual([]);
+      await page.keyboard.press('Escape');
+
+      const files = await page.evaluateHandle(() => {
+        const t = new DataTransfer();
+        t.items.add(new File(['a'], 'x.csv', { type: 'text/csv' }));
+        return t;
+      });
+      await page.dispatchEvent('main', 'dragenter', { dataTransfer: files });
+      await expect(page.getByTestId('drop-overlay')).toBeVisible();
+      expect(await violations(page), 'drop overlay').toEqual([]);
     });
 
     test('import review, stored data, batch results and a trained model', async ({ page }) => {

@@ -65,6 +65,37 @@ test('on a phone the answer comes into view after Predict, and Clear returns eve
   await context.close();
 });
 
+test('on a first visit at 390×844 the "ready to work offline" note never covers the answer, and comes back once the answer is cleared', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  await page.goto('/predict');
+  // First visit: the service worker installs while the user fills the form, and says so when done.
+  const note = page.getByRole('status').filter({ hasText: 'Ready to work offline' });
+  await expect(note).toBeVisible({ timeout: 60_000 });
+  const form = page.getByRole('form', { name: /Describe the mushroom/ });
+  // Two answers only: the tallest kind of answer ("uncertain", with the fields to check next).
+  await form.getByLabel('Odour').selectOption({ label: 'none' });
+  await form.getByLabel('Spore print colour').selectOption({ label: 'black' });
+  await form.getByRole('button', { name: 'Predict' }).tap();
+  const answer = page.getByTestId('answer');
+  await expect(answer).toHaveAttribute('data-decision', 'uncertain', { timeout: 30_000 });
+  await expect(answer.getByTestId('decision')).toBeInViewport();
+  // Nothing of the answer behind the bottom navigation: its last line, the disclaimer, ends above it.
+  const navTop = (await page.getByRole('navigation', { name: 'Main' }).boundingBox())!.y;
+  const disclaimer = (await answer.getByText('Not advice on what to eat.').boundingBox())!;
+  expect(disclaimer.y + disclaimer.height).toBeLessThanOrEqual(navTop);
+  const a = (await answer.boundingBox())!;
+  const n = (await note.isVisible()) ? await note.boundingBox() : null; // waiting is as good as not covering
+  const overlaps = n !== null && n.x < a.x + a.width && a.x < n.x + n.width && n.y < a.y + a.height && a.y < n.y + n.height;
+  expect(overlaps, `note ${JSON.stringify(n)} over answer ${JSON.stringify(a)}`).toBe(false);
+  // Not lost: once the answer is cleared, the note is there to read and dismiss.
+  await form.getByRole('button', { name: 'Clear' }).tap();
+  await expect(note).toBeVisible();
+  await note.getByRole('button', { name: 'OK' }).tap();
+  await expect(note).toBeHidden();
+  await context.close();
+});
+
 test('two answers are not enough: "edible" only if no value of the fields not given could change it', async ({ page }) => {
   await page.goto('/predict');
   const form = page.getByRole('form', { name: /Describe the mushroom/ });

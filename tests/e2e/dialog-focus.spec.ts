@@ -1,0 +1,127 @@
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from '../fixtures';
+
+// A keyboard or screen-reader user opens a dialog from a control and, however it closes (Escape,
+// Cancel, Confirm), goes on from that control, not from the top of the page. Walked on a 390×844
+// touch phone, where the navigation's "More" sheet exists; every control is reached by the keyboard.
+
+async function openWithKeyboard(page: Page, opener: Locator) {
+  await opener.focus();
+  await page.keyboard.press('Enter');
+}
+
+test('every dialog gives the focus back to what opened it, closed by Escape, Cancel or Confirm', async ({ browser, baseURL }) => {
+  test.setTimeout(240_000);
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.stack ?? e.message));
+
+  // The navigation's "More" sheet.
+  await page.goto('/predict');
+  const more = page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: /^More/ });
+  const sheet = page.getByRole('dialog', { name: 'More places' });
+  await openWithKeyboard(page, more);
+  await expect(sheet).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(sheet).toBeHidden();
+  await expect(more, 'More sheet, Escape').toBeFocused();
+  await openWithKeyboard(page, more);
+  await sheet.getByRole('button', { name: 'Close' }).click();
+  await expect(sheet).toBeHidden();
+  await expect(more, 'More sheet, Close').toBeFocused();
+
+  // A staging version to move around the registry.
+  await page.goto('/data');
+  await page.getByRole('button', { name: 'UCI-style sample' }).click();
+  await page.getByRole('button', { name: /Import \d+ valid rows/ }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+  await page.goto('/models');
+  await page
+    .getByRole('region', { name: 'Train a model' })
+    .getByRole('button', { name: /^Train / })
+    .click();
+  await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 120_000 });
+  const row = (version: number) => page.getByTestId('model-row').and(page.locator(`[data-version="${version}"]`));
+  const stageDialog = page.getByRole('dialog', { name: /^Move v\d to / });
+  const archive = row(2).getByRole('button', { name: 'Archive' });
+  await openWithKeyboard(page, archive);
+  await expect(stageDialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(stageDialog).toBeHidden();
+  await expect(archive, 'stage dialog, Escape').toBeFocused();
+  await openWithKeyboard(page, archive);
+  await stageDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(archive, 'stage dialog, Cancel').toBeFocused();
+  await expect(row(2)).toHaveAttribute('data-stage', 'staging');
+
+  // The A/B conclude dialog: with no outcomes yet, concluding goes against the statistics and asks.
+  await page.goto('/abtests');
+  const form = page.getByTestId('new-test');
+  await form.getByTestId('challenger').selectOption({ index: 1 });
+  await form.getByRole('radio', { name: /Shadow:/ }).check();
+  await form.getByRole('button', { name: 'Start the test' }).click();
+  await expect(page.getByTestId('running-test')).toBeVisible();
+  const promote = page.getByTestId('conclude-challenger');
+  const ask = page.getByTestId('conclude-dialog');
+  await openWithKeyboard(page, promote);
+  await expect(ask).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(ask).toBeHidden();
+  await expect(promote, 'conclude dialog, Escape').toBeFocused();
+  await openWithKeyboard(page, promote);
+  await ask.getByRole('button', { name: 'Cancel' }).click();
+  await expect(promote, 'conclude dialog, Cancel').toBeFocused();
+  await openWithKeyboard(page, promote);
+  await ask.getByRole('button', { name: 'Confirm' }).click();
+  // The buttons that asked are gone with the running test: the focus is on the test's concluded entry.
+  const concluded = page.getByTestId('concluded-test').first();
+  await expect(concluded.getByTestId('winner')).toHaveText('v2');
+  await expect(page.getByTestId('conclude-challenger')).toHaveCount(0);
+  await expect(concluded.locator('summary'), 'conclude dialog, Confirm').toBeFocused();
+
+  // Confirming a roll back removes its button: the focus goes to that version's entry in the registry.
+  await page.goto('/models');
+  const rollBack = row(1).getByRole('button', { name: 'Roll back to this' });
+  await openWithKeyboard(page, rollBack);
+  await stageDialog.getByRole('button', { name: 'Confirm' }).click();
+  await expect(row(1)).toHaveAttribute('data-stage', 'production');
+  await expect(rollBack).toHaveCount(0);
+  await expect(row(1).getByRole('button', { name: 'v1', exact: true }), 'stage dialog, Confirm').toBeFocused();
+
+  // Settings: a backup file's review (inline, before anything is written) and the erase dialog.
+  await page.goto('/settings');
+  // Listening before the click: the download may start before the click returns.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-workspace').click()]);
+  const file = (await download.path())!;
+  await expect(page.getByTestId('backup-done')).toBeVisible();
+  const choose = page.getByTestId('choose-backup');
+  const review = page.getByTestId('backup-review');
+  for (const [close, label] of [
+    ['discard-backup', 'backup review, Cancel'],
+    ['confirm-merge', 'backup review, Confirm merge'],
+  ] as const) {
+    await expect(choose).toBeEnabled();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), choose.click()]);
+    await chooser.setFiles(file);
+    await expect(review).toBeVisible({ timeout: 30_000 });
+    await review.getByTestId(close).click();
+    await expect(review).toBeHidden({ timeout: 30_000 });
+    await expect(choose, label).toBeFocused();
+  }
+  await expect(page.getByTestId('backup-applied')).toContainText('Merged');
+  const erase = page.getByTestId('erase-button');
+  const eraseDialog = page.getByTestId('erase-dialog');
+  await openWithKeyboard(page, erase);
+  await expect(eraseDialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(eraseDialog).toBeHidden();
+  await expect(erase, 'erase dialog, Escape').toBeFocused();
+  await openWithKeyboard(page, erase);
+  await eraseDialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(erase, 'erase dialog, Cancel').toBeFocused();
+  // (Confirming an erase reloads the app: there is no opener left to return to.)
+
+  expect(errors, 'uncaught errors in the page').toEqual([]);
+  await context.close();
+});
