@@ -5,7 +5,7 @@ import { BatchTableView, type BatchFilter, type BatchTable } from '$lib/engine/m
 import type { BatchPage } from './api';
 
 /** The most rows one page may ask for: a page is for reading, the whole batch is the download. */
-export const MAX_PAGE_ROWS = 500;
+const MAX_PAGE_ROWS = 500;
 
 /** A batch's rows held in this worker, with each filter's rows worked out once. */
 export interface HeldBatch {

@@ -17,7 +17,7 @@ import type { BatchSummary, PredictOneResult } from './api';
 import { analyzeCsv } from '$lib/engine/data/importCsv';
 import type { CsvInput } from '$lib/engine/data/csv';
 import type { ProgressCallback } from '$lib/engine/progress';
-import { BatchTableView, countBatch } from '$lib/engine/ml/batchTable';
+import { BatchTableView, countBatch, type BatchTable } from '$lib/engine/ml/batchTable';
 import { holdBatch } from './batchRows';
 import { rememberDigest } from './batchDigests';
 import { releaseChallengers, servePrediction, withChallenger, type LiveModel } from './serving';
@@ -210,7 +210,6 @@ export async function predictBatch(
     const answerMs = performance.now() - t0;
     const extra = test && challenger ? await answerChallenger(db, schema, test, challenger, ds, uid, { p: pPoisonous, decision, held: held.held }, signal, onProgress) : {};
     onProgress?.({ phase: 'Predicting', done: 1, total: 1 });
-    const heldCounts = countHeld(held.held);
     const label = analysis.report.hasClass ? ds.label : null;
     const answers = {
       versionId: m.versionId,
@@ -226,11 +225,7 @@ export async function predictBatch(
     };
     const createdAt = Date.now();
     const batchId = await logBatch(db, { ...answers, workspaceId, createdAt, source: sourceName, predictMs, uid, ...extra });
-    // The rows stay here (batchRows.ts): the page gets the numbers, then reads a page of rows at a time.
-    const view = new BatchTableView(schema, { ...answers, ...extra });
-    holdBatch(batchId, sourceName, view);
-    const counts = countBatch(answers);
-    rememberDigest({ id: batchId, source: sourceName, createdAt, version: m.version, kind: m.bundle.kind, rows: ds.rows, hasClass: !!label, counts });
+    const { view, counts } = keepForPages(schema, { id: batchId, source: sourceName, createdAt }, { ...answers, ...extra });
     return {
       batchId,
       report: analysis.report,
@@ -242,7 +237,7 @@ export async function predictBatch(
       hasLabel: !!label,
       columns: view.columns,
       counts,
-      heldCounts,
+      heldCounts: countHeld(held.held),
       predictMs: Math.round(predictMs),
       answerMs: Math.round(answerMs),
       rowsPerSecond: Math.round(ds.rows / (predictMs / 1000)),
@@ -250,6 +245,18 @@ export async function predictBatch(
       ...(extra.shadow ? { shadow: { testId: extra.shadow.testId, version: extra.shadow.version } } : {}),
     };
   });
+}
+
+/**
+ * The rows of a batch just logged stay in this worker (batchRows.ts): the page gets the numbers,
+ * then reads a page of rows at a time; its counts are kept for the list of batches (batchDigests.ts).
+ */
+function keepForPages(schema: WorkspaceSchema, logged: { id: number; source: string; createdAt: number }, batch: BatchTable & { kind: string }) {
+  const view = new BatchTableView(schema, batch);
+  holdBatch(logged.id, logged.source, view);
+  const counts = countBatch(batch);
+  rememberDigest({ ...logged, version: batch.version, kind: batch.kind, rows: batch.rows, hasClass: !!batch.label, counts });
+  return { view, counts };
 }
 
 function countOnes(a: Uint8Array): number {
