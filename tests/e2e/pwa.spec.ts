@@ -72,11 +72,13 @@ test('with the server gone, every page still opens, the worker imports a sample 
   await context.close();
 });
 
-/** The page and both engine workers are cross-origin isolated, and the Settings page (open) shows tfjs-wasm on more than one thread where the device has the cores. */
+/** The page and both engine workers are cross-origin isolated, and the Settings page (open) shows tfjs-wasm's threads: one per core (up to 4) where there are 4 or more, else one, saying why. */
 async function expectIsolated(page: Page) {
   expect(await page.evaluate(() => self.crossOriginIsolated)).toBe(true);
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-  await expect(page.getByTestId('engine-threads')).toHaveText(cores > 1 ? /^[2-4] threads$/ : '1 thread');
+  // Threads only with 4 cores or more (worker/tfjsBackend.ts: on 2 they were slower); CI has 2.
+  await expect(page.getByTestId('engine-threads')).toHaveText(cores >= 4 ? /^4 threads$/ : '1 thread');
+  if (cores < 4) await expect(page.getByTestId('single-threaded')).toContainText(`this device has ${cores}`);
   const engineWorkers = () => page.workers().filter((w) => /(serving|training)\.worker/.test(w.url()));
   const kinds = () => [...new Set(engineWorkers().map((w) => w.url().match(/(serving|training)\.worker/)?.[1]))].sort();
   await expect.poll(kinds).toEqual(['serving', 'training']);

@@ -97,10 +97,12 @@ export interface EngineInfo {
   /** Why the preferred backend was not used, if it was not. */
   fallbackReason: string | null;
   initMs: number;
-  /** Whether the worker is cross-origin isolated: then tfjs-wasm runs its multi-threaded SIMD build. */
+  /** Whether the worker is cross-origin isolated: then, with 4 or more cores, tfjs-wasm runs its multi-threaded SIMD build. */
   crossOriginIsolated: boolean;
-  /** Threads tfjs-wasm computes on (1 without isolation). */
+  /** Threads tfjs-wasm computes on (1 without isolation or with fewer than 4 cores). */
   threads: number;
+  /** Why tfjs-wasm runs on one thread, when it does by choice (not isolated, or too few cores); null otherwise. */
+  singleThreaded: string | null;
 }
 
 export type ImportSource = { kind: 'file'; file: File } | { kind: 'url'; url: string };
