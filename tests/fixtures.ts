@@ -81,3 +81,17 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
     return reg.active?.state;
   });
 }
+
+/** The UCI-style sample imported, then a model trained from the Models page with its defaults: v2 (staging) beside the shipped v1. */
+export async function trainOnUciSample(page: Page, timeout = 120_000): Promise<void> {
+  await page.goto('/data');
+  await page.getByRole('button', { name: 'UCI-style sample' }).click();
+  await page.getByRole('button', { name: /Import \d+ valid rows/ }).click();
+  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
+  await page.goto('/models');
+  await page
+    .getByRole('region', { name: 'Train a model' })
+    .getByRole('button', { name: /^Train / })
+    .click();
+  await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout });
+}

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { test, expect, hasSharedData, sharedText } from '../fixtures';
+import { test, expect, hasSharedData, sharedText, trainOnUciSample } from '../fixtures';
 import { PAGE_HEADINGS } from '../pages';
 
 // axe-core in the page, on every page and in the states a user opens: zero violations, at desktop and phone width.
@@ -69,16 +69,7 @@ for (const w of WIDTHS) {
           },
         });
       });
-      await page.goto('/data');
-      await page.getByRole('button', { name: 'UCI-style sample' }).click();
-      await page.getByRole('button', { name: /Import \d+ valid rows/ }).click();
-      await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
-      await page.goto('/models');
-      await page
-        .getByRole('region', { name: 'Train a model' })
-        .getByRole('button', { name: /^Train / })
-        .click();
-      await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 90_000 });
+      await trainOnUciSample(page, 90_000);
       await page.getByTestId('run').getByText(/^Log/).click();
       await page.getByText('How these figures are made').first().click();
       expect(await violations(page), 'pipeline log and model card details open').toEqual([]);

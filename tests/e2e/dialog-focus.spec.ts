@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect } from '../fixtures';
+import { test, expect, trainOnUciSample } from '../fixtures';
 
 // A keyboard or screen-reader user opens a dialog from a control and, however it closes (Escape,
 // Cancel, Confirm), goes on from that control, not from the top of the page. Walked on a 390×844
@@ -32,16 +32,7 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
   await expect(more, 'More sheet, Close').toBeFocused();
 
   // A staging version to move around the registry.
-  await page.goto('/data');
-  await page.getByRole('button', { name: 'UCI-style sample' }).click();
-  await page.getByRole('button', { name: /Import \d+ valid rows/ }).click();
-  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 30_000 });
-  await page.goto('/models');
-  await page
-    .getByRole('region', { name: 'Train a model' })
-    .getByRole('button', { name: /^Train / })
-    .click();
-  await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout: 120_000 });
+  await trainOnUciSample(page, 120_000);
   const row = (version: number) => page.getByTestId('model-row').and(page.locator(`[data-version="${version}"]`));
   const stageDialog = page.getByRole('dialog', { name: /^Move v\d to / });
   const archive = row(2).getByRole('button', { name: 'Archive' });
