@@ -95,3 +95,13 @@ export async function trainOnUciSample(page: Page, timeout = 120_000): Promise<v
     .click();
   await expect(page.getByTestId('models-notice')).toContainText('Registered v2 (staging)', { timeout });
 }
+
+/** A shadow A/B test started from the A/B tests page, with the first staging version as challenger. */
+export async function startShadowTest(page: Page): Promise<void> {
+  await page.goto('/abtests');
+  const form = page.getByTestId('new-test');
+  await form.getByTestId('challenger').selectOption({ index: 1 });
+  await form.getByRole('radio', { name: /Shadow:/ }).check();
+  await form.getByRole('button', { name: 'Start the test' }).click();
+  await expect(page.getByTestId('running-test')).toBeVisible();
+}

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { test, expect, hasSharedData, sharedText, trainOnUciSample } from '../fixtures';
+import { test, expect, hasSharedData, sharedText, startShadowTest, trainOnUciSample } from '../fixtures';
 import { PAGE_HEADINGS } from '../pages';
 
 // axe-core in the page, on every page and in the states a user opens: zero violations, at desktop and phone width.
@@ -74,12 +74,7 @@ for (const w of WIDTHS) {
       await page.getByText('How these figures are made').first().click();
       expect(await violations(page), 'pipeline log and model card details open').toEqual([]);
 
-      await page.goto('/abtests');
-      const form = page.getByTestId('new-test');
-      await form.getByTestId('challenger').selectOption({ index: 1 });
-      await form.getByRole('radio', { name: /Shadow:/ }).check();
-      await form.getByRole('button', { name: 'Start the test' }).click();
-      await expect(page.getByTestId('running-test')).toBeVisible();
+      await startShadowTest(page);
       expect(await violations(page), 'a running test').toEqual([]);
       await page.getByTestId('conclude-challenger').click();
       await expect(page.getByTestId('conclude-dialog')).toBeVisible();

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { test, expect, trainOnUciSample } from '../fixtures';
+import { test, expect, startShadowTest, trainOnUciSample } from '../fixtures';
 
 // A keyboard or screen-reader user opens a dialog from a control and, however it closes (Escape,
 // Cancel, Confirm), goes on from that control, not from the top of the page. Walked on a 390×844
@@ -47,12 +47,7 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
   await expect(row(2)).toHaveAttribute('data-stage', 'staging');
 
   // The A/B conclude dialog: with no outcomes yet, concluding goes against the statistics and asks.
-  await page.goto('/abtests');
-  const form = page.getByTestId('new-test');
-  await form.getByTestId('challenger').selectOption({ index: 1 });
-  await form.getByRole('radio', { name: /Shadow:/ }).check();
-  await form.getByRole('button', { name: 'Start the test' }).click();
-  await expect(page.getByTestId('running-test')).toBeVisible();
+  await startShadowTest(page);
   const promote = page.getByTestId('conclude-challenger');
   const ask = page.getByTestId('conclude-dialog');
   await openWithKeyboard(page, promote);
