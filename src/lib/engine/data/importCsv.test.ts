@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeCsv } from './importCsv';
 import { BUILTIN_SCHEMAS, builtinSchema } from './builtinSchemas';
@@ -178,6 +180,8 @@ describe('analyzeCsv: synthetic samples shipped with the project', () => {
   });
 });
 
+const shippedDataSha = (id: string): string => JSON.parse(readFileSync(resolve(import.meta.dirname, `../../../../artifacts/${id}.model.json`), 'utf8')).data.sha256;
+
 describe.skipIf(!hasSharedData)(`analyzeCsv: real UCI data sets (${hasSharedData ? 'present' : SKIP_REASON})`, () => {
   it('imports mushrooms.csv: 8124 rows, 4208 e / 3916 p, 2480 missing stalk-root', async () => {
     const a = await analyze(readSharedData('mushrooms.csv'), 'mushrooms.csv');
@@ -186,6 +190,8 @@ describe.skipIf(!hasSharedData)(`analyzeCsv: real UCI data sets (${hasSharedData
     expect(a.report.rowsRejected).toBe(0);
     expect(a.report.classCounts).toEqual([4208, 3916]);
     expect(a.report.missingByColumn['stalk-root']).toBe(2480);
+    // The data version's identity: the shipped model names the data it was trained on by it.
+    expect(a.report.sha256).toBe(shippedDataSha('uci'));
   });
 
   it('imports secondary_data.csv: 61069 rows, 27181 e / 33888 p, 146 duplicates', async () => {
@@ -197,6 +203,7 @@ describe.skipIf(!hasSharedData)(`analyzeCsv: real UCI data sets (${hasSharedData
     expect(a.report.classCounts).toEqual([27181, 33888]);
     expect(a.report.duplicateRows).toBe(146);
     expect(a.report.missingByColumn['cap-surface']).toBe(14120);
+    expect(a.report.sha256).toBe(shippedDataSha('secondary'));
   });
 });
 

@@ -5,7 +5,7 @@ import type { CsvFormat, CsvInput } from './csv';
 import { decodeUtf16, looksBinary, parseCsvStream } from './csv';
 import { CsvByteStream, sizeText } from './csvByteStream';
 import type { Dataset } from './dataset';
-import { canonicalRows, countDuplicates, datasetSha256 } from './hash';
+import { canonicalBytes, countDuplicates, sha256Hex } from './hash';
 import type { MatchKind, SchemaMatch } from './match';
 import { classCandidateNames, inferSchema, matchSchema } from './match';
 import type { DatasetProfile } from './profile';
@@ -163,8 +163,8 @@ export async function analyzeCsv(input: CsvInput, opts: AnalyzeOptions): Promise
 
   progress({ phase: 'Hashing and profiling', done: 0, total: 1 });
   const dataset = v.finish();
-  const canonical = canonicalRows(m.schema, dataset);
-  const sha256 = await datasetSha256(m.schema, dataset, canonical);
+  const canonical = canonicalBytes(m.schema, dataset);
+  const sha256 = await sha256Hex(canonical.bytes);
   const profile = profileDataset(m.schema, dataset);
   progress({ phase: 'Hashing and profiling', done: 1, total: 1 });
 

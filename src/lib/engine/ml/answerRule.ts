@@ -5,7 +5,7 @@ import type { ProgressCallback } from '../progress';
 import type { SafetyThreshold } from './bundle';
 import type { FeatureImportance } from './explain';
 import type { Model } from './model';
-import type { Preprocessor } from './preprocess';
+import { EncodeBuffer, type Preprocessor } from './preprocess';
 import { matchReferenceRow, type ReferenceMatch } from './referenceMatch';
 import { takeDatasetRows } from './split';
 import { decide } from './threshold';
@@ -76,7 +76,7 @@ export async function applyAnswerRuleToBatch(
   };
   const edible: number[] = [];
   for (let i = 0; i < ds.rows; i++) if (decision[i] === 0) edible.push(i);
-  const search: BlankSearch = { schema, pre, model, threshold, ds, candidates, options, hold };
+  const search: BlankSearch = { schema, pre, model, threshold, ds, candidates, options, hold, buffer: new EncodeBuffer() };
 
   // 1. Each blank field changed alone, then walks uphill from the worst single change.
   const { remaining, bestSingle, withBlanks } = await screenSingleFields(search, edible);
@@ -115,6 +115,8 @@ interface BlankSearch {
   candidates: FieldCandidates[];
   options: BatchRuleOptions;
   hold: (row: number, value: number) => void;
+  /** One encoded matrix's memory for every model call of the screen and the walks. */
+  buffer: EncodeBuffer;
 }
 
 type RowBlanks = { row: number; unknown: number[] };
@@ -147,7 +149,7 @@ async function screenSingleFields(search: BlankSearch, edible: readonly number[]
       options.onProgress?.({ phase: 'Checking blank fields', done: withBlanks - remaining.length + flipped.size, total: withBlanks });
       const chunk = group.slice(start, (start += Math.max(1, Math.floor(COMPLETIONS_PER_CALL / per)))).map((c) => ({ row: c.row, unknown: [j] }));
       const { completions, owner } = singleFieldCompletions(ds, chunk, candidates);
-      const p = await model.predictProba(pre.transform(completions).x);
+      const p = await model.predictProba(pre.transform(completions, search.buffer).x);
       const worst = new Float64Array(chunk.length).fill(-Infinity);
       const worstValue = new Int32Array(chunk.length);
       for (let r = 0; r < p.length; r++) {
@@ -186,7 +188,7 @@ async function walkFromWorstSingles(search: BlankSearch, remaining: readonly Row
       return { row, unknown, state: unknown.map((j) => (j === b.field ? b.value : -1)), p: b.p };
     });
   options.onProgress?.({ phase: 'Checking combinations of blank fields', done: 0, total: 1 });
-  await ascend(pre, model, ds, walkers, candidates, { stopAt: 1 - threshold.edibleAbove, signal: options.signal, perCall: COMPLETIONS_PER_CALL });
+  await ascend(pre, model, ds, walkers, candidates, { stopAt: 1 - threshold.edibleAbove, signal: options.signal, perCall: COMPLETIONS_PER_CALL, buffer: search.buffer });
   const survivors: RowBlanks[] = [];
   for (const w of walkers) {
     if (decide(w.p, threshold) !== 'edible') hold(w.row, w.unknown[w.state.findIndex((v) => v >= 0)] + 1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { MISSING_CODE } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
-import { Preprocessor, schemaFingerprint } from './preprocess';
+import { EncodeBuffer, Preprocessor, schemaFingerprint } from './preprocess';
 import { stratifiedSplit, takeDatasetRows } from './split';
 
 const schema: WorkspaceSchema = {
@@ -89,5 +89,25 @@ describe('stratifiedSplit', () => {
     expect(stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 8).test).not.toEqual(s.test);
     const part = takeDatasetRows(ds([0, 1, 2], [1, 2, 3], [0, 1, 0]), Uint32Array.of(2, 0));
     expect(Array.from(part.columns[1].values)).toEqual([3, 1]);
+  });
+});
+
+describe('Preprocessor.transform into an EncodeBuffer', () => {
+  it('gives the same matrix as a fresh transform, each time, whatever the buffer held before', () => {
+    const train = ds([0, 1, 2, 0, M], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]);
+    const pre = Preprocessor.fit(schema, train);
+    const big = ds([2, 2, 2, 1, 1, 0, M, 0], [9, 8, 7, 6, 5, 4, 3, NaN], [0, 0, 0, 0, 0, 0, 0, 0]);
+    // 300 rows: more than one block of rows, so the blocks' offsets are exercised too
+    const many = ds(
+      Array.from({ length: 300 }, (_, i) => [0, 1, 2, M][i % 4]),
+      Array.from({ length: 300 }, (_, i) => i / 7),
+      Array.from({ length: 300 }, () => 0),
+    );
+    const buffer = new EncodeBuffer();
+    for (const d of [big, train, many, big]) {
+      const reused = pre.transform(d, buffer).x;
+      expect(reused.rows).toBe(d.rows);
+      expect(Array.from(reused.data)).toEqual(Array.from(pre.transform(d).x.data));
+    }
   });
 });

@@ -119,7 +119,7 @@ describe('projectColumns', () => {
     const pca = fitPca(pre.transform(data).x, 2);
     const whole = projectRows(pca, pre.transform(data).x);
     for (const block of [1, 7, rows, 1000]) {
-      const blocked = projectColumns(pre, pca, data.columns, rows, block);
+      const blocked = projectColumns(pre, pca, data.columns, rows, { blockRows: block });
       expect(blocked.k).toBe(2);
       expect(Array.from(blocked.pcs), `blocks of ${block}`).toEqual(Array.from(whole.pcs));
       expect(Array.from(blocked.reconstruction), `blocks of ${block}`).toEqual(Array.from(whole.reconstruction));

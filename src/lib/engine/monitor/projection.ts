@@ -1,7 +1,7 @@
 import type { ColumnData } from '../data/dataset';
 import type { Matrix } from '../ml/matrix';
 import type { Pca } from '../ml/pca';
-import type { Preprocessor } from '../ml/preprocess';
+import { EncodeBuffer, type Preprocessor } from '../ml/preprocess';
 
 /** PC1/PC2 coordinates for a scatter plot. */
 export interface Points {
@@ -48,14 +48,15 @@ export const PROJECT_BLOCK_ROWS = 16_384;
  * projectRows over typed columns, encoded and projected a block of rows at a time: a window of a
  * million rows never holds its encoded matrix whole (rows × encoded columns float32, 600 MB for
  * Secondary), only its k coordinates and its reconstruction error per row. Each row's result is the
- * same as projecting the whole matrix at once.
+ * same as projecting the whole matrix at once. Every block is encoded into the same memory
+ * (`buffer`, which a caller projecting more rows may share).
  */
 export function projectColumns(
   pre: Preprocessor,
   pca: Pca,
   columns: ColumnData[],
   rows: number,
-  blockRows = PROJECT_BLOCK_ROWS,
+  { blockRows = PROJECT_BLOCK_ROWS, buffer = new EncodeBuffer() }: { blockRows?: number; buffer?: EncodeBuffer } = {},
 ): { pcs: Float32Array; k: number; reconstruction: Float64Array } {
   const k = pca.components.length;
   const pcs = new Float32Array(rows * k);
@@ -63,7 +64,7 @@ export function projectColumns(
   for (let start = 0; start < rows; start += blockRows) {
     const end = Math.min(rows, start + blockRows);
     const block = { rows: end - start, label: new Uint8Array(end - start), columns: columns.map((c) => ({ ...c, values: c.values.subarray(start, end) }) as ColumnData) };
-    const part = projectRows(pca, pre.transform(block).x);
+    const part = projectRows(pca, pre.transform(block, buffer).x);
     pcs.set(part.pcs, start * k);
     reconstruction.set(part.reconstruction, start);
   }

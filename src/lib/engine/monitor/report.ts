@@ -1,7 +1,7 @@
 import type { ColumnData } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
 import type { Pca } from '../ml/pca';
-import type { Preprocessor } from '../ml/preprocess';
+import { EncodeBuffer, type Preprocessor } from '../ml/preprocess';
 import { twoProportionZTest, type ZTestResult } from '../stats/proportions';
 import { columnDrift } from './columnDrift';
 import { driftReport, type DatasetDrift } from './datasetDrift';
@@ -145,7 +145,9 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
   const t0 = performance.now();
   const drift = driftReport(reference.summary, current.columns, input.options, input.shareThreshold);
   const driftMs = Math.round((performance.now() - t0) * 10) / 10;
-  const pca = pcaSection(input);
+  // The window and the history are encoded into the same memory (fresh memory is slow to touch).
+  const buffer = new EncodeBuffer();
+  const pca = pcaSection(input, buffer);
   const probability =
     reference.predictions && current.rows
       ? columnDrift(reference.predictions.summary, { name: 'P(poisonous)', kind: 'numeric', values: Float64Array.from(current.pPoisonous) }, input.options)
@@ -186,7 +188,7 @@ export function buildMonitorReport(input: MonitorInput): MonitorReport {
     estimated: estimateShownAccuracy(current.pPoisonous, current.calledEdible),
     actual,
     timings: { driftMs, totalMs: null },
-    history: historySection(input),
+    history: historySection(input, buffer),
   };
 }
 
@@ -196,9 +198,9 @@ function labelledPoisonous(rows: ProductionRows): number {
   return n;
 }
 
-function pcaSection({ reference, pre, pca, current, options }: MonitorInput): MonitorReport['pca'] {
+function pcaSection({ reference, pre, pca, current, options }: MonitorInput, buffer: EncodeBuffer): MonitorReport['pca'] {
   if (!current.rows) return null;
-  const { pcs, k } = projectColumns(pre, pca, current.columns, current.rows);
+  const { pcs, k } = projectColumns(pre, pca, current.columns, current.rows, { buffer });
   const components = reference.pca
     ? reference.pca.components.map((ref, j) =>
         columnDrift(ref, { name: `PC${j + 1}`, kind: 'numeric', values: Float64Array.from({ length: current.rows }, (_, r) => pcs[r * k + j]) }, options),
@@ -216,12 +218,12 @@ function pcaSection({ reference, pre, pca, current, options }: MonitorInput): Mo
 const MAX_BUCKETS = 40;
 const MIN_BUCKET_ROWS = 25;
 
-function historySection({ history, reference, pre, pca }: MonitorInput): MonitorReport['history'] {
+function historySection({ history, reference, pre, pca }: MonitorInput, buffer: EncodeBuffer): MonitorReport['history'] {
   const m = history.rows;
   const n = history.totalRows;
   const at = (i: number) => (history.positions ? history.positions[i] : i);
   const bucketRows = Math.max(MIN_BUCKET_ROWS, Math.ceil(n / MAX_BUCKETS));
-  const recon = projectColumns(pre, pca, history.columns, m).reconstruction;
+  const recon = projectColumns(pre, pca, history.columns, m, { buffer }).reconstruction;
   const buckets: QualityBucket[] = [];
   // Buckets cut the whole history (n rows); each is measured on the rows of `history` that fall in it.
   for (let start = 0, a = 0; start < n;) {
