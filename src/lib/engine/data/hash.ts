@@ -32,7 +32,7 @@ export function canonicalBytes(schema: WorkspaceSchema, ds: Dataset): CanonicalB
     return b;
   };
   // Room for the longest row possible, made before each row: the cells are then copied byte by byte.
-  const longestRow = 2 + ds.columns.reduce((n, c, j) => n + 1 + (c.kind === 'numeric' ? NUMBER_BYTES : Math.max(0, ...codeBytes[j].map((b) => b.length))), 0);
+  const longestRow = 2 + ds.columns.reduce((n, c, j) => n + 1 + (c.kind === 'numeric' ? NUMBER_BYTES : codeBytes[j].reduce((m, b) => Math.max(m, b.length), 0)), 0);
   const header = utf8.encode(canonicalHeader(schema) + '\n');
   let bytes = new Uint8Array(header.length + ds.rows * Math.min(longestRow, 2 * ds.columns.length + 8) + longestRow);
   bytes.set(header);
