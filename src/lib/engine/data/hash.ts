@@ -24,12 +24,13 @@ export function canonicalBytes(schema: WorkspaceSchema, ds: Dataset): CanonicalB
   const utf8 = new TextEncoder();
   const codeBytes = schema.features.map((f) => (f.kind === 'categorical' ? f.codes.map((c) => utf8.encode(c.code)) : []));
   const label = [utf8.encode('e'), utf8.encode('p')];
-  // Measured values repeat (a few thousand distinct per column in 61k rows): each is encoded once.
-  const numberBytes = ds.columns.map(() => new Map<number, Uint8Array>());
-  const numberText = (c: number, v: number) => {
-    let b = numberBytes[c].get(v);
-    if (b === undefined) numberBytes[c].set(v, (b = utf8.encode(String(v))));
-    return b;
+  // Measured values repeat (a few thousand distinct per column in 61k rows): each is written once.
+  // String() of a number is ASCII, so its characters are its bytes.
+  const numberText = ds.columns.map(() => new Map<number, string>());
+  const written = (c: number, v: number) => {
+    let t = numberText[c].get(v);
+    if (t === undefined) numberText[c].set(v, (t = String(v)));
+    return t;
   };
   // Room for the longest row possible, made before each row: the cells are then copied byte by byte.
   const longestRow = 2 + ds.columns.reduce((n, c, j) => n + 1 + (c.kind === 'numeric' ? NUMBER_BYTES : codeBytes[j].reduce((m, b) => Math.max(m, b.length), 0)), 0);
@@ -54,7 +55,9 @@ export function canonicalBytes(schema: WorkspaceSchema, ds: Dataset): CanonicalB
       const col = ds.columns[c];
       const v = col.values[r];
       if (col.kind === 'numeric') {
-        if (!Number.isNaN(v)) put(numberText(c, v));
+        if (Number.isNaN(v)) continue;
+        const t = written(c, v);
+        for (let i = 0; i < t.length; i++) bytes[n++] = t.charCodeAt(i);
       } else if (v !== MISSING_CODE) put(codeBytes[c][v]);
     }
     bytes[n++] = LF;

@@ -43,7 +43,11 @@ export function profileDataset(schema: WorkspaceSchema, ds: Dataset): DatasetPro
     if (col.kind === 'categorical') {
       const counts = new Array<number>(f.kind === 'categorical' ? f.codes.length : 0).fill(0);
       let missing = 0;
-      for (const v of col.values) {
+      const values = col.values;
+      // Index loops, not for…of: this runs once per import, mostly before the JIT has optimised it,
+      // where a typed array's iterator costs several times an indexed read.
+      for (let r = 0; r < values.length; r++) {
+        const v = values[r];
         if (v === MISSING_CODE) missing++;
         else counts[v]++;
       }
@@ -56,7 +60,8 @@ export function profileDataset(schema: WorkspaceSchema, ds: Dataset): DatasetPro
 
 function numericProfile(name: string, values: Float64Array): NumericProfile {
   let n = 0, missing = 0, sum = 0, min = Infinity, max = -Infinity;
-  for (const v of values) {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
     if (Number.isNaN(v)) { missing++; continue; }
     n++; sum += v;
     if (v < min) min = v;
@@ -64,12 +69,13 @@ function numericProfile(name: string, values: Float64Array): NumericProfile {
   }
   const mean = n ? sum / n : NaN;
   let sq = 0;
-  for (const v of values) if (!Number.isNaN(v)) sq += (v - mean) ** 2;
+  for (let r = 0; r < values.length; r++) if (!Number.isNaN(values[r])) sq += (values[r] - mean) ** 2;
   if (!n) return { name, kind: 'numeric', missing, min: NaN, max: NaN, mean: NaN, std: NaN, edges: [], counts: [] };
   const bins = min === max ? 1 : BINS;
   const width = (max - min) / bins || 1;
   const counts = new Array<number>(bins).fill(0);
-  for (const v of values) {
+  for (let r = 0; r < values.length; r++) {
+    const v = values[r];
     if (Number.isNaN(v)) continue;
     counts[Math.min(bins - 1, Math.floor((v - min) / width))]++;
   }
