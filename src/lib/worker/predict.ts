@@ -8,6 +8,7 @@ import { EngineError } from '$lib/engine/errors';
 import { datasetFromInput, explainOne, type FeatureInput } from '$lib/engine/ml/explain';
 import { decide, DECISION_CODE } from '$lib/engine/ml/threshold';
 import { assertProbabilities } from '$lib/engine/ml/verify';
+import { predictRows } from '$lib/engine/ml/preprocess';
 import { completionCandidates, worstCase, type FieldCandidates } from '$lib/engine/ml/worstCase';
 import { matchReference } from '$lib/engine/ml/referenceMatch';
 import { applyAnswerRuleToBatch, heldBack, HELD_BY_REFERENCE, HELD_NONE, type BatchHeldBack } from '$lib/engine/ml/answerRule';
@@ -170,7 +171,7 @@ async function answerAll(
   onProgress?: ProgressCallback,
 ): Promise<{ p: Float32Array; decision: Uint8Array; held: BatchHeldBack; modelMs: number }> {
   const t0 = performance.now();
-  const p = await m.model.predictProba(m.preprocessor.transform(ds).x);
+  const p = await predictRows(m.preprocessor, m.model, ds);
   assertProbabilities(p, `v${m.version}`, { versionId: m.versionId });
   const modelMs = performance.now() - t0;
   const decision = new Uint8Array(ds.rows);

@@ -43,6 +43,11 @@ export interface DatasetChunk {
 
 export const CHUNK_ROWS = 16384;
 
+/** Rows start … end − 1 of `ds` as views on its columns (nothing copied). */
+export function rowsView(ds: Dataset, start: number, end: number): Dataset {
+  return { rows: end - start, label: ds.label.subarray(start, end), columns: ds.columns.map((c) => ({ ...c, values: c.values.subarray(start, end) }) as ColumnData) };
+}
+
 export function splitIntoChunks(ds: Dataset, chunkRows = CHUNK_ROWS): DatasetChunk[] {
   const chunks: DatasetChunk[] = [];
   for (let start = 0, index = 0; start < ds.rows || (ds.rows === 0 && index === 0); start += chunkRows, index++) {

@@ -5,11 +5,11 @@ import type { ProgressCallback } from '../progress';
 import type { SafetyThreshold } from './bundle';
 import type { FeatureImportance } from './explain';
 import type { Model } from './model';
-import { EncodeBuffer, type Preprocessor } from './preprocess';
+import type { Preprocessor } from './preprocess';
 import { matchReferenceRow, type ReferenceMatch } from './referenceMatch';
 import { takeDatasetRows } from './split';
 import { decide } from './threshold';
-import { ascend, missingFields, singleFieldCompletions, worstCaseOver, type FieldCandidates, type Walker } from './worstCase';
+import { ascend, CompletionEncoder, missingFields, singleFieldCompletions, worstCaseOver, type FieldCandidates, type Walker } from './worstCase';
 
 /**
  * The rule every answer obeys, a form's and a batch row's alike: the model's "edible" stands only
@@ -76,7 +76,7 @@ export async function applyAnswerRuleToBatch(
   };
   const edible: number[] = [];
   for (let i = 0; i < ds.rows; i++) if (decision[i] === 0) edible.push(i);
-  const search: BlankSearch = { schema, pre, model, threshold, ds, candidates, options, hold, buffer: new EncodeBuffer() };
+  const search: BlankSearch = { schema, pre, model, threshold, ds, candidates, options, hold, encoder: new CompletionEncoder() };
 
   // 1. Each blank field changed alone, then walks uphill from the worst single change.
   const { remaining, bestSingle, withBlanks } = await screenSingleFields(search, edible);
@@ -84,7 +84,10 @@ export async function applyAnswerRuleToBatch(
   // 2. The rest: the form's whole search, one row at a time (few rows reach it).
   for (const { row, unknown } of survivors) {
     throwIfCancelled(options.signal);
-    const w = await worstCaseOver(schema, pre, model, unknown, takeDatasetRows(ds, Uint32Array.of(row)), candidates, { stopAt: 1 - threshold.edibleAbove });
+    const w = await worstCaseOver(schema, pre, model, unknown, takeDatasetRows(ds, Uint32Array.of(row)), candidates, {
+      stopAt: 1 - threshold.edibleAbove,
+      encoder: search.encoder,
+    });
     if (w && decide(w.pPoisonous, threshold) !== 'edible') hold(row, schema.features.findIndex((f) => f.name === w.checks[0].feature) + 1);
   }
   // 3. The reference data, for every row still edible.
@@ -115,8 +118,8 @@ interface BlankSearch {
   candidates: FieldCandidates[];
   options: BatchRuleOptions;
   hold: (row: number, value: number) => void;
-  /** One encoded matrix's memory for every model call of the screen and the walks. */
-  buffer: EncodeBuffer;
+  /** One encoder (and its memory) for every model call of the screen, the walks and the searches. */
+  encoder: CompletionEncoder;
 }
 
 type RowBlanks = { row: number; unknown: number[] };
@@ -148,8 +151,8 @@ async function screenSingleFields(search: BlankSearch, edible: readonly number[]
       throwIfCancelled(options.signal);
       options.onProgress?.({ phase: 'Checking blank fields', done: withBlanks - remaining.length + flipped.size, total: withBlanks });
       const chunk = group.slice(start, (start += Math.max(1, Math.floor(COMPLETIONS_PER_CALL / per)))).map((c) => ({ row: c.row, unknown: [j] }));
-      const { completions, owner } = singleFieldCompletions(ds, chunk, candidates);
-      const p = await model.predictProba(pre.transform(completions, search.buffer).x);
+      const { completions, owner } = singleFieldCompletions(pre, ds, chunk, candidates, search.encoder);
+      const p = await model.predictProba(completions);
       const worst = new Float64Array(chunk.length).fill(-Infinity);
       const worstValue = new Int32Array(chunk.length);
       for (let r = 0; r < p.length; r++) {
@@ -188,7 +191,7 @@ async function walkFromWorstSingles(search: BlankSearch, remaining: readonly Row
       return { row, unknown, state: unknown.map((j) => (j === b.field ? b.value : -1)), p: b.p };
     });
   options.onProgress?.({ phase: 'Checking combinations of blank fields', done: 0, total: 1 });
-  await ascend(pre, model, ds, walkers, candidates, { stopAt: 1 - threshold.edibleAbove, signal: options.signal, perCall: COMPLETIONS_PER_CALL, buffer: search.buffer });
+  await ascend(pre, model, ds, walkers, candidates, { stopAt: 1 - threshold.edibleAbove, signal: options.signal, perCall: COMPLETIONS_PER_CALL, encoder: search.encoder });
   const survivors: RowBlanks[] = [];
   for (const w of walkers) {
     if (decide(w.p, threshold) !== 'edible') hold(w.row, w.unknown[w.state.findIndex((v) => v >= 0)] + 1);

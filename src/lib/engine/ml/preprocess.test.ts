@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/dataset';
 import { MISSING_CODE } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
-import { EncodeBuffer, Preprocessor, schemaFingerprint } from './preprocess';
+import { EncodeBuffer, predictRows, Preprocessor, schemaFingerprint } from './preprocess';
 import { stratifiedSplit, takeDatasetRows } from './split';
 
 const schema: WorkspaceSchema = {
@@ -109,5 +109,47 @@ describe('Preprocessor.transform into an EncodeBuffer', () => {
       expect(reused.rows).toBe(d.rows);
       expect(Array.from(reused.data)).toEqual(Array.from(pre.transform(d).x.data));
     }
+  });
+});
+
+describe('Preprocessor.encodeFeature', () => {
+  it('writes what transform writes for the row with that field changed (unknown codes and missing included)', () => {
+    // Training never saw code 2 (green): rows with it are encoded with an empty colour block.
+    const pre = Preprocessor.fit(schema, ds([0, 1, 1, 0, M], [1, 2, 3, 4, NaN], [0, 1, 0, 1, 0]));
+    const rows = ds([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
+    expect(pre.transform(rows).unknownPerRow[0]).toBe(1);
+    const x = pre.transform(rows).x;
+    // Field changes on top of an encoded row, one after the other: each must equal the transform of the changed row.
+    for (const [field, value] of [
+      [0, 1],
+      [0, 2],
+      [0, M],
+      [1, NaN],
+      [1, 42],
+    ] as const) {
+      const changed = ds([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
+      changed.columns[field].values[1] = value;
+      pre.encodeFeature(x, 1, field, value);
+      expect(Array.from(x.data.subarray(pre.dims, 2 * pre.dims))).toEqual(Array.from(pre.transform(changed).x.data.subarray(pre.dims, 2 * pre.dims)));
+    }
+  });
+});
+
+describe('predictRows', () => {
+  it('gives every row the answer the model gives on the whole encoded matrix, across blocks', async () => {
+    const n = 20_000; // more than two blocks of rows
+    const rows = ds(
+      Array.from({ length: n }, (_, i) => [0, 1, 2, M][i % 4]),
+      Array.from({ length: n }, (_, i) => (i % 97) / 3),
+      Array.from({ length: n }, (_, i) => i % 2),
+    );
+    const pre = Preprocessor.fit(schema, rows);
+    // A stand-in model whose answer depends on the row's whole encoding and on nothing else.
+    const model = {
+      predictProba: async (x: { rows: number; cols: number; data: Float32Array }) =>
+        Float32Array.from({ length: x.rows }, (_, r) => x.data.subarray(r * x.cols, (r + 1) * x.cols).reduce((a, v, c) => a + v * (c + 1), 0)),
+    };
+    const whole = await model.predictProba(pre.transform(rows).x);
+    expect(Array.from(await predictRows(pre, model, rows))).toEqual(Array.from(whole));
   });
 });

@@ -1,10 +1,12 @@
-import { MISSING_CODE, type ColumnData, type Dataset } from '../data/dataset';
+import { MISSING_CODE, type Dataset } from '../data/dataset';
+import type { Matrix } from './matrix';
 import type { DatasetProfile } from '../data/profile';
 import type { WorkspaceSchema } from '../data/schema';
 import type { FeatureInput } from './explain';
 import type { Model } from './model';
 import { EncodeBuffer, type Preprocessor } from './preprocess';
 import { seededRng } from './rng';
+import { takeDatasetRows } from './split';
 import { throwIfCancelled } from '../errors';
 
 /**
@@ -47,6 +49,8 @@ export interface WorstCaseOptions {
   seed?: number;
   /** Stop as soon as a completion reaches this P(poisonous): the answer can no longer be "edible". */
   stopAt?: number;
+  /** Encodes the completions, its memory shared by a caller that searches many rows. */
+  encoder?: CompletionEncoder;
 }
 
 const QUANTILES = [0, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 1];
@@ -102,39 +106,47 @@ function words(schema: WorkspaceSchema, j: number, value: number): string {
 }
 
 /**
- * `n` new rows, each a copy of row `sourceRow(i)` of `source` with some fields replaced: `change(i,
- * put)` calls `put(j, v)` for each field j that row i sets to v. The one builder of completions for
- * the enumeration, the single-field screen and the walkers. The copy goes column by column and the
- * changes come after it, once per row: a callback per cell cost a quarter of a second in the
- * Secondary batch's answer rule.
+ * Builds the model's input for completions: each is a source row with some fields replaced, encoded
+ * straight into memory reused from call to call. The source rows a call needs are encoded once
+ * (column by column, as transform does), then copied per completion and the replaced fields
+ * re-encoded. The one builder of completions for the enumeration, the single-field screen and the
+ * walkers: copying a data set per model call and encoding it again cost most of the Secondary
+ * batch's answer rule.
  */
-function copyRows(source: Dataset, n: number, sourceRow: (i: number) => number, change: (i: number, put: (j: number, v: number) => void) => void): Dataset {
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[i] = sourceRow(i);
-  const columns = source.columns.map((c): ColumnData => {
-    const values = c.kind === 'numeric' ? new Float64Array(n) : new Uint8Array(n);
-    for (let i = 0; i < n; i++) values[i] = c.values[rows[i]];
-    return { name: c.name, kind: c.kind, values } as ColumnData;
-  });
-  let row = 0;
-  const put = (j: number, v: number) => {
-    columns[j].values[row] = v;
-  };
-  for (; row < n; row++) change(row, put);
-  return { rows: n, label: new Uint8Array(n), columns };
+export class CompletionEncoder {
+  readonly #sources = new EncodeBuffer();
+  readonly #completions = new EncodeBuffer();
+
+  /** `n` completions: row `sourceRow(i)` of `source`, with `change(i, put)` calling `put(j, v)` for each field j that completion i sets to v. Valid until the next call. */
+  encode(pre: Preprocessor, source: Dataset, n: number, sourceRow: (i: number) => number, change: (i: number, put: (j: number, v: number) => void) => void): Matrix {
+    const at = new Map<number, number>();
+    const from = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const row = sourceRow(i);
+      let k = at.get(row);
+      if (k === undefined) at.set(row, (k = at.size));
+      from[i] = k;
+    }
+    const encoded = pre.transform(takeDatasetRows(source, Uint32Array.from(at.keys())), this.#sources).x.data;
+    const x = this.#completions.matrix(n, pre.dims, false); // every value is copied in below
+    const d = pre.dims;
+    let i = 0;
+    const put = (j: number, v: number) => pre.encodeFeature(x, i, j, v);
+    for (; i < n; i++) {
+      x.data.set(encoded.subarray(from[i] * d, (from[i] + 1) * d), i * d); // a native copy: 3× a loop
+      change(i, put);
+    }
+    return x;
+  }
 }
 
-/** Rows that copy `base` (one row) with the unknown fields set per row from `assign(row, k)`, k indexing `unknown`. */
-function completions(base: Dataset, unknown: number[], rows: number, assign: (row: number, k: number) => number): Dataset {
-  return copyRows(
-    base,
-    rows,
-    () => 0,
-    (r, put) => unknown.forEach((j, k) => put(j, assign(r, k))),
-  );
-}
-
-export function singleFieldCompletions(ds: Dataset, rows: { row: number; unknown: number[] }[], candidates: FieldCandidates[]): { completions: Dataset; owner: Int32Array } {
+export function singleFieldCompletions(
+  pre: Preprocessor,
+  ds: Dataset,
+  rows: { row: number; unknown: number[] }[],
+  candidates: FieldCandidates[],
+  encoder: CompletionEncoder,
+): { completions: Matrix; owner: Int32Array } {
   let n = 0;
   for (const { unknown } of rows) for (const j of unknown) n += candidates[j].length;
   const owner = new Int32Array(n);
@@ -152,7 +164,8 @@ export function singleFieldCompletions(ds: Dataset, rows: { row: number; unknown
       }
     }
   });
-  const completions = copyRows(
+  const completions = encoder.encode(
+    pre,
     ds,
     n,
     (i) => source[i],
@@ -212,8 +225,8 @@ export async function ascend(
     maxRounds = 40,
     perCall = 32_768,
     signal,
-    buffer = new EncodeBuffer(),
-  }: { stopAt?: number; maxRounds?: number; perCall?: number; signal?: AbortSignal; buffer?: EncodeBuffer } = {},
+    encoder = new CompletionEncoder(),
+  }: { stopAt?: number; maxRounds?: number; perCall?: number; signal?: AbortSignal; encoder?: CompletionEncoder } = {},
 ): Promise<number> {
   let evaluated = 0;
   const reached = new Set<number>();
@@ -225,7 +238,8 @@ export async function ascend(
     const bestP = new Float64Array(active.length).fill(-Infinity);
     for (let from = 0; from < m; from += perCall) {
       const to = Math.min(m, from + perCall);
-      const moves = copyRows(
+      const moves = encoder.encode(
+        pre,
         source,
         to - from,
         (i) => active[mWalker[from + i]].row,
@@ -237,7 +251,7 @@ export async function ascend(
           });
         },
       );
-      const p = await model.predictProba(pre.transform(moves, buffer).x);
+      const p = await model.predictProba(moves);
       for (let r = from; r < to; r++) {
         if (p[r - from] > bestP[mWalker[r]]) {
           bestP[mWalker[r]] = p[r - from];
@@ -286,7 +300,8 @@ export function missingFields(ds: Dataset, row: number): number[] {
   return out;
 }
 
-type Predict = (ds: Dataset) => Promise<Float32Array>;
+/** P(poisonous) of `rows` completions of the one-row input: `assign(row, k)` is the value of unknown field k in that row, or undefined for the value as given. */
+type PredictCompletions = (rows: number, assign: (row: number, k: number) => number | undefined) => Promise<Float32Array>;
 
 interface Worst {
   /** Per unknown field, the index of its candidate value; −1 = left as given. */
@@ -300,14 +315,13 @@ interface Worst {
  */
 async function screenSingles(
   schema: WorkspaceSchema,
-  predict: Predict,
-  base: Dataset,
+  predict: PredictCompletions,
   unknown: number[],
   cand: number[][],
 ): Promise<Worst & { checks: FieldCheck[]; evaluated: number }> {
   const single: [number, number][] = [];
   cand.forEach((c, k) => c.forEach((_, v) => single.push([k, v])));
-  const pSingle = await predict(completions(base, unknown, single.length, (r, k) => (single[r][0] === k ? cand[k][single[r][1]] : base.columns[unknown[k]].values[0])));
+  const pSingle = await predict(single.length, (r, k) => (single[r][0] === k ? cand[k][single[r][1]] : undefined));
   const checks: FieldCheck[] = unknown.map((j, k) => {
     let best = -1;
     let bestP = -Infinity;
@@ -329,13 +343,13 @@ async function screenSingles(
 }
 
 /** Every completion of the unknown fields (mixed-radix numbering), in one call. */
-async function enumerateAll(predict: Predict, base: Dataset, unknown: number[], cand: number[][], product: number): Promise<Worst> {
+async function enumerateAll(predict: PredictCompletions, unknown: number[], cand: number[][], product: number): Promise<Worst> {
   const digit = (row: number, k: number) => {
     let rest = row;
     for (let i = 0; i < k; i++) rest = Math.floor(rest / cand[i].length);
     return rest % cand[k].length;
   };
-  const p = await predict(completions(base, unknown, product, (row, k) => cand[k][digit(row, k)]));
+  const p = await predict(product, (row, k) => cand[k][digit(row, k)]);
   let worst: number[] = [];
   let pPoisonous = -Infinity;
   for (let row = 0; row < product; row++) {
@@ -357,13 +371,25 @@ export async function worstCaseOver(
   candidates: FieldCandidates[],
   options: WorstCaseOptions = {},
 ): Promise<WorstCase | null> {
-  const { enumerateUpTo = 4096, starts = 4, maxRounds = 40, seed = 1, stopAt = Infinity } = options;
+  const { enumerateUpTo = 4096, starts = 4, maxRounds = 40, seed = 1, stopAt = Infinity, encoder = new CompletionEncoder() } = options;
   const unknown = unknownFields.filter((j) => candidates[j].length > 0);
   if (!unknown.length) return null;
   const cand = unknown.map((j) => candidates[j]);
-  const buffer = new EncodeBuffer();
-  const predict = async (ds: Dataset) => model.predictProba(pre.transform(ds, buffer).x);
-  const { checks, worst: firstWorst, pPoisonous: firstP, evaluated: singles } = await screenSingles(schema, predict, base, unknown, cand);
+  const predict: PredictCompletions = (rows, assign) =>
+    model.predictProba(
+      encoder.encode(
+        pre,
+        base,
+        rows,
+        () => 0,
+        (r, put) =>
+          unknown.forEach((j, k) => {
+            const v = assign(r, k);
+            if (v !== undefined) put(j, v);
+          }),
+      ),
+    );
+  const { checks, worst: firstWorst, pPoisonous: firstP, evaluated: singles } = await screenSingles(schema, predict, unknown, cand);
   let evaluated = singles;
   let worst = firstWorst;
   let worstP = firstP;
@@ -372,7 +398,7 @@ export async function worstCaseOver(
   for (const c of cand) product *= c.length;
   let exhaustive = false;
   if (worstP < stopAt && product <= enumerateUpTo) {
-    const every = await enumerateAll(predict, base, unknown, cand, product);
+    const every = await enumerateAll(predict, unknown, cand, product);
     evaluated += product;
     if (every.pPoisonous > worstP) [worst, worstP] = [every.worst, every.pPoisonous];
     exhaustive = true;
@@ -382,7 +408,7 @@ export async function worstCaseOver(
     const rng = seededRng(seed);
     const walkers: Walker[] = [{ row: 0, unknown, state: worst.slice(), p: worstP }];
     for (let s = 0; s < starts; s++) walkers.push({ row: 0, unknown, state: cand.map((c) => Math.floor(rng() * c.length)), p: -Infinity });
-    evaluated += await ascend(pre, model, base, walkers, candidates, { stopAt, maxRounds });
+    evaluated += await ascend(pre, model, base, walkers, candidates, { stopAt, maxRounds, encoder });
     for (const w of walkers) {
       if (w.p > worstP) {
         worstP = w.p;

@@ -1,4 +1,4 @@
-import type { ColumnData } from '../data/dataset';
+import { rowsView, type ColumnData } from '../data/dataset';
 import type { Matrix } from '../ml/matrix';
 import type { Pca } from '../ml/pca';
 import { EncodeBuffer, type Preprocessor } from '../ml/preprocess';
@@ -63,8 +63,7 @@ export function projectColumns(
   const reconstruction = new Float64Array(rows);
   for (let start = 0; start < rows; start += blockRows) {
     const end = Math.min(rows, start + blockRows);
-    const block = { rows: end - start, label: new Uint8Array(end - start), columns: columns.map((c) => ({ ...c, values: c.values.subarray(start, end) }) as ColumnData) };
-    const part = projectRows(pca, pre.transform(block, buffer).x);
+    const part = projectRows(pca, pre.transform(rowsView({ rows, label: new Uint8Array(rows), columns }, start, end), buffer).x);
     pcs.set(part.pcs, start * k);
     reconstruction.set(part.reconstruction, start);
   }
