@@ -76,6 +76,11 @@ for (const w of WIDTHS) {
 
       await startShadowTest(page);
       expect(await violations(page), 'a running test').toEqual([]);
+      if (w.phone) {
+        // One card per arm: nothing of the arms table is scrolled off to the side of a phone.
+        const arms = page.getByRole('region', { name: /^Arms of test/ }).first();
+        expect(await arms.evaluate((el) => el.scrollWidth - el.clientWidth), 'arms table scrolls sideways').toBeLessThanOrEqual(0);
+      }
       await page.getByTestId('conclude-challenger').click();
       await expect(page.getByTestId('conclude-dialog')).toBeVisible();
       expect(await violations(page), 'conclude dialog').toEqual([]);

@@ -39,19 +39,28 @@ test('10 expert feedbacks start one retraining that passes the gate and goes liv
     if (n < 9) await expect(counter).toContainText(`${n + 1} of 10`);
   }
 
-  // While the retraining runs, predictions go on being answered, every one of them.
-  const toast = page.getByTestId('live-toast');
-  for (let i = 0; i < 40 && !(await toast.isVisible()); i++) {
+  // While the retraining runs, predictions go on being answered, every one of them, until v2 answers.
+  const version = page.getByTestId('answer-version');
+  for (let i = 0; i < 60 && (i === 0 || (await version.textContent()) !== 'v2'); i++) {
     await describe(page, head, picked[i % 10]);
     await expect(page.getByTestId('answer')).toBeVisible();
     await expect(page.getByTestId('predict-error')).toHaveCount(0);
   }
-  await expect(toast).toContainText('v2 is live: retrained on 10 new feedbacks', { timeout: 120_000 });
+  await expect(version).toHaveText('v2');
   await expect(counter).toContainText('0 of 10');
+  // The news waits while an answer is on screen (it would float over it on a phone), and comes after Clear.
+  const toast = page.getByTestId('live-toast');
+  await expect(toast).toHaveCount(0);
+  await page
+    .getByRole('form', { name: /Describe the mushroom/ })
+    .getByRole('button', { name: 'Clear' })
+    .click();
+  await expect(page.getByTestId('answer')).toHaveCount(0);
+  await expect(toast).toContainText('v2 is live: retrained on 10 new feedbacks');
 
-  // The next answer comes from the new version; reload: it is still production, the counter at 0.
+  // Reload: v2 is still production and answers, the counter at 0.
   await describe(page, head, picked[0]);
-  await expect(page.getByTestId('answer-version')).toHaveText('v2');
+  await expect(version).toHaveText('v2');
   await page.reload();
   await expect(page.getByTestId('feedback-counter')).toContainText('0 of 10');
   await page.goto('/models');
@@ -162,7 +171,9 @@ test('feedback given while a retraining runs is counted and starts the next retr
   // Counted while it runs, and said to start the next one.
   await expect.poll(seen).toContainEqual(`Retraining run #${first} is running on 3 feedbacks. 3 feedbacks arrived while it runs: the next retraining starts as soon as it ends.`);
   // The first one ends (v2 live), and the second starts by itself on the three that arrived meanwhile.
-  await expect(page.getByTestId('live-toast')).toContainText('v3 is live: retrained on 3 new feedbacks', { timeout: 120_000 });
+  // The answer on screen came from v1: it says so, in its own card; no notice floats over it.
+  await expect(page.getByTestId('answer-superseded')).toContainText('v3 is now live (retrained on 3 new feedbacks): this answer came from v1.', { timeout: 120_000 });
+  await expect(page.getByTestId('live-toast')).toHaveCount(0);
   await expect.poll(seen).toContainEqual(`Retraining run #${first + 1} is running on 3 feedbacks. 0 of 3 feedbacks arrived while it runs, towards the next retraining.`);
   await expect(page.getByTestId('feedback-counter')).toContainText('0 of 3');
   await expect(status).toBeHidden();
