@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText } from '../fixtures';
+import { test, expect, pickFile, hasSharedData, NO_DATA_REASON, sharedText, trainOnUciSample } from '../fixtures';
 
 async function importUci(page: Page) {
   await page.goto('/data');
@@ -47,6 +47,18 @@ test('the shipped model card states its guarantee and 5-fold check in words, det
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - 320);
   expect(overflow).toBeLessThanOrEqual(0);
   await context.close();
+});
+
+test('the registry fits a 768 px tablet and a 1366 px desktop: no action button is cut off at the side', async ({ page }) => {
+  await trainOnUciSample(page, 90_000);
+  for (const width of [768, 1366]) {
+    await page.setViewportSize({ width, height: 900 });
+    const wrap = page.locator('.table-wrap').filter({ has: page.getByTestId('registry') });
+    expect(await wrap.evaluate((el) => el.scrollWidth - el.clientWidth), `the registry scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
+    const promote = page.getByTestId('model-row').first().getByRole('button', { name: 'Promote to production' });
+    await promote.scrollIntoViewIfNeeded();
+    await expect(promote).toBeInViewport({ ratio: 1 });
+  }
 });
 
 test('on a 390 px phone the registry is a list of cards: train, watch the pipeline come into view, promote from the card', async ({ browser, baseURL }) => {
