@@ -140,6 +140,10 @@ export class CompletionEncoder {
   }
 }
 
+/**
+ * For several rows of `ds`, each row's unknown fields changed alone to each candidate (the first
+ * stage of the search), encoded for one model call: `owner[r]` is the index in `rows` of completion r.
+ */
 export function singleFieldCompletions(
   pre: Preprocessor,
   ds: Dataset,
