@@ -48,6 +48,16 @@ describe('canonical bytes', () => {
     expect(await sha256Hex(bytes)).toBe(createHash('sha256').update(text, 'utf8').digest('hex'));
   });
 
+  it('hold rows whose every cell is as long as a cell can be (a 25-character number, a two-byte code)', async () => {
+    const longest = -0.0000012345678901234567;
+    expect(String(longest)).toHaveLength(25);
+    // 31 such rows: the buffer's first size runs out exactly where a row one byte longer than
+    // allowed for would lose its last byte.
+    const tight = dataset(new Array(31).fill(1), new Array(31).fill(1), new Array(31).fill(longest));
+    const text = canonicalHeader(schema) + '\n' + canonicalText(tight).join('\n') + '\n';
+    expect(new TextDecoder().decode(canonicalBytes(schema, tight).bytes)).toBe(text);
+  });
+
   it('an empty data set is its header line', () => {
     const { bytes } = canonicalBytes(schema, dataset([], [], []));
     expect(new TextDecoder().decode(bytes)).toBe('class,colour,width\n');

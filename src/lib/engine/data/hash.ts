@@ -1,6 +1,7 @@
 import type { Dataset } from './dataset';
 import { MISSING_CODE } from './dataset';
 import type { WorkspaceSchema } from './schema';
+import { EngineError } from '../errors';
 
 /**
  * The canonical text of a data set: schema column order, class as e/p, codes as codes, numbers in
@@ -17,8 +18,11 @@ export interface CanonicalBytes {
 
 const COMMA = 0x2c;
 const LF = 0x0a;
-/** The longest text String() gives for a double ("-1.2345678901234567e-308"). */
-const NUMBER_BYTES = 24;
+/**
+ * The longest text String() gives for a double: "-0.0000012345678901234567" (sign, "0.", five zeros
+ * and 17 digits; fixed notation down to 1e-6). Exponent forms are at most 24, integers 22.
+ */
+const NUMBER_BYTES = 25;
 
 export function canonicalBytes(schema: WorkspaceSchema, ds: Dataset): CanonicalBytes {
   const utf8 = new TextEncoder();
@@ -61,6 +65,8 @@ export function canonicalBytes(schema: WorkspaceSchema, ds: Dataset): CanonicalB
       } else if (v !== MISSING_CODE) put(codeBytes[c][v]);
     }
     bytes[n++] = LF;
+    // A typed array drops writes past its end without a word: a wrong identity must not pass for one.
+    if (n > bytes.length) throw new EngineError('internal', `Row ${r + 1} outgrew the room made for the longest row (${longestRow} bytes).`);
   }
   rowStart[ds.rows] = n;
   return { bytes: bytes.subarray(0, n), rowStart };
