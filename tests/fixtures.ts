@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from '@playwright/test';
+import { test as base, expect, type Locator, type Page } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startStaticServer } from '../scripts/staticServer.js';
@@ -104,4 +104,37 @@ export async function startShadowTest(page: Page): Promise<void> {
   await form.getByRole('radio', { name: /Shadow:/ }).check();
   await form.getByRole('button', { name: 'Start the test' }).click();
   await expect(page.getByTestId('running-test')).toBeVisible();
+}
+
+/** The whole UCI file dropped on the Predict page as a batch; returns the batch section once its 8,124 rows are answered. */
+export async function predictUciFileAsBatch(page: Page): Promise<Locator> {
+  await page.goto('/predict');
+  await page.getByTestId('batch-file-input').setInputFiles({ name: 'mushrooms.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
+  const batch = page.getByTestId('batch');
+  await expect(batch.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
+  return batch;
+}
+
+/**
+ * Chromium hands files to an installed app's launchQueue; a test browser has no installed app, so
+ * the queue is stood in for before the app loads, with a real file handle's shape. Returns
+ * `launch(text)`: "opens" a file opened.csv holding `text` with the app, once the app listens.
+ */
+export async function standInLaunchQueue(page: Page): Promise<(text: string) => Promise<void>> {
+  await page.addInitScript(() => {
+    // Chromium has a native launchQueue: replace it outright (a plain assignment would not).
+    Object.defineProperty(window, 'launchQueue', {
+      configurable: true,
+      value: {
+        setConsumer(consumer: (p: unknown) => void) {
+          (window as unknown as { __launch: (text: string) => void }).__launch = (text) =>
+            consumer({ files: [{ kind: 'file', name: 'opened.csv', getFile: async () => new File([text], 'opened.csv', { type: 'text/csv' }) }] });
+        },
+      },
+    });
+  });
+  return async (text) => {
+    await page.waitForFunction(() => typeof (window as unknown as { __launch?: unknown }).__launch === 'function');
+    await page.evaluate((t) => (window as unknown as { __launch: (t: string) => void }).__launch(t), text);
+  };
 }

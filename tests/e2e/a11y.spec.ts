@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
-import { test, expect, hasSharedData, sharedText, startShadowTest, trainOnUciSample } from '../fixtures';
+import { test, expect, hasSharedData, sharedText, standInLaunchQueue, startShadowTest, trainOnUciSample } from '../fixtures';
 import { PAGE_HEADINGS } from '../pages';
 
 // axe-core in the page, on every page and in the states a user opens: zero violations, at desktop and phone width.
@@ -57,18 +57,8 @@ for (const w of WIDTHS) {
     });
 
     test("the A/B conclude dialog, the pipeline log, Settings' backup review and erase dialog, a file arriving and the drop overlay", async ({ page }) => {
-      // A CSV opened with the installed app: the launch queue stood in for, as in os.spec.ts.
-      await page.addInitScript(() => {
-        Object.defineProperty(window, 'launchQueue', {
-          configurable: true,
-          value: {
-            setConsumer(consumer: (p: unknown) => void) {
-              (window as unknown as { __launch: () => void }).__launch = () =>
-                consumer({ files: [{ kind: 'file', name: 'opened.csv', getFile: async () => new File(['class,odor\np,f\n'], 'opened.csv', { type: 'text/csv' }) }] });
-            },
-          },
-        });
-      });
+      // A CSV opened with the installed app: the launch queue stood in for (fixtures).
+      const launch = await standInLaunchQueue(page);
       await trainOnUciSample(page, 90_000);
       await page.getByTestId('run').getByText(/^Log/).click();
       await page.getByText('How these figures are made').first().click();
@@ -89,7 +79,6 @@ for (const w of WIDTHS) {
       expect(await violations(page), 'a concluded test').toEqual([]);
 
       await page.goto('/settings');
-      await page.waitForFunction(() => typeof (window as unknown as { __launch?: unknown }).__launch === 'function');
       // Listening before the click: the download may start before the click returns.
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('backup-workspace').click()]);
       await expect(page.getByTestId('backup-done')).toBeVisible();
@@ -103,7 +92,7 @@ for (const w of WIDTHS) {
       expect(await violations(page), 'erase dialog').toEqual([]);
       await page.keyboard.press('Escape');
 
-      await page.evaluate(() => (window as unknown as { __launch: () => void }).__launch());
+      await launch('class,odor\np,f\n');
       await expect(page.getByRole('dialog', { name: 'What should Sporeprint do with opened.csv?' })).toBeVisible();
       expect(await violations(page), 'a file opened with the app').toEqual([]);
       await page.keyboard.press('Escape');

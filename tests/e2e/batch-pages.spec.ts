@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import Papa from 'papaparse';
-import { test, expect, hasSharedData, NO_DATA_REASON, SAMPLES, sharedText } from '../fixtures';
+import { test, expect, hasSharedData, NO_DATA_REASON, predictUciFileAsBatch, SAMPLES } from '../fixtures';
 
 // A batch's rows reach the page a page at a time from the serving worker: the controls move through
 // them (mouse, keyboard, touch), each page is the download's rows at the same place, and a phone shows
@@ -22,10 +22,7 @@ test.describe('paging a batch with the real data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 
   test('page 2 is rows 51–100 of the download, first/previous/next/last work by mouse and keyboard, a filter pages its own rows', async ({ page }) => {
-    await page.goto('/predict');
-    await page.getByTestId('batch-file-input').setInputFiles({ name: 'mushrooms.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
-    const batch = page.getByTestId('batch');
-    await expect(batch.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
+    const batch = await predictUciFileAsBatch(page);
     const range = batch.getByTestId('batch-range');
     const pager = batch.getByTestId('batch-pager');
     const rows = batch.getByTestId('batch-result-row');

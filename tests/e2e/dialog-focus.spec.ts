@@ -10,6 +10,18 @@ async function openWithKeyboard(page: Page, opener: Locator) {
   await page.keyboard.press('Enter');
 }
 
+/** Opens `dialog` from `opener` by keyboard, closes it by Escape, then again by Cancel: the focus is back on the opener each time. */
+async function escapeThenCancel(page: Page, opener: Locator, dialog: Locator, what: string) {
+  await openWithKeyboard(page, opener);
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(opener, `${what}, Escape`).toBeFocused();
+  await openWithKeyboard(page, opener);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(opener, `${what}, Cancel`).toBeFocused();
+}
+
 test('every dialog gives the focus back to what opened it, closed by Escape, Cancel or Confirm', async ({ browser, baseURL }) => {
   test.setTimeout(240_000);
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, baseURL });
@@ -36,28 +48,14 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
   const row = (version: number) => page.getByTestId('model-row').and(page.locator(`[data-version="${version}"]`));
   const stageDialog = page.getByRole('dialog', { name: /^Move v\d to / });
   const archive = row(2).getByRole('button', { name: 'Archive' });
-  await openWithKeyboard(page, archive);
-  await expect(stageDialog).toBeVisible();
-  await page.keyboard.press('Escape');
-  await expect(stageDialog).toBeHidden();
-  await expect(archive, 'stage dialog, Escape').toBeFocused();
-  await openWithKeyboard(page, archive);
-  await stageDialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(archive, 'stage dialog, Cancel').toBeFocused();
+  await escapeThenCancel(page, archive, stageDialog, 'stage dialog');
   await expect(row(2)).toHaveAttribute('data-stage', 'staging');
 
   // The A/B conclude dialog: with no outcomes yet, concluding goes against the statistics and asks.
   await startShadowTest(page);
   const promote = page.getByTestId('conclude-challenger');
   const ask = page.getByTestId('conclude-dialog');
-  await openWithKeyboard(page, promote);
-  await expect(ask).toBeVisible();
-  await page.keyboard.press('Escape');
-  await expect(ask).toBeHidden();
-  await expect(promote, 'conclude dialog, Escape').toBeFocused();
-  await openWithKeyboard(page, promote);
-  await ask.getByRole('button', { name: 'Cancel' }).click();
-  await expect(promote, 'conclude dialog, Cancel').toBeFocused();
+  await escapeThenCancel(page, promote, ask, 'conclude dialog');
   await openWithKeyboard(page, promote);
   await ask.getByRole('button', { name: 'Confirm' }).click();
   // The buttons that asked are gone with the running test: the focus is on the test's concluded entry.
@@ -98,14 +96,7 @@ test('every dialog gives the focus back to what opened it, closed by Escape, Can
   await expect(page.getByTestId('backup-applied')).toContainText('Merged');
   const erase = page.getByTestId('erase-button');
   const eraseDialog = page.getByTestId('erase-dialog');
-  await openWithKeyboard(page, erase);
-  await expect(eraseDialog).toBeVisible();
-  await page.keyboard.press('Escape');
-  await expect(eraseDialog).toBeHidden();
-  await expect(erase, 'erase dialog, Escape').toBeFocused();
-  await openWithKeyboard(page, erase);
-  await eraseDialog.getByRole('button', { name: 'Cancel' }).click();
-  await expect(erase, 'erase dialog, Cancel').toBeFocused();
+  await escapeThenCancel(page, erase, eraseDialog, 'erase dialog');
   // (Confirming an erase reloads the app: there is no opener left to return to.)
 
   expect(errors, 'uncaught errors in the page').toEqual([]);

@@ -1,4 +1,4 @@
-import { test, expect, dropFile, waitForServiceWorker } from '../fixtures';
+import { test, expect, dropFile, standInLaunchQueue, waitForServiceWorker } from '../fixtures';
 
 // A CSV from outside the app: dropped on any page, opened with the installed app, or shared to it.
 const CSV =
@@ -39,33 +39,19 @@ test('a CSV dropped anywhere goes where the overlay says: a batch from the Monit
 });
 
 test('a CSV opened with the installed app asks what to do, and the dialog gives focus back', async ({ page }) => {
-  // Chromium hands files to an installed app's launchQueue; a test browser has no installed app, so
-  // the queue is stood in for before the app loads and given a real file handle's shape.
-  await page.addInitScript(() => {
-    // Chromium has a native launchQueue: replace it outright (a plain assignment would not).
-    Object.defineProperty(window, 'launchQueue', {
-      configurable: true,
-      value: {
-        setConsumer(consumer: (p: unknown) => void) {
-          (window as unknown as { __launch: (text: string) => void }).__launch = (text) =>
-            consumer({ files: [{ kind: 'file', name: 'opened.csv', getFile: async () => new File([text], 'opened.csv', { type: 'text/csv' }) }] });
-        },
-      },
-    });
-  });
+  const launch = await standInLaunchQueue(page);
   await page.goto('/settings');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Settings/);
-  await page.waitForFunction(() => typeof (window as unknown as { __launch?: unknown }).__launch === 'function');
   const opener = page.getByRole('link', { name: 'About', exact: true });
   await opener.focus();
-  await page.evaluate((text) => (window as unknown as { __launch: (t: string) => void }).__launch(text), CSV);
+  await launch(CSV);
   const dialog = page.getByRole('dialog', { name: 'What should Sporeprint do with opened.csv?' });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('opened with Sporeprint');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
   await expect(opener, 'focus goes back where it was').toBeFocused();
-  await page.evaluate((text) => (window as unknown as { __launch: (t: string) => void }).__launch(text), CSV);
+  await launch(CSV);
   await dialog.getByRole('button', { name: /^Predict a batch/ }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(/^Predict/);

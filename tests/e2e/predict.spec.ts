@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import Papa from 'papaparse';
-import { test, expect, hasSharedData, NO_DATA_REASON, pickFile, sharedText } from '../fixtures';
+import { test, expect, hasSharedData, NO_DATA_REASON, pickFile, predictUciFileAsBatch, sharedText } from '../fixtures';
 
 test('predict one mushroom from the form with the shipped model: decision in words, probability, version, reasons; logged', async ({ page }) => {
   await page.goto('/predict');
@@ -197,10 +197,7 @@ test.describe('batch prediction with the real data', () => {
   test.skip(!hasSharedData, NO_DATA_REASON);
 
   test('the whole UCI file as a batch: counts, filters, a paged table and a CSV download', async ({ page }) => {
-    await page.goto('/predict');
-    await page.getByTestId('batch-file-input').setInputFiles({ name: 'mushrooms.csv', mimeType: 'text/csv', buffer: Buffer.from(sharedText('mushrooms.csv')) });
-    const batch = page.getByTestId('batch');
-    await expect(batch.getByTestId('batch-rows')).toHaveText('8,124', { timeout: 60_000 });
+    const batch = await predictUciFileAsBatch(page);
     const count = async (id: string) => Number((await batch.getByTestId(id).textContent())!.replace(/,/g, ''));
     const [edible, uncertain, poisonous] = [await count('count-edible'), await count('count-uncertain'), await count('count-poisonous')];
     expect(edible + uncertain + poisonous).toBe(8124);

@@ -4,25 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SporeprintDb, type PredictionBatchRow } from '$lib/db/db';
 import { listBatchSummaries, logBatch } from '$lib/db/predictions';
 import { batchDigests } from './batchDigests';
+import { testBatch } from '$lib/testing/batchRow';
 
 /** `rows` rows: decisions cycle edible, uncertain, poisonous; the class (when given) is poisonous on odd rows. */
 function batch(rows: number, createdAt: number, withClass: boolean): Omit<PredictionBatchRow, 'id'> {
-  return {
-    workspaceId: 'uci',
-    versionId: 1,
-    version: 1,
-    kind: 'mlp',
-    edibleAbove: 0.9,
-    createdAt,
-    source: `b${createdAt}.csv`,
-    rows,
-    columns: [{ name: 'odor', kind: 'categorical', values: new Uint8Array(rows) }],
-    label: withClass ? Uint8Array.from({ length: rows }, (_, i) => i % 2) : null,
-    pPoisonous: new Float32Array(rows),
-    decision: Uint8Array.from({ length: rows }, (_, i) => i % 3),
-    predictMs: 5,
-    uid: crypto.randomUUID(),
-  };
+  return testBatch(rows, { createdAt, source: `b${createdAt}.csv`, label: withClass ? Uint8Array.from({ length: rows }, (_, i) => i % 2) : null });
 }
 
 let db: SporeprintDb;

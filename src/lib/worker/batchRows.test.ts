@@ -9,6 +9,7 @@ import type { ColumnData } from '$lib/engine/data/dataset';
 import { BatchTableView } from '$lib/engine/ml/batchTable';
 import { holdBatch, readBatchPage, releaseBatch } from './batchRows';
 import { exportBatchCsv } from './batchExport';
+import { testBatch } from '$lib/testing/batchRow';
 
 const uci = builtinSchema('uci')!;
 const ROWS = 130;
@@ -20,22 +21,12 @@ function batch(): Omit<PredictionBatchRow, 'id'> {
     kind: 'categorical',
     values: Uint8Array.from({ length: ROWS }, (_, i) => (i + j) % (f.kind === 'categorical' ? f.codes.length : 1)),
   }));
-  return {
-    workspaceId: 'uci',
-    versionId: 1,
-    version: 1,
-    kind: 'mlp',
-    edibleAbove: 0.9,
-    createdAt: Date.now(),
+  return testBatch(ROWS, {
     source: 'forest.csv',
-    rows: ROWS,
     columns,
     label: Uint8Array.from({ length: ROWS }, (_, i) => i % 2),
     pPoisonous: Float32Array.from({ length: ROWS }, (_, i) => (i % 100) / 100),
-    decision: Uint8Array.from({ length: ROWS }, (_, i) => i % 3),
-    predictMs: 5,
-    uid: crypto.randomUUID(),
-  };
+  });
 }
 
 let db: SporeprintDb;

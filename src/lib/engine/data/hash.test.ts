@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalBytes, canonicalHeader, countDuplicates, sha256Hex } from './hash';
 import { MISSING_CODE, type Dataset } from './dataset';
 import type { WorkspaceSchema } from './schema';
+import { colourWidth } from '$lib/testing/colourWidth';
 
 const schema: WorkspaceSchema = {
   id: 't',
@@ -15,16 +16,7 @@ const schema: WorkspaceSchema = {
   ],
 };
 
-function dataset(label: number[], colour: number[], width: number[]): Dataset {
-  return {
-    rows: label.length,
-    label: Uint8Array.from(label),
-    columns: [
-      { name: 'colour', kind: 'categorical', values: Uint8Array.from(colour) },
-      { name: 'width', kind: 'numeric', values: Float64Array.from(width) },
-    ],
-  } as Dataset;
-}
+const dataset = (label: number[], colour: number[], width: number[]) => colourWidth(colour, width, label);
 
 /** The canonical text the obvious way: a string per row, joined. */
 function canonicalText(ds: Dataset): string[] {

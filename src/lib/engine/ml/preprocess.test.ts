@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { Dataset } from '../data/dataset';
 import { MISSING_CODE } from '../data/dataset';
 import type { WorkspaceSchema } from '../data/schema';
 import { EncodeBuffer, predictRows, Preprocessor, schemaFingerprint } from './preprocess';
 import { stratifiedSplit, takeDatasetRows } from './split';
+import { colourWidth } from '$lib/testing/colourWidth';
 
 const schema: WorkspaceSchema = {
   id: 'custom-pre',
@@ -26,21 +26,11 @@ const schema: WorkspaceSchema = {
 };
 
 const M = MISSING_CODE;
-function ds(colour: number[], width: number[], label: number[]): Dataset {
-  return {
-    rows: label.length,
-    label: Uint8Array.from(label),
-    columns: [
-      { name: 'colour', kind: 'categorical', values: Uint8Array.from(colour) },
-      { name: 'width', kind: 'numeric', values: Float64Array.from(width) },
-    ],
-  };
-}
 
 describe('Preprocessor', () => {
   // Training has red, blue and missing colours and one missing width; green appears only in "test".
-  const train = ds([0, 1, 0, M], [1, 2, NaN, 5], [0, 1, 0, 1]);
-  const test = ds([2, 0, M], [NaN, 4, 3], [1, 0, 1]);
+  const train = colourWidth([0, 1, 0, M], [1, 2, NaN, 5], [0, 1, 0, 1]);
+  const test = colourWidth([2, 0, M], [NaN, 4, 3], [1, 0, 1]);
   const pre = Preprocessor.fit(schema, train);
 
   it('learns its vocabulary from the training split only: a test-only category is flagged, not encoded', () => {
@@ -87,18 +77,18 @@ describe('stratifiedSplit', () => {
     expect(new Set([...s.train, ...s.validation, ...s.test]).size).toBe(1000);
     expect(stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 7)).toEqual(s);
     expect(stratifiedSplit(label, { train: 0.7, validation: 0.15, test: 0.15 }, 8).test).not.toEqual(s.test);
-    const part = takeDatasetRows(ds([0, 1, 2], [1, 2, 3], [0, 1, 0]), Uint32Array.of(2, 0));
+    const part = takeDatasetRows(colourWidth([0, 1, 2], [1, 2, 3], [0, 1, 0]), Uint32Array.of(2, 0));
     expect(Array.from(part.columns[1].values)).toEqual([3, 1]);
   });
 });
 
 describe('Preprocessor.transform into an EncodeBuffer', () => {
   it('gives the same matrix as a fresh transform, each time, whatever the buffer held before', () => {
-    const train = ds([0, 1, 2, 0, M], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]);
+    const train = colourWidth([0, 1, 2, 0, M], [1, 2, 3, 4, 5], [0, 1, 0, 1, 0]);
     const pre = Preprocessor.fit(schema, train);
-    const big = ds([2, 2, 2, 1, 1, 0, M, 0], [9, 8, 7, 6, 5, 4, 3, NaN], [0, 0, 0, 0, 0, 0, 0, 0]);
+    const big = colourWidth([2, 2, 2, 1, 1, 0, M, 0], [9, 8, 7, 6, 5, 4, 3, NaN], [0, 0, 0, 0, 0, 0, 0, 0]);
     // 300 rows: more than one block of rows, so the blocks' offsets are exercised too
-    const many = ds(
+    const many = colourWidth(
       Array.from({ length: 300 }, (_, i) => [0, 1, 2, M][i % 4]),
       Array.from({ length: 300 }, (_, i) => i / 7),
       Array.from({ length: 300 }, () => 0),
@@ -115,8 +105,8 @@ describe('Preprocessor.transform into an EncodeBuffer', () => {
 describe('Preprocessor.encodeFeature', () => {
   it('writes what transform writes for the row with that field changed (unknown codes and missing included)', () => {
     // Training never saw code 2 (green): rows with it are encoded with an empty colour block.
-    const pre = Preprocessor.fit(schema, ds([0, 1, 1, 0, M], [1, 2, 3, 4, NaN], [0, 1, 0, 1, 0]));
-    const rows = ds([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
+    const pre = Preprocessor.fit(schema, colourWidth([0, 1, 1, 0, M], [1, 2, 3, 4, NaN], [0, 1, 0, 1, 0]));
+    const rows = colourWidth([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
     expect(pre.transform(rows).unknownPerRow[0]).toBe(1);
     const x = pre.transform(rows).x;
     // Field changes on top of an encoded row, one after the other: each must equal the transform of the changed row.
@@ -127,7 +117,7 @@ describe('Preprocessor.encodeFeature', () => {
       [1, NaN],
       [1, 42],
     ] as const) {
-      const changed = ds([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
+      const changed = colourWidth([2, M, 1, 0], [NaN, 7.5, -3, 2], [0, 0, 0, 0]);
       changed.columns[field].values[1] = value;
       pre.encodeFeature(x, 1, field, value);
       expect(Array.from(x.data.subarray(pre.dims, 2 * pre.dims))).toEqual(Array.from(pre.transform(changed).x.data.subarray(pre.dims, 2 * pre.dims)));
@@ -138,7 +128,7 @@ describe('Preprocessor.encodeFeature', () => {
 describe('predictRows', () => {
   it('gives every row the answer the model gives on the whole encoded matrix, across blocks', async () => {
     const n = 20_000; // more than two blocks of rows
-    const rows = ds(
+    const rows = colourWidth(
       Array.from({ length: n }, (_, i) => [0, 1, 2, M][i % 4]),
       Array.from({ length: n }, (_, i) => (i % 97) / 3),
       Array.from({ length: n }, (_, i) => i % 2),
